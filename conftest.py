@@ -1,0 +1,31 @@
+"""Root pytest configuration: one logged, replayable seed per test.
+
+``NEUROHDL_SEED`` (set and printed by ``make test``; default 1) is the run's base seed.  Each test
+derives its own seed from it and its node id, so ``NEUROHDL_SEED=<base> pytest <id>`` replays it,
+and ``neurohdl sim <core> --seed <seed>`` replays a core's configuration directly.  Collection
+never draws random numbers (xdist needs identical collection on every worker).
+"""
+import os
+import zlib
+
+import pytest
+
+
+def base_seed() -> int:
+    return int(os.environ.get("NEUROHDL_SEED", "1"))
+
+
+def pytest_report_header(config):
+    return f"NEUROHDL_SEED={base_seed()}  (replay: NEUROHDL_SEED={base_seed()} pytest <test id>)"
+
+
+@pytest.fixture
+def seed(request) -> int:
+    s = zlib.crc32(f"{base_seed()}:{request.node.nodeid}".encode()) & 0x7FFFFFFF
+    print(f"\n[seed] {request.node.nodeid}: seed={s} (NEUROHDL_SEED={base_seed()})")
+    return s
+
+
+@pytest.fixture
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -1,0 +1,36 @@
+"""One error family for neurohdl.
+
+Every message names the thing that is wrong, the value and what is allowed, e.g.
+``LfsrParams.seed = 0: allowed 1..65535``.
+"""
+
+
+class NeurohdlError(Exception):
+    """Base of every error neurohdl raises on purpose."""
+
+
+class ParamError(NeurohdlError, ValueError):
+    """A parameter value is outside its legal range or inconsistent with others."""
+
+
+class QFormatError(ParamError):
+    """A fixed-point format or constant is not representable."""
+
+
+class IdentifierError(ParamError):
+    """A user identifier is not a legal, non-keyword HDL name."""
+
+
+class DRCError(NeurohdlError):
+    """A generated design breaks a design rule (port directions, undeclared arithmetic...)."""
+
+
+class CoreNotFound(NeurohdlError, KeyError):
+    """No core of that name is registered."""
+
+    def __str__(self):  # KeyError quotes its message otherwise
+        return str(self.args[0]) if self.args else ""
+
+
+class ToolError(NeurohdlError, RuntimeError):
+    """An external tool (simulator, synthesis, place and route) failed or is missing."""

@@ -1,0 +1,66 @@
+"""Shared cocotb helpers: stream BFMs (cocotbext-axi ``define_stream``), idle/back-pressure
+generators, reset, and an AXI-Stream protocol checker.
+
+Every stream in every test runs under each of ``PATTERNS``: ``None`` (no pauses), ``"cycle"``
+(verilog-axis' 1,1,1,0 inserter: three of four cycles paused) and ``"random"`` (seeded).
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import random
+
+import cocotb
+from cocotb.triggers import ReadOnly, RisingEdge
+from cocotbext.axi.stream import define_stream
+
+PATTERNS = (None, "cycle", "random")
+
+
+def make_stream(name: str, extra=()):
+    """(Bus, Transaction, Source, Sink, Monitor) for a tdata/tvalid/tready stream."""
+    return define_stream(name, signals=["tdata", "tvalid", "tready", *extra])
+
+
+def pauses(pattern, seed: int, salt: str = ""):
+    """A pause generator: True = pause this cycle (source idles / sink not ready)."""
+    if pattern is None:
+        return None
+    if pattern == "cycle":
+        return itertools.cycle([1, 1, 1, 0])
+    if pattern == "random":
+        r = random.Random(f"{seed}:{salt}")
+        return (r.random() < 0.4 for _ in itertools.count())
+    raise ValueError(f"pause pattern {pattern!r}: allowed None, 'cycle', 'random'")
+
+
+def run_seed() -> int:
+    return int(os.environ.get("NEUROHDL_TEST_SEED", "1"))
+
+
+async def reset(dut, cycles: int = 3):
+    dut.rst.value = 1
+    for _ in range(cycles):
+        await RisingEdge(dut.clk)
+    dut.rst.value = 0
+
+
+async def check_stream_protocol(dut, prefix: str, errors: list):
+    """AXI-Stream rules on ``prefix``: once tvalid is high it stays high, with tdata stable,
+    until the transfer happens.  Violations are appended to ``errors`` (checked by the test)."""
+    valid, ready, data = (getattr(dut, f"{prefix}_{s}") for s in ("tvalid", "tready", "tdata"))
+    pending = None
+    while True:
+        await RisingEdge(dut.clk)
+        await ReadOnly()
+        if dut.rst.value:
+            pending = None
+            continue
+        v = int(valid.value)
+        d = int(data.value) if v else None
+        if pending is not None:
+            if not v:
+                errors.append(f"{prefix}: tvalid dropped before the transfer")
+            elif d != pending:
+                errors.append(f"{prefix}: tdata changed while stalled ({pending:#x} -> {d:#x})")
+        pending = d if v and not int(ready.value) else None
