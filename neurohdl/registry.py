@@ -52,7 +52,7 @@ class Entry:
 
 @lru_cache(maxsize=1)
 def _scan() -> dict[str, Entry]:
-    import neurohdl.rtl as rtl_pkg  # plugin discovery, resolved at run time
+    rtl_pkg = importlib.import_module("neurohdl.rtl")  # plugin discovery at run time
 
     found: dict[str, Entry] = {}
     for fam in sorted(pkgutil.iter_modules(rtl_pkg.__path__), key=lambda m: m.name):

@@ -1,0 +1,64 @@
+"""FuseSoC generator entry (``neurohdl:util:gen`` registers it as ``neurohdl_gen``).
+
+A core's ``generate:`` section passes ``core`` (e.g. ``sc.lfsr``), ``params`` (a mapping of Params
+fields), and optionally ``hdl`` (verilog|vhdl), ``name``, ``bench`` + ``vectors`` (self-checking
+replay bench) and ``harness`` (few-pin FPGA harness).  Output: the HDL, ``manifest.json`` and a
+``.core`` with the VLNV FuseSoC asked for.  Errors: one line on stderr, exit status 1.
+"""
+from __future__ import annotations
+
+import sys
+
+
+def main(argv=None) -> int:
+    from fusesoc.capi2.generator import Generator
+
+    from .convert import generate
+    from .errors import NeurohdlError
+    from .registry import get
+
+    argv = sys.argv if argv is None else argv
+
+    class NeurohdlGenerator(Generator):
+        def run(self):
+            cfg = dict(self.config or {})
+            core = cfg.pop("core", None)
+            if not core:
+                raise NeurohdlError("generator parameter 'core' missing (e.g. core: sc.lfsr)")
+            entry = get(str(core))
+            params = entry.decl.params.from_dict(dict(cfg.pop("params", None) or {}))
+            hdl = str(cfg.pop("hdl", "verilog")).lower()
+            bench = {"vectors": int(cfg.pop("vectors", 500)), "seed": int(cfg.pop("seed", 1))} \
+                if cfg.pop("bench", False) else None
+            for k in ("vectors", "seed"):
+                cfg.pop(k, None)
+            harness = bool(cfg.pop("harness", False))
+            name = cfg.pop("name", None)
+            if cfg:
+                raise NeurohdlError(f"generator parameters {sorted(cfg)}: not understood; allowed "
+                                    "core, params, hdl, name, bench, vectors, seed, harness")
+            g = generate(entry.decl, params, ".", hdl=hdl, name=name, bench=bench, harness=harness)
+            ftype = "verilogSource" if hdl == "verilog" else "vhdlSource-2008"
+            import os
+            files = [{os.path.basename(f): {"file_type": ftype}} for f in g.files]
+            self.add_files(files, fileset="rtl")
+            print(f"neurohdl_gen: {entry.decl.vlnv()} {type(params).__name__} {params.digest()} "
+                  f"-> {', '.join(os.path.basename(f) for f in g.files)} (top {g.top})")
+
+    try:
+        if len(argv) > 1:
+            from fusesoc import utils
+            data = utils.yaml_fread(argv[1])
+            gen = NeurohdlGenerator(data)
+        else:
+            gen = NeurohdlGenerator()
+        gen.run()
+        gen.write()
+    except (NeurohdlError, ValueError, KeyError) as e:
+        print(f"neurohdl_gen: error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
