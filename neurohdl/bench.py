@@ -9,6 +9,7 @@ downstream user without Python-side simulation.
 """
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -28,6 +29,12 @@ def render_bench(decl: CoreDecl, p, name: str, n: int, seed: int) -> str:
     if decl.vectors is None:
         raise DRCError(f"{decl.name}: no vectors() declared, cannot build a replay bench")
     vec = decl.vectors(p, random.Random(seed), n)
+    if os.environ.get("NEUROHDL_FAULT") == "model":   # must-fail: corrupt one expected beat
+        for sname in sorted(vec.outputs):
+            if vec.outputs[sname]:
+                vec.outputs[sname] = list(vec.outputs[sname])
+                vec.outputs[sname][len(vec.outputs[sname]) // 2] ^= 1
+                break
     ports = decl.port_list(p)
     streams = _streams(ports)
     L = [f"// self-checking replay bench for {decl.vlnv()} ({type(p).__name__} {p.digest()}), "

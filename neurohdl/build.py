@@ -200,6 +200,8 @@ def build(core: str, target: str, sets: dict | None = None, out=None, seed: int 
         shutil.rmtree(staging_dir)
     vlnv, gen, p = _derived_core(entry, target, dict(sets or {}), seed, staging_dir)
     work = tmp_root or REPO_ROOT / "build" / "fpga" / f"{entry.decl.core}-{target}-{p.digest()}"
+    if (work / "fusesoc").exists():   # make would otherwise keep stale outputs of older runs
+        shutil.rmtree(work / "fusesoc")
     work.mkdir(parents=True, exist_ok=True)
     print(f"neurohdl: building {entry.decl.vlnv()} for {TARGETS[target]} (nextpnr seed {seed})",
           flush=True)

@@ -15,11 +15,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+import warnings
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from . import __version__
+from . import core as core_mod
 from .core import IN, OUT, CoreDecl, check_identifier
 from .errors import DRCError, ParamError
 from .params import Params
@@ -84,6 +86,7 @@ def make_signals(ports):
 def _convert_into(decl: CoreDecl, p: Params, tmp: Path, hdl: str, name: str) -> list[str]:
     ports = decl.port_list(p)
     sigs = make_signals(ports)
+    core_mod._CONSTS.clear()
     inst = decl.top(**sigs, p=p)
     hdr = "// " + banner(decl, p).replace("$", "$$") + "\n" if hdl == "verilog" else \
         "-- " + banner(decl, p).replace("$", "$$") + "\n"
@@ -93,7 +96,19 @@ def _convert_into(decl: CoreDecl, p: Params, tmp: Path, hdl: str, name: str) -> 
         kw["testbench"] = False
     else:
         kw["std_logic_ports"] = True
-    inst.convert(**kw)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        inst.convert(**kw)
+    undriven = [str(w.message).rsplit(":", 1)[-1].strip() for w in caught
+                if "Signal is not driven" in str(w.message)]
+    if len(undriven) > len(core_mod._CONSTS):
+        # MyHDL turns an undriven, read Signal into a constant; only const() may do that.
+        raise DRCError(f"{decl.name}: signals {undriven} are read but never driven, and only "
+                       f"{len(core_mod._CONSTS)} were declared with neurohdl.core.const()")
+    for w in caught:
+        if "Signal is not driven" in str(w.message):
+            continue
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if hdl == "verilog":
         check_port_decls(decl.name, ports, (tmp / f"{name}.v").read_text())
     if hdl == "verilog":

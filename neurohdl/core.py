@@ -123,6 +123,22 @@ class CoreDecl:
         return ports
 
 
+_CONSTS: list = []  # constant Signals of the design being elaborated (see const())
+
+
+def const(value: int, width: int):
+    """A sized constant for MyHDL designs: an undriven Signal that converts to
+    ``wire [w-1:0] x; assign x = w'd<value>;``.  Plain Python ints convert to unsized literals
+    (context-width surprises, Verilator WIDTH warnings) and ``intbv`` free variables convert to
+    undriven ``reg``s, so use this for every multi-bit constant operand."""
+    from myhdl import Signal, intbv
+    if not 0 <= value < (1 << width):
+        raise DRCError(f"const({value}, {width}): value does not fit {width} bits")
+    s = Signal(intbv(value)[width:]) if width > 1 else Signal(bool(value))
+    _CONSTS.append(s)
+    return s
+
+
 _KEYWORDS = set("""
 always and assign automatic begin buf bufif0 bufif1 case casex casez cell cmos config deassign
 default defparam design disable edge else end endcase endconfig endfunction endgenerate

@@ -6,7 +6,7 @@ enable: hold it low and the state holds.  Latency 0 (tdata is the register itsel
 """
 from myhdl import always_comb, always_seq, block, intbv, Signal
 
-from neurohdl.core import CoreDecl, Vectors, clk_rst, stream
+from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import lfsr as model
 from neurohdl.models.sc.lfsr import LfsrParams
 
@@ -18,7 +18,7 @@ def ports(p: LfsrParams):
 @block
 def lfsr(clk, rst, m_rnd_tdata, m_rnd_tvalid, m_rnd_tready, p: LfsrParams):
     state = Signal(intbv(p.seed)[p.width:])
-    taps = int(p.taps)
+    taps = const(p.taps, p.width)
 
     @always_seq(clk.posedge, reset=rst)
     def seq():
