@@ -64,10 +64,17 @@ def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = 
     env = {"NEUROHDL_PARAMS": p.to_json(), "NEUROHDL_CORE": entry.name,
            "NEUROHDL_TEST_SEED": str(seed)}
     env.update(extra_env or {})
-    runner.test(hdl_toplevel=hdl.top, test_module=test_module or entry.test_module,
-                build_dir=str(build_dir / sim), test_dir=str(build_dir / sim), seed=seed,
-                results_xml=str(xml), extra_env=env, waves=waves, testcase=testcase,
-                log_file=str(build_dir / f"{sim}_test.log") if not verbose else None)
+    if xml.exists():
+        xml.unlink()
+    try:
+        # Under pytest, cocotb's runner calls sys.exit() when a test fails; elsewhere it returns
+        # quietly.  Either way the results file is the verdict, read back below.
+        runner.test(hdl_toplevel=hdl.top, test_module=test_module or entry.test_module,
+                    build_dir=str(build_dir / sim), test_dir=str(build_dir / sim), seed=seed,
+                    results_xml=str(xml), extra_env=env, waves=waves, testcase=testcase,
+                    log_file=str(build_dir / f"{sim}_test.log") if not verbose else None)
+    except SystemExit:
+        pass
     if not xml.exists():
         raise ToolError(f"cocotb wrote no results file {xml}; see {build_dir / f'{sim}_test.log'}")
     n, failed = get_results(xml)
