@@ -83,11 +83,41 @@ def make_signals(ports):
     return sigs
 
 
+def _canonicalise(inst) -> None:
+    """Make MyHDL's output independent of PYTHONHASHSEED.
+
+    ``_AlwaysSeq`` builds its reset list by iterating a *set* of output names, so the order of
+    the reset assignments changes with the hash seed.  Rebuild it in sorted-name order."""
+    from myhdl._always_seq import _AlwaysSeq
+    from myhdl._block import _Block
+    from myhdl._Signal import _Signal
+
+    stack = [inst]
+    while stack:
+        b = stack.pop()
+        for sub in getattr(b, "subs", []):
+            if isinstance(sub, _Block):
+                stack.append(sub)
+            elif isinstance(sub, _AlwaysSeq):
+                sigregs, varregs = [], []
+                for n in sorted(sub.outputs):
+                    reg = sub.symdict[n]
+                    if isinstance(reg, _Signal):
+                        sigregs.append(reg)
+                    elif isinstance(reg, (list, tuple)):
+                        sigregs.extend(reg)
+                    else:
+                        varregs.append((n, reg, int(reg)))
+                sub.sigregs[:] = sigregs
+                sub.varregs[:] = varregs
+
+
 def _convert_into(decl: CoreDecl, p: Params, tmp: Path, hdl: str, name: str) -> list[str]:
     ports = decl.port_list(p)
     sigs = make_signals(ports)
     core_mod._CONSTS.clear()
     inst = decl.top(**sigs, p=p)
+    _canonicalise(inst)
     hdr = "// " + banner(decl, p).replace("$", "$$") + "\n" if hdl == "verilog" else \
         "-- " + banner(decl, p).replace("$", "$$") + "\n"
     kw = dict(hdl="Verilog" if hdl == "verilog" else "VHDL", path=str(tmp), name=name,

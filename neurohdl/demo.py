@@ -49,8 +49,9 @@ def main(argv=None) -> int:
     print("(iCE40 LUT/LC = logic cells; numbers include the few-pin resource harness)\n")
 
     print("== 2. RTL simulation vs bit-true model ==")
-    from neurohdl.models.sc import mul as model
-    from neurohdl.models.sc import sng
+    import importlib
+    model = importlib.import_module(mul.model_module)           # via the registry, by name
+    sng = importlib.import_module(get("sc.sng").model_module)
 
     probs = [(0.5, 0.5), (0.75, 0.4), (0.3, 0.9), (0.125, 0.0625), (0.9, 0.95)]
     all_ok = True
