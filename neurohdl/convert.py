@@ -86,8 +86,10 @@ def make_signals(ports):
 def _canonicalise(inst) -> None:
     """Make MyHDL's output independent of PYTHONHASHSEED.
 
-    ``_AlwaysSeq`` builds its reset list by iterating a *set* of output names, so the order of
-    the reset assignments changes with the hash seed.  Rebuild it in sorted-name order."""
+    ``_AlwaysSeq`` builds its reset list, and ``_AlwaysComb`` its sensitivity list, by iterating
+    a *set* of names, so their order changes with the hash seed.  Rebuild both in sorted-name
+    order."""
+    from myhdl._always_comb import _AlwaysComb
     from myhdl._always_seq import _AlwaysSeq
     from myhdl._block import _Block
     from myhdl._Signal import _Signal
@@ -110,6 +112,14 @@ def _canonicalise(inst) -> None:
                         varregs.append((n, reg, int(reg)))
                 sub.sigregs[:] = sigregs
                 sub.varregs[:] = varregs
+            elif isinstance(sub, _AlwaysComb):
+                sens = []
+                for n in sorted(sub.inputs):
+                    s = sub.symdict[n]
+                    if s in sub.senslist or (isinstance(s, (list, tuple)) and s and s[0] in sub.senslist):
+                        sens.extend(s if isinstance(s, (list, tuple)) else [s])
+                if len(sens) == len(sub.senslist):
+                    sub.senslist = tuple(sens)
 
 
 def _convert_into(decl: CoreDecl, p: Params, tmp: Path, hdl: str, name: str) -> list[str]:

@@ -66,3 +66,18 @@ def test_check_detects_myhdl_hash_order(tmp_path):
     runs = [_gen(tmp_path / s, s, raw=True) for s in seeds]
     hdl = [{k: v for k, v in r.items() if k.endswith((".v", ".vhd"))} for r in runs]
     assert any(h != hdl[0] for h in hdl[1:]), "raw MyHDL output was identical for all seeds"
+
+
+def test_always_comb_sensitivity_list_is_canonical(tmp_path):
+    """MyHDL orders an always_comb sensitivity list by set iteration; neurohdl sorts it.
+    Raw output varies across hash seeds (must-fail side), canonical output does not."""
+    probe = Path(__file__).with_name("_comb_probe.py")
+    lines = {"raw": set(), "canon": set()}
+    for h in ("1", "2", "3", "4", "5", "6"):
+        for mode in lines:
+            env = dict(os.environ, PYTHONHASHSEED=h)
+            subprocess.run([sys.executable, str(probe), mode, f"{mode}{h}", str(tmp_path)],
+                           check=True, env=env, capture_output=True)
+            text = (tmp_path / f"t_{mode}{h}.v").read_text()
+            lines[mode].add(next(x for x in text.splitlines() if x.startswith("always @")))
+    assert len(lines["canon"]) == 1 and len(lines["raw"]) > 1, lines
