@@ -23,7 +23,7 @@ def _tools():
 
 
 def _mul_ffs():
-    """Lower bound on flip-flops: two LFSR states, the op register, the count register."""
+    """Lower bound on flip-flops: two LFSR states and the count register."""
     p = get("sc.mul").decl.params()
     return 2 * p.width + p.count_width
 

@@ -1,0 +1,189 @@
+"""Comparator stochastic number generator: the bit-true specification of ``sc.sng``.
+
+Each accepted input x (an unsigned ``width``-bit integer) consumes the next random number r of
+the source and produces one output bit
+
+    bit = 1 if r < x else 0          (unsigned, strict)
+
+The source is a pluggable function of the Params (``source``; see :data:`SOURCES`).  The only
+source so far is ``"lfsr"``: r runs through the states of the Galois LFSR ``sc.lfsr`` with taps
+``lfsr_taps`` starting at ``lfsr_seed``, exactly ``models.sc.lfsr.run``; the states never
+rewind between inputs (only reset returns to the seed).
+
+Probability (unipolar).  A maximal LFSR visits every state 1 .. 2^w - 1 once per period, so over
+one full period the fraction of ones is exactly
+
+    P(x) = max(x - 1, 0) / (2^w - 1)
+
+x = 0 and x = 1 both give 0 (x = 0 always gives 0, whatever r); the largest value is
+(2^w - 2)/(2^w - 1) at x = 2^w - 1.  P = 1 cannot be produced: r = 2^w - 1 is a state and
+r < x would need x >= 2^w, which does not fit in ``width`` bits.
+
+Bipolar values.  A value v in [-1, 1] is carried as the unipolar probability p = (v + 1)/2
+(:func:`bipolar_to_prob`), i.e. v = 2p - 1; encode p with :func:`encode`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable
+
+import numpy as np
+
+from neurohdl import ParamError
+from neurohdl.models.sc import lfsr
+from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, MAX_WIDTH, MIN_WIDTH, LfsrParams
+from neurohdl.params import Params, pfield
+
+ROUNDINGS = ("nearest", "truncate")
+
+
+def lfsr_params(owner: Params, width: int, taps: int, seed: int, taps_name: str,
+                seed_name: str) -> LfsrParams:
+    """Build the LfsrParams an owner's ``*_taps``/``*_seed`` fields stand for.
+
+    Validation is LfsrParams' own (so the rules and wording are identical); an error is re-raised
+    naming the owner's field, e.g. ``SngParams.lfsr_taps = ...: allowed a maximal-length mask``.
+    """
+    try:
+        return LfsrParams(width=width, taps=taps, seed=seed)
+    except ParamError as e:
+        cls = type(owner).__name__
+        msg = (str(e).replace("LfsrParams.taps", f"{cls}.{taps_name}")
+               .replace("LfsrParams.seed", f"{cls}.{seed_name}")
+               .replace(", or allow_nonmaximal=True", ""))
+        raise ParamError(msg) from None
+
+
+@dataclass(frozen=True)
+class SngParams(Params):
+    """Comparator SNG: bit = (r < x) with r the next number of the source."""
+
+    width: int = pfield(16, "width of x and of the random numbers, bits", lo=MIN_WIDTH,
+                        hi=MAX_WIDTH)
+    source: str = pfield("lfsr", "random source: 'lfsr' (Galois LFSR, sc.lfsr)",
+                         choices=("lfsr",))
+    lfsr_taps: int | None = pfield(None, "LFSR toggle mask (maximal, bit width-1 set); None = "
+                                   "built-in maximal taps for the width (0xB400 at 16)",
+                                   optional=True, lo=lambda p: 1 << (p.width - 1),
+                                   hi=lambda p: (1 << p.width) - 1)
+    lfsr_seed: int | None = pfield(None, "LFSR reset state (non-zero); None = 0xACE1 reduced to "
+                                   "the width", optional=True, lo=1,
+                                   hi=lambda p: (1 << p.width) - 1)
+
+    def derive(self):
+        if self.lfsr_taps is None:
+            self.resolve("lfsr_taps", MAXIMAL_TAPS[self.width])
+        if self.lfsr_seed is None:
+            self.resolve("lfsr_seed", lfsr.default_seed(self.width))
+        lp = lfsr_params(self, self.width, self.lfsr_taps, self.lfsr_seed, "lfsr_taps",
+                         "lfsr_seed")
+        self.set_derived("period", lp.period)
+
+    def lfsr(self) -> LfsrParams:
+        """The LfsrParams of the ``"lfsr"`` source (what the RTL instantiates)."""
+        return LfsrParams(width=self.width, taps=self.lfsr_taps, seed=self.lfsr_seed)
+
+    @classmethod
+    def _random_field(cls, f, rng, partial):
+        if f.name == "lfsr_taps":  # a maximal mask: the table's or its reciprocal
+            t = MAXIMAL_TAPS[partial.width]
+            return rng.choice([None, t, lfsr.reciprocal_taps(t, partial.width)])
+        return super()._random_field(f, rng, partial)
+
+
+# ------------------------------------------------------------------ sources ----------------
+# A source is numbers(p, n, state) -> (n random numbers as uint64, state after them); state None
+# means the reset state.  A new source (Sobol, Halton) adds an entry here, a "source" choice in
+# SngParams, its probability rule in PROBABILITY and its RTL block in rtl_py/sc/sng.py.
+
+def _lfsr_numbers(p: SngParams, n: int, state: int | None) -> tuple[np.ndarray, int]:
+    lp = p.lfsr()
+    s = lp.seed if state is None else int(state)
+    per = lp.period
+    if n > per:  # periodic: one period, tiled (identical to lfsr.run, O(period))
+        out = np.resize(lfsr.run(lp, per, s), n)
+    else:
+        out = lfsr.run(lp, n, s)
+    nxt = s if n == 0 else lfsr.step(lp, int(out[-1]))[0]
+    return out, nxt
+
+
+def _lfsr_probability(p: SngParams, x):
+    x = np.asarray(x, dtype=np.int64)
+    return np.maximum(x - 1, 0) / float((1 << p.width) - 1)
+
+
+SOURCES: dict[str, Callable] = {"lfsr": _lfsr_numbers}
+PROBABILITY: dict[str, Callable] = {"lfsr": _lfsr_probability}
+
+
+def numbers(p: SngParams, n: int, state=None) -> tuple[np.ndarray, object]:
+    """The next n random numbers of p's source from ``state`` (None: reset), and the state after."""
+    return SOURCES[p.source](p, int(n), state)
+
+
+# ------------------------------------------------------------------ the model --------------
+
+def step(p: SngParams, state, x: int) -> tuple[object, int]:
+    """One accepted x: returns (source state after, output bit)."""
+    r, nxt = numbers(p, 1, state)
+    return nxt, int(int(r[0]) < int(x))
+
+
+def run(p: SngParams, xs, state=None) -> np.ndarray:
+    """Output bits (uint8) for the accepted inputs ``xs``, the source starting at ``state``."""
+    xs = np.asarray(xs, dtype=np.uint64)
+    r, _ = numbers(p, len(xs), state)
+    return (r < xs).astype(np.uint8)
+
+
+def probability(p: SngParams, x):
+    """Exact fraction of ones over one full source period: max(x - 1, 0) / (2^w - 1) (LFSR).
+
+    Vectorised over x; a float (numpy float64 array for array input)."""
+    out = PROBABILITY[p.source](p, x)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def encode(p: SngParams, prob, rounding: str = "nearest"):
+    """The x whose probability is nearest (or, ``rounding="truncate"``, the largest not above)
+    ``prob`` in [0, 1].
+
+    Representable probabilities are k/(2^w - 1) for k = 0 .. 2^w - 2 (x = k + 1; k = 0 gives
+    x = 0).  'nearest' rounds k = prob (2^w - 1) half to even, exactly (Fraction arithmetic);
+    prob within half a step of 1 has no code of its own and takes the nearest representable
+    value, k = 2^w - 2 (x = 2^w - 1), as :func:`probability` explains.  Out of [0, 1] (or NaN)
+    raises ParamError.  Vectorised over prob.
+    """
+    if rounding not in ROUNDINGS:
+        raise ParamError(f"encode: rounding = {rounding!r}: allowed one of "
+                         + ", ".join(repr(r) for r in ROUNDINGS))
+    if np.ndim(prob):
+        return np.array([encode(p, q, rounding) for q in np.asarray(prob).ravel()],
+                        dtype=np.uint64).reshape(np.shape(prob))
+    q = float(prob)
+    if math.isnan(q) or q < 0.0 or q > 1.0:
+        raise ParamError(f"encode: prob = {prob!r}: allowed 0..1 (unipolar probability; "
+                         "bipolar v in -1..1 maps to (v + 1)/2)")
+    per = (1 << p.width) - 1
+    exact = Fraction(q) * per
+    k = round(exact) if rounding == "nearest" else math.floor(exact)
+    k = min(k, per - 1)  # prob = 1 is not producible: the nearest representable value
+    return 0 if k == 0 else k + 1
+
+
+def bipolar_to_prob(v):
+    """Bipolar value v in [-1, 1] -> unipolar probability p = (v + 1)/2."""
+    v = np.asarray(v, dtype=np.float64)
+    if np.any(np.isnan(v)) or np.any(v < -1.0) or np.any(v > 1.0):
+        raise ParamError(f"bipolar_to_prob: v = {v!r}: allowed -1..1")
+    out = (v + 1.0) / 2.0
+    return float(out) if out.ndim == 0 else out
+
+
+def prob_to_bipolar(prob):
+    """Unipolar probability p -> bipolar value v = 2p - 1."""
+    out = 2.0 * np.asarray(prob, dtype=np.float64) - 1.0
+    return float(out) if out.ndim == 0 else out

@@ -1,0 +1,76 @@
+"""MyHDL design of ``sc.sng``: comparator SNG, AXI-Stream ``s_x`` in, one-bit ``m_bit`` out.
+
+Structure: the random source (``SOURCES[p.source]``; the ``sc.lfsr`` block for "lfsr") is an
+internal AXI-Stream ``rnd``; each accepted x is one transfer on it (the source advances) and
+loads one output register with ``rnd < x``.
+
+Timing: one output register.  ``s_x_tready = rnd_tvalid && (!m_bit_tvalid || m_bit_tready)``
+(rnd_tvalid is ``!rst`` for the LFSR), so a new x is taken whenever the register is empty or
+being emptied: latency 1 cycle, throughput 1 bit per cycle, no combinational path from any input
+to ``m_bit_tvalid``; under back-pressure the bit is held and ``s_x_tready`` falls.
+"""
+from myhdl import Signal, always_comb, always_seq, block, intbv
+
+from neurohdl.core import CoreDecl, Vectors, clk_rst, stream
+from neurohdl.models.sc import sng as model
+from neurohdl.models.sc.sng import SngParams
+from neurohdl.rtl.sc.lfsr import lfsr
+
+
+def ports(p: SngParams):
+    return (clk_rst() + stream("s_x", p.width, "unipolar value x; one output bit per x")
+            + stream("m_bit", 1, "1 if the next random number r < x (unsigned), else 0"))
+
+
+@block
+def lfsr_source(clk, rst, rnd_tdata, rnd_tvalid, rnd_tready, p: SngParams):
+    return lfsr(clk, rst, rnd_tdata, rnd_tvalid, rnd_tready, p=p.lfsr())
+
+
+# A source block: (clk, rst, m_rnd stream, p) -> instance; tdata = the current random number,
+# advanced by each transfer.  Mirrors models.sc.sng.SOURCES.
+SOURCES = {"lfsr": lfsr_source}
+
+
+@block
+def sng(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_bit_tdata, m_bit_tvalid, m_bit_tready,
+        p: SngParams):
+    rnd = Signal(intbv(0)[p.width:])
+    rnd_tvalid = Signal(bool(0))
+    take = Signal(bool(0))          # an x is accepted = a source transfer
+    q_bit = Signal(bool(0))
+    q_valid = Signal(bool(0))
+    src = SOURCES[p.source](clk, rst, rnd, rnd_tvalid, take, p)
+
+    @always_seq(clk.posedge, reset=rst)
+    def seq():
+        if take:
+            q_bit.next = rnd < s_x_tdata
+            q_valid.next = 1
+        elif m_bit_tready:
+            q_valid.next = 0
+
+    @always_comb
+    def comb():
+        s_x_tready.next = rnd_tvalid and (not q_valid or m_bit_tready)
+        take.next = s_x_tvalid and rnd_tvalid and (not q_valid or m_bit_tready)
+        m_bit_tdata.next = q_bit
+        m_bit_tvalid.next = q_valid
+
+    return src, seq, comb
+
+
+def vectors(p: SngParams, rng, n: int) -> Vectors:
+    top = (1 << p.width) - 1
+    xs = [rng.choice([0, 1, top, top - 1, rng.randint(0, top)]) if rng.random() < 0.2
+          else rng.randint(0, top) for _ in range(n)]
+    return Vectors(inputs={"s_x": xs}, outputs={"m_bit": [int(b) for b in model.run(p, xs)]})
+
+
+CORE = CoreDecl(
+    name="sc.sng", version="0.1.0", params=SngParams, top=sng, ports=ports,
+    description="Comparator stochastic number generator: bit = (r < x), r from an LFSR",
+    arith={"compare": "exact: unsigned r < x, both width bits",
+           "source": "wrap: LFSR GF(2) shift/XOR, no carries"},
+    vectors=vectors,
+)

@@ -1,0 +1,214 @@
+"""sc.sng: converted Verilog vs the model, over random configurations, with idle and
+back-pressure on both streams."""
+import random
+
+import cocotb
+import numpy as np
+import pytest
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles
+
+from neurohdl import ParamError
+from neurohdl.models.sc import lfsr
+from neurohdl.models.sc import sng as model
+from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, LfsrParams, reciprocal_taps
+from neurohdl.models.sc.sng import SngParams
+from neurohdl.simrun import params_from_env
+from neurohdl.verif.common.runner import check_core
+from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
+                                          reset, run_seed)
+
+XBus, XTransaction, XSource, _, _ = make_stream("X")
+BitBus, _, _, BitSink, _ = make_stream("Bit")
+N_BEATS = 400
+
+
+def stimulus(p: SngParams, n: int, salt: str = "") -> list[int]:
+    """x values: uniform, with the corners 0, 1, 2^w - 1 (and 2^w - 2, 2^(w-1)) often."""
+    r = random.Random(f"{run_seed()}:x:{salt}")
+    top = (1 << p.width) - 1
+    corners = [0, 1, top, top - 1, 1 << (p.width - 1)]
+    return corners + [r.choice(corners) if r.random() < 0.2 else r.randint(0, top)
+                      for _ in range(n - len(corners))]
+
+
+async def _setup(dut, src_pattern, sink_pattern):
+    p = params_from_env(SngParams)
+    Clock(dut.clk, 10, unit="ns").start()
+    source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
+    sink = BitSink(BitBus.from_prefix(dut, "m_bit"), dut.clk, dut.rst)
+    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_x"))
+    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_bit"))
+    errors: list[str] = []
+    cocotb.start_soon(check_stream_protocol(dut, "m_bit", errors))
+    await reset(dut)
+    return p, source, sink, errors
+
+
+async def _exchange(source, sink, xs):
+    for x in xs:
+        source.send_nowait(XTransaction(tdata=int(x)))
+    return [int((await sink.recv()).tdata) for _ in xs]
+
+
+@cocotb.test()
+@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
+async def stream_matches_model(dut, idle, stall):
+    """Every pair of s_x idle pattern x m_bit back-pressure pattern."""
+    p, source, sink, errors = await _setup(dut, idle, stall)
+    pauses_ = (idle, stall)
+    xs = stimulus(p, N_BEATS, str(pauses_))
+    got = await _exchange(source, sink, xs)
+    compare(got, expected(model.run(p, xs), run_seed()), "m_bit", f"{p} pauses={pauses_}")
+    await ClockCycles(dut.clk, 5)
+    assert sink.empty(), f"extra m_bit beats; {p}"
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def reset_restarts_sequence(dut):
+    """A reset with beats in flight returns the source to the seed and empties the output."""
+    p, source, sink, errors = await _setup(dut, "random", "random")
+    xs = stimulus(p, 200, "reset")
+    for x in xs:
+        source.send_nowait(XTransaction(tdata=int(x)))
+    first = [int((await sink.recv()).tdata) for _ in range(40)]
+    await reset(dut, 2)                      # mid-stream: the source still has beats queued
+    source.clear()
+    sink.clear()
+    again = await _exchange(source, sink, xs[:120])
+    compare(first, expected(model.run(p, xs[:40]), run_seed()), "before reset", str(p))
+    compare(again, expected(model.run(p, xs[:120]), run_seed()), "after reset", str(p))
+    assert not errors, errors[:3]
+
+
+@cocotb.test(expect_fail=True)
+async def scoreboard_must_fail(dut):
+    """The same scoreboard against a model on the reciprocal polynomial must fail."""
+    p, source, sink, _ = await _setup(dut, None, None)
+    wrong = p.replace(lfsr_taps=reciprocal_taps(p.lfsr_taps, p.width))
+    xs = stimulus(p, N_BEATS, "must_fail")
+    got = await _exchange(source, sink, xs)
+    compare(got, [int(b) for b in model.run(wrong, xs)], "m_bit", "mutated model")
+
+
+# ---------------------------------------------------------------- pytest side -------------
+
+@pytest.mark.parametrize("i", range(6))
+def test_sng(i, seed, tmp_path):
+    check_core("sc.sng", seed, tmp_path)
+
+
+def test_sng_verilator(seed, tmp_path):
+    check_core("sc.sng", seed, tmp_path, sim="verilator")
+
+
+@pytest.mark.parametrize("width", range(3, 11))
+def test_ones_over_period_exhaustive(width):
+    """Every x at widths <= 10: ones over one full period = x - 1 (0 for x = 0), i.e.
+    probability() is exact; checked against a plain-Python LFSR, not model.run."""
+    p = SngParams(width=width)
+    per = (1 << width) - 1
+    s, states = p.lfsr_seed, []
+    for _ in range(per):                      # independent reference: the recurrence itself
+        states.append(s)
+        s = (s >> 1) ^ (p.lfsr_taps if s & 1 else 0)
+    assert sorted(states) == list(range(1, per + 1))
+    for x in range(per + 1):
+        ones = sum(r < x for r in states)
+        assert ones == max(x - 1, 0)
+        assert int(model.run(p, [x] * per).sum()) == ones
+        assert model.probability(p, x) == ones / per
+
+
+def test_run_is_lfsr_compare():
+    """Bits are r < x with r = lfsr.run from the seed, carrying on through step()."""
+    p = SngParams(width=12, lfsr_seed=0x5A5)
+    rng = np.random.default_rng(3)
+    xs = rng.integers(0, 1 << 12, 5000)
+    rs = lfsr.run(p.lfsr(), 5000)
+    assert (model.run(p, xs) == (rs < xs.astype(np.uint64))).all()
+    state, bits = None, []
+    for x in xs[:300]:
+        state, b = model.step(p, state, x)
+        bits.append(b)
+    assert bits == model.run(p, xs[:300]).tolist()
+    assert model.run(p, [0] * 100).sum() == 0            # x = 0 always gives 0
+    # longer than a period (tiled): still exactly lfsr.run
+    q = SngParams(width=5)
+    assert (model.numbers(q, 100)[0] == lfsr.run(q.lfsr(), 100)).all()
+
+
+def test_defaults_match_lfsr():
+    p = SngParams()
+    assert p.lfsr_taps == MAXIMAL_TAPS[16] == 0xB400 and p.lfsr_seed == 0xACE1
+    assert p.lfsr() == LfsrParams() and p.period == 65535
+    q = SngParams(width=8)
+    assert q.lfsr_taps == MAXIMAL_TAPS[8] and q.lfsr_seed == lfsr.default_seed(8)
+
+
+def test_encode():
+    p = SngParams(width=8)                    # steps of 1/255
+    assert model.encode(p, 0.0) == 0 and model.probability(p, 0) == 0.0
+    assert model.encode(p, 1.0) == 255        # P = 1 unreachable: nearest is 254/255
+    assert model.encode(p, 0.5) == 129        # 127.5 -> 128 (half to even) -> x = 129
+    assert model.encode(p, 0.5, rounding="truncate") == 128
+    assert model.encode(p, 1 / 255) == 2 and model.probability(p, 2) == 1 / 255
+    for k in range(0, 255):                   # round trip on every representable value
+        x = model.encode(p, k / 255)
+        assert model.probability(p, x) == pytest.approx(k / 255)
+    rng = np.random.default_rng(1)
+    probs = rng.random(1000)
+    err = np.abs(model.probability(p, model.encode(p, probs)) - probs)
+    top = probs > 254 / 255                   # no code above 254/255: error up to 1/255 there
+    assert err[~top].max() <= 0.5 / 255 + 1e-12 and err[top].max(initial=0) <= 1 / 255
+    assert model.bipolar_to_prob(-1.0) == 0.0 and model.bipolar_to_prob(0.0) == 0.5
+    assert model.prob_to_bipolar(model.bipolar_to_prob(0.25)) == 0.25
+
+
+@pytest.mark.parametrize("prob", [-0.01, 1.0001, float("nan"), 2])
+def test_encode_out_of_range(prob):
+    with pytest.raises(ParamError, match=r"encode: prob = .*allowed 0\.\.1"):
+        model.encode(SngParams(), prob)
+
+
+def test_encode_bad_rounding():
+    with pytest.raises(ParamError, match="rounding = 'up': allowed one of 'nearest', 'truncate'"):
+        model.encode(SngParams(), 0.5, rounding="up")
+    with pytest.raises(ParamError, match=r"bipolar_to_prob: v = .*allowed -1\.\.1"):
+        model.bipolar_to_prob(1.5)
+
+
+@pytest.mark.parametrize("kw, words", [
+    ({"width": 2}, ["SngParams.width = 2", "3..32"]),
+    ({"width": 33}, ["SngParams.width = 33", "3..32"]),
+    ({"source": "sobol"}, ["SngParams.source = 'sobol'", "one of 'lfsr'"]),
+    ({"lfsr_seed": 0}, ["SngParams.lfsr_seed = 0", "1..65535"]),
+    ({"width": 8, "lfsr_seed": 256}, ["SngParams.lfsr_seed = 256", "1..255"]),
+    ({"lfsr_taps": 0x1234}, ["SngParams.lfsr_taps", "32768..65535"]),
+    ({"lfsr_taps": 0x8001}, ["SngParams.lfsr_taps = 32769 (0x8001)", "maximal-length mask",
+                             "width 16"]),
+    ({"width": "16"}, ["SngParams.width = '16'", "an integer"]),
+])
+def test_bad_params_raise(kw, words):
+    with pytest.raises(ParamError) as e:
+        SngParams(**kw)
+    for w in words:
+        assert w in str(e.value)
+    assert "allow_nonmaximal" not in str(e.value)
+
+
+def test_taps_rule_same_as_lfsr():
+    """SngParams accepts exactly the (taps, seed) LfsrParams accepts, for every width-5 mask."""
+    for taps in range(1 << 4, 1 << 5):
+        try:
+            LfsrParams(width=5, taps=taps, seed=3)
+            ok = True
+        except ParamError:
+            ok = False
+        try:
+            SngParams(width=5, lfsr_taps=taps, lfsr_seed=3)
+            assert ok, hex(taps)
+        except ParamError:
+            assert not ok, hex(taps)
