@@ -157,6 +157,7 @@ def _convert_into(decl: CoreDecl, p: Params, tmp: Path, hdl: str, name: str) -> 
     return pck + [f"{name}.vhd"]
 
 
+_NET = re.compile(r"^\s*(?:reg|wire|integer)\s+(?:signed\s+)?(?:\[[^\]]+\]\s+)?(\w+)", re.M)
 _DECL = re.compile(r"^\s*(input|output|inout)\s+(signed\s+)?(?:\[(\d+):0\]\s+)?(\w+)\s*;", re.M)
 
 
@@ -175,6 +176,11 @@ def check_port_decls(core: str, ports, verilog: str) -> None:
                            f"{direction} ({'never driven' if direction == IN else 'driven inside'})")
         if width != q.width:
             raise DRCError(f"{core}: port {q.name} declared {q.width} bits, converted {width}")
+    for m in _NET.finditer(verilog):   # internal names too: MyHDL only warns on keywords
+        try:
+            check_identifier(m.group(1), f"{core}: internal signal")
+        except Exception as e:
+            raise DRCError(str(e) + " (rename the signal in the MyHDL design)") from None
     extra = sorted(set(seen) - {q.name for q in ports})
     if extra:
         raise DRCError(f"{core}: undeclared ports in the converted module: {extra}")

@@ -195,3 +195,16 @@ def test_cli_errors_are_one_line_and_write_nothing(tmp_path, args, msg):
     assert r.stderr.strip().splitlines() == [f"neurohdl: error: {msg}"] or \
         (len(r.stderr.strip().splitlines()) == 1 and msg in r.stderr), r.stderr
     assert not out.exists()
+
+
+def test_drc_rejects_keyword_internal_signal(tmp_path):
+    """Must-fail: a design whose internal register is called `buf` (a Verilog gate keyword)."""
+    from neurohdl.convert import check_port_decls
+    decl = get("sc.lfsr").decl
+    from neurohdl.models.sc.lfsr import LfsrParams
+    ports = decl.port_list(LfsrParams())
+    good = neurohdl.generate("sc.lfsr", LfsrParams(), tmp_path)
+    text = Path(good.files[0]).read_text()
+    check_port_decls("sc.lfsr", ports, text)
+    with pytest.raises(neurohdl.DRCError, match="'buf'.*keyword"):
+        check_port_decls("sc.lfsr", ports, text.replace("reg [15:0] state;", "reg [15:0] buf;"))

@@ -5,22 +5,31 @@ the source and produces one output bit
 
     bit = 1 if r < x else 0          (unsigned, strict)
 
-The source is a pluggable function of the Params (``source``; see :data:`SOURCES`).  The only
-source so far is ``"lfsr"``: r runs through the states of the Galois LFSR ``sc.lfsr`` with taps
-``lfsr_taps`` starting at ``lfsr_seed``, exactly ``models.sc.lfsr.run``; the states never
-rewind between inputs (only reset returns to the seed).
+The source is a pluggable function of the Params (``source``; see :data:`SOURCES`); the
+numbers never rewind between inputs (only reset returns the source to its start):
+
+- ``"lfsr"``: the states of the Galois LFSR ``sc.lfsr`` with taps ``lfsr_taps`` starting at
+  ``lfsr_seed``, exactly ``models.sc.lfsr.run``;
+- ``"sobol"``: Sobol dimension ``sobol_dim`` (``sc.sobol``, Gray-code order) from index ``skip``;
+- ``"halton"``: base-2 van der Corput (``sc.halton``, bit-reversed counter) from index ``skip``.
 
 Probability (unipolar).  A maximal LFSR visits every state 1 .. 2^w - 1 once per period, so over
 one full period the fraction of ones is exactly
 
-    P(x) = max(x - 1, 0) / (2^w - 1)
+    P(x) = max(x - 1, 0) / (2^w - 1)          (lfsr)
+    P(x) = x / 2^w                            (sobol, halton: every value 0 .. 2^w - 1 once)
 
-x = 0 and x = 1 both give 0 (x = 0 always gives 0, whatever r); the largest value is
-(2^w - 2)/(2^w - 1) at x = 2^w - 1.  P = 1 cannot be produced: r = 2^w - 1 is a state and
-r < x would need x >= 2^w, which does not fit in ``width`` bits.
+x = 0 always gives 0.  P = 1 cannot be produced: it would need x >= 2^w, which does not fit in
+``width`` bits (the largest values are (2^w - 2)/(2^w - 1) and (2^w - 1)/2^w).  Low-discrepancy
+sources also spread the ones evenly over every aligned prefix of length 2^k, which is why their
+error falls as ~1/N instead of ~1/sqrt(N) (docs/sc.md).
 
-Bipolar values.  A value v in [-1, 1] is carried as the unipolar probability p = (v + 1)/2
-(:func:`bipolar_to_prob`), i.e. v = 2p - 1; encode p with :func:`encode`.
+Bipolar mode (``bipolar=True``).  A value v in [-1, 1] is carried as the unipolar probability
+p = (v + 1)/2 (:func:`bipolar_to_prob`), i.e. v = 2p - 1.  The input tdata is then a
+two's-complement integer v_int in -2^(w-1) .. 2^(w-1) - 1 standing for v = v_int / 2^(w-1), and the
+comparator uses the offset-binary value x = v_int + 2^(w-1) = tdata XOR 2^(w-1) (the MSB
+inverted): bit = (r < (tdata ^ 2^(w-1))).  With a Sobol or Halton source P = (v + 1)/2 exactly
+over 2^w numbers.  :func:`encode_bipolar` gives the tdata for a real v.
 """
 from __future__ import annotations
 
@@ -32,8 +41,11 @@ from typing import Callable
 import numpy as np
 
 from neurohdl import ParamError
-from neurohdl.models.sc import lfsr
+from neurohdl.models.sc import halton, lfsr, sobol
+from neurohdl.models.sc.halton import HaltonParams
+from neurohdl.models.sc.joe_kuo import MAX_DIM
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, MAX_WIDTH, MIN_WIDTH, LfsrParams
+from neurohdl.models.sc.sobol import SobolParams
 from neurohdl.params import Params, pfield
 
 ROUNDINGS = ("nearest", "truncate")
@@ -62,8 +74,9 @@ class SngParams(Params):
 
     width: int = pfield(16, "width of x and of the random numbers, bits", lo=MIN_WIDTH,
                         hi=MAX_WIDTH)
-    source: str = pfield("lfsr", "random source: 'lfsr' (Galois LFSR, sc.lfsr)",
-                         choices=("lfsr",))
+    source: str = pfield("lfsr", "random source: 'lfsr' (Galois LFSR, sc.lfsr), 'sobol' "
+                         "(sc.sobol dimension sobol_dim), 'halton' (base-2 van der Corput)",
+                         choices=("lfsr", "sobol", "halton"))
     lfsr_taps: int | None = pfield(None, "LFSR toggle mask (maximal, bit width-1 set); None = "
                                    "built-in maximal taps for the width (0xB400 at 16)",
                                    optional=True, lo=lambda p: 1 << (p.width - 1),
@@ -71,6 +84,12 @@ class SngParams(Params):
     lfsr_seed: int | None = pfield(None, "LFSR reset state (non-zero); None = 0xACE1 reduced to "
                                    "the width", optional=True, lo=1,
                                    hi=lambda p: (1 << p.width) - 1)
+    sobol_dim: int = pfield(1, "Sobol dimension of the 'sobol' source (Joe-Kuo, 1 = van der "
+                            "Corput)", lo=1, hi=MAX_DIM)
+    skip: int = pfield(0, "start index of the 'sobol'/'halton' source after reset", lo=0,
+                       hi=lambda p: (1 << p.width) - 1)
+    bipolar: bool = pfield(False, "input tdata is a two's-complement bipolar value; the "
+                           "comparator inverts its MSB (offset binary)")
 
     def derive(self):
         if self.lfsr_taps is None:
@@ -79,7 +98,18 @@ class SngParams(Params):
             self.resolve("lfsr_seed", lfsr.default_seed(self.width))
         lp = lfsr_params(self, self.width, self.lfsr_taps, self.lfsr_seed, "lfsr_taps",
                          "lfsr_seed")
-        self.set_derived("period", lp.period)
+        if self.source == "lfsr":
+            self.set_derived("period", lp.period)
+        else:
+            self.set_derived("period", 1 << self.width)
+
+    def sobol(self) -> SobolParams:
+        """The SobolParams of the ``"sobol"`` source (one dimension)."""
+        return SobolParams(width=self.width, dims=1, first_dim=self.sobol_dim, skip=self.skip)
+
+    def halton(self) -> HaltonParams:
+        """The HaltonParams of the ``"halton"`` source."""
+        return HaltonParams(width=self.width, skip=self.skip)
 
     def lfsr(self) -> LfsrParams:
         """The LfsrParams of the ``"lfsr"`` source (what the RTL instantiates)."""
@@ -115,8 +145,29 @@ def _lfsr_probability(p: SngParams, x):
     return np.maximum(x - 1, 0) / float((1 << p.width) - 1)
 
 
-SOURCES: dict[str, Callable] = {"lfsr": _lfsr_numbers}
-PROBABILITY: dict[str, Callable] = {"lfsr": _lfsr_probability}
+def _sobol_numbers(p: SngParams, n: int, state: int | None) -> tuple[np.ndarray, int]:
+    arr, nxt = sobol.numbers(p.sobol(), n, state)
+    return arr[:, 0], nxt
+
+
+def _halton_numbers(p: SngParams, n: int, state: int | None) -> tuple[np.ndarray, int]:
+    return halton.numbers(p.halton(), n, state)
+
+
+def _ld_probability(p: SngParams, x):
+    return np.asarray(x, dtype=np.int64) / float(1 << p.width)
+
+
+SOURCES: dict[str, Callable] = {"lfsr": _lfsr_numbers, "sobol": _sobol_numbers,
+                                "halton": _halton_numbers}
+PROBABILITY: dict[str, Callable] = {"lfsr": _lfsr_probability, "sobol": _ld_probability,
+                                    "halton": _ld_probability}
+
+
+def comparand(p: SngParams, tdata):
+    """The unsigned value the comparator uses: tdata, or tdata with its MSB inverted (bipolar)."""
+    t = np.asarray(tdata, dtype=np.uint64)
+    return t ^ np.uint64(1 << (p.width - 1)) if p.bipolar else t
 
 
 def numbers(p: SngParams, n: int, state=None) -> tuple[np.ndarray, object]:
@@ -129,18 +180,19 @@ def numbers(p: SngParams, n: int, state=None) -> tuple[np.ndarray, object]:
 def step(p: SngParams, state, x: int) -> tuple[object, int]:
     """One accepted x: returns (source state after, output bit)."""
     r, nxt = numbers(p, 1, state)
-    return nxt, int(int(r[0]) < int(x))
+    return nxt, int(int(r[0]) < int(comparand(p, x)))
 
 
 def run(p: SngParams, xs, state=None) -> np.ndarray:
     """Output bits (uint8) for the accepted inputs ``xs``, the source starting at ``state``."""
-    xs = np.asarray(xs, dtype=np.uint64)
+    xs = comparand(p, np.asarray(xs, dtype=np.uint64))
     r, _ = numbers(p, len(xs), state)
     return (r < xs).astype(np.uint8)
 
 
 def probability(p: SngParams, x):
-    """Exact fraction of ones over one full source period: max(x - 1, 0) / (2^w - 1) (LFSR).
+    """Exact fraction of ones over one full source period of the comparand x (the unsigned value
+    compared, see :func:`comparand`): max(x - 1, 0) / (2^w - 1) (LFSR), x / 2^w (Sobol, Halton).
 
     Vectorised over x; a float (numpy float64 array for array input)."""
     out = PROBABILITY[p.source](p, x)
@@ -167,11 +219,26 @@ def encode(p: SngParams, prob, rounding: str = "nearest"):
     if math.isnan(q) or q < 0.0 or q > 1.0:
         raise ParamError(f"encode: prob = {prob!r}: allowed 0..1 (unipolar probability; "
                          "bipolar v in -1..1 maps to (v + 1)/2)")
+    if p.source != "lfsr":   # P = x / 2^w, x = 0 .. 2^w - 1
+        exact = Fraction(q) * (1 << p.width)
+        k = round(exact) if rounding == "nearest" else math.floor(exact)
+        return min(k, (1 << p.width) - 1)  # prob = 1: the nearest representable value
     per = (1 << p.width) - 1
     exact = Fraction(q) * per
     k = round(exact) if rounding == "nearest" else math.floor(exact)
     k = min(k, per - 1)  # prob = 1 is not producible: the nearest representable value
     return 0 if k == 0 else k + 1
+
+
+def encode_bipolar(p: SngParams, v, rounding: str = "nearest"):
+    """The tdata (w-bit two's-complement pattern) for bipolar value v in [-1, 1] when
+    ``p.bipolar``: the comparand encodes p = (v + 1)/2 (:func:`encode`), tdata = comparand with
+    its MSB inverted."""
+    if not p.bipolar:
+        raise ParamError(f"encode_bipolar: {type(p).__name__}.bipolar = False: allowed True")
+    x = encode(p, bipolar_to_prob(v), rounding)
+    return np.asarray(x, dtype=np.uint64) ^ np.uint64(1 << (p.width - 1)) if np.ndim(x) \
+        else int(x) ^ (1 << (p.width - 1))
 
 
 def bipolar_to_prob(v):

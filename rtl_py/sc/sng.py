@@ -11,10 +11,12 @@ to ``m_bit_tvalid``; under back-pressure the bit is held and ``s_x_tready`` fall
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from neurohdl.core import CoreDecl, Vectors, clk_rst, stream
+from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import sng as model
 from neurohdl.models.sc.sng import SngParams
+from neurohdl.rtl.sc.halton import halton
 from neurohdl.rtl.sc.lfsr import lfsr
+from neurohdl.rtl.sc.sobol import sobol
 
 
 def ports(p: SngParams):
@@ -27,9 +29,19 @@ def lfsr_source(clk, rst, rnd_tdata, rnd_tvalid, rnd_tready, p: SngParams):
     return lfsr(clk, rst, rnd_tdata, rnd_tvalid, rnd_tready, p=p.lfsr())
 
 
+@block
+def sobol_source(clk, rst, rnd_tdata, rnd_tvalid, rnd_tready, p: SngParams):
+    return sobol(clk, rst, rnd_tdata, rnd_tvalid, rnd_tready, p=p.sobol())
+
+
+@block
+def halton_source(clk, rst, rnd_tdata, rnd_tvalid, rnd_tready, p: SngParams):
+    return halton(clk, rst, rnd_tdata, rnd_tvalid, rnd_tready, p=p.halton())
+
+
 # A source block: (clk, rst, m_rnd stream, p) -> instance; tdata = the current random number,
 # advanced by each transfer.  Mirrors models.sc.sng.SOURCES.
-SOURCES = {"lfsr": lfsr_source}
+SOURCES = {"lfsr": lfsr_source, "sobol": sobol_source, "halton": halton_source}
 
 
 @block
@@ -40,12 +52,18 @@ def sng(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_bit_tdata, m_bit_tvalid, 
     take = Signal(bool(0))          # an x is accepted = a source transfer
     q_bit = Signal(bool(0))
     q_valid = Signal(bool(0))
+    x = Signal(intbv(0)[p.width:])  # the comparand: tdata, MSB inverted in bipolar mode
+    flip = const((1 << (p.width - 1)) if p.bipolar else 0, p.width)
     src = SOURCES[p.source](clk, rst, rnd, rnd_tvalid, take, p)
+
+    @always_comb
+    def comparand():
+        x.next = s_x_tdata ^ flip
 
     @always_seq(clk.posedge, reset=rst)
     def seq():
         if take:
-            q_bit.next = rnd < s_x_tdata
+            q_bit.next = rnd < x
             q_valid.next = 1
         elif m_bit_tready:
             q_valid.next = 0
@@ -57,7 +75,7 @@ def sng(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_bit_tdata, m_bit_tvalid, 
         m_bit_tdata.next = q_bit
         m_bit_tvalid.next = q_valid
 
-    return src, seq, comb
+    return src, comparand, seq, comb
 
 
 def vectors(p: SngParams, rng, n: int) -> Vectors:
@@ -69,8 +87,10 @@ def vectors(p: SngParams, rng, n: int) -> Vectors:
 
 CORE = CoreDecl(
     name="sc.sng", version="0.1.0", params=SngParams, top=sng, ports=ports,
-    description="Comparator stochastic number generator: bit = (r < x), r from an LFSR",
+    description="Comparator stochastic number generator: bit = (r < x), r from LFSR, Sobol or "
+                "Halton; unipolar or bipolar",
     arith={"compare": "exact: unsigned r < x, both width bits",
-           "source": "wrap: LFSR GF(2) shift/XOR, no carries"},
+           "bipolar": "exact: offset binary by MSB inversion",
+           "source": "wrap: LFSR GF(2) shift/XOR or Sobol XOR / counter modulo 2^w"},
     vectors=vectors,
 )

@@ -85,9 +85,13 @@ async def reset_restarts_sequence(dut):
 
 @cocotb.test(expect_fail=True)
 async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model on the reciprocal polynomial must fail."""
+    """The same scoreboard against a mutated source must fail: the reciprocal polynomial (LFSR)
+    or a source one index ahead (Sobol, Halton)."""
     p, source, sink, _ = await _setup(dut, None, None)
-    wrong = p.replace(lfsr_taps=reciprocal_taps(p.lfsr_taps, p.width))
+    if p.source == "lfsr":
+        wrong = p.replace(lfsr_taps=reciprocal_taps(p.lfsr_taps, p.width))
+    else:
+        wrong = p.replace(skip=(p.skip + 1) % (1 << p.width))
     xs = stimulus(p, N_BEATS, "must_fail")
     got = await _exchange(source, sink, xs)
     compare(got, [int(b) for b in model.run(wrong, xs)], "m_bit", "mutated model")
@@ -183,7 +187,10 @@ def test_encode_bad_rounding():
 @pytest.mark.parametrize("kw, words", [
     ({"width": 2}, ["SngParams.width = 2", "3..32"]),
     ({"width": 33}, ["SngParams.width = 33", "3..32"]),
-    ({"source": "sobol"}, ["SngParams.source = 'sobol'", "one of 'lfsr'"]),
+    ({"source": "poisson"}, ["SngParams.source = 'poisson'", "one of 'lfsr', 'sobol', 'halton'"]),
+    ({"source": "sobol", "sobol_dim": 33}, ["SngParams.sobol_dim = 33", "1..32"]),
+    ({"source": "halton", "width": 8, "skip": 256}, ["SngParams.skip = 256", "0..255"]),
+    ({"bipolar": 1}, ["SngParams.bipolar", "True or False"]),
     ({"lfsr_seed": 0}, ["SngParams.lfsr_seed = 0", "1..65535"]),
     ({"width": 8, "lfsr_seed": 256}, ["SngParams.lfsr_seed = 256", "1..255"]),
     ({"lfsr_taps": 0x1234}, ["SngParams.lfsr_taps", "32768..65535"]),
@@ -212,3 +219,27 @@ def test_taps_rule_same_as_lfsr():
             assert ok, hex(taps)
         except ParamError:
             assert not ok, hex(taps)
+
+
+@pytest.mark.parametrize("source", ["sobol", "halton"])
+def test_low_discrepancy_sources_are_exact_over_a_period(source):
+    """Sobol/Halton visit 0 .. 2^w - 1 once per period: ones = x exactly, for every x (w = 8),
+    against an independent count over the source's own model sequence."""
+    from neurohdl.models.sc import halton, sobol
+    p = SngParams(width=8, source=source)
+    r = sobol.run(p.sobol(), 256)[:, 0] if source == "sobol" else halton.run(p.halton(), 256)
+    assert sorted(int(v) for v in r) == list(range(256))
+    for x in range(256):
+        assert int(model.run(p, [x] * 256).sum()) == x == round(model.probability(p, x) * 256)
+
+
+def test_bipolar_mode_maps_v_to_half_v_plus_one():
+    p = SngParams(width=10, source="sobol", bipolar=True)
+    for v in (-1.0, -0.5, 0.0, 0.25, 0.998046875):
+        t = model.encode_bipolar(p, v)
+        assert 0 <= t < 1024
+        est = model.run(p, [t] * 1024).mean()
+        assert est == pytest.approx((v + 1) / 2, abs=1 / 1024)
+        assert 2 * est - 1 == pytest.approx(v, abs=2 / 1024)
+    with pytest.raises(ParamError, match="bipolar = False"):
+        model.encode_bipolar(SngParams(), 0.5)

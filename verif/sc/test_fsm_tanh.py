@@ -1,0 +1,243 @@
+"""sc.fsm_tanh: converted Verilog vs the model over random state counts (2 and 256 included), with
+idle and back-pressure on both streams; the model against a plain-Python FSM, against the
+birth-death steady state and against Brown & Card's tanh(N v / 2)."""
+import random
+
+import cocotb
+import numpy as np
+import pytest
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles
+
+from neurohdl import ParamError
+from neurohdl.models.sc import fsm_tanh as model
+from neurohdl.models.sc.fsm_tanh import FsmTanhParams
+from neurohdl.simrun import params_from_env
+from neurohdl.verif.common.runner import check_core
+from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
+                                          reset, run_seed)
+
+XBus, XTransaction, XSource, _, _ = make_stream("X")
+YBus, _, _, YSink, _ = make_stream("Y")
+N_BEATS = 200
+
+
+def stimulus(p: FsmTanhParams, n: int, salt: str = "") -> list[int]:
+    """Segments of density 0, 1, 1/2 or random, some long enough to reach either end."""
+    r = random.Random(f"{run_seed()}:x:{salt}")
+    bits: list[int] = []
+    while len(bits) < n:
+        d = r.choice([0.0, 1.0, 0.5, r.random(), r.random()])
+        bits += [int(r.random() < d) for _ in range(r.randint(1, p.states + 4))]
+    return bits[:n]
+
+
+async def _setup(dut, src_pattern, sink_pattern):
+    p = params_from_env(FsmTanhParams)
+    Clock(dut.clk, 10, unit="ns").start()
+    source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
+    sink = YSink(YBus.from_prefix(dut, "m_y"), dut.clk, dut.rst)
+    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_x"))
+    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_y"))
+    errors: list[str] = []
+    cocotb.start_soon(check_stream_protocol(dut, "m_y", errors))
+    await reset(dut)
+    return p, source, sink, errors
+
+
+async def _exchange(source, sink, bits):
+    for b in bits:
+        source.send_nowait(XTransaction(tdata=int(b)))
+    return [int((await sink.recv()).tdata) for _ in bits]
+
+
+@cocotb.test()
+@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
+async def stream_matches_model(dut, idle, stall):
+    """Every pair of s_x idle pattern x m_y back-pressure pattern."""
+    p, source, sink, errors = await _setup(dut, idle, stall)
+    pauses_ = (idle, stall)
+    bits = stimulus(p, N_BEATS, str(pauses_))
+    got = await _exchange(source, sink, bits)
+    compare(got, expected(model.run(p, bits), run_seed()), "m_y", f"{p} pauses={pauses_}")
+    await ClockCycles(dut.clk, 5)
+    assert sink.empty(), f"extra m_y beats; {p}"
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def reset_restores_state(dut):
+    """A reset with beats in flight returns the counter to N/2 and empties the output."""
+    p, source, sink, errors = await _setup(dut, "random", "random")
+    bits = stimulus(p, 200, "reset")
+    for b in bits:
+        source.send_nowait(XTransaction(tdata=b))
+    first = [int((await sink.recv()).tdata) for _ in range(60)]
+    await reset(dut, 2)                      # mid-stream: the source still has beats queued
+    source.clear()
+    sink.clear()
+    again = await _exchange(source, sink, bits[:120])
+    compare(first, expected(model.run(p, bits[:60]), run_seed()), "before reset", str(p))
+    compare(again, expected(model.run(p, bits[:120]), run_seed()), "after reset", str(p))
+    assert not errors, errors[:3]
+
+
+@cocotb.test(expect_fail=True)
+async def scoreboard_must_fail(dut):
+    """The same scoreboard against a model reset to N/2 - 1 (the other classic choice) must
+    fail: its first output is 0, the design's is 1."""
+    p, source, sink, _ = await _setup(dut, None, None)
+    bits = stimulus(p, N_BEATS, "must_fail")
+    got = await _exchange(source, sink, bits)
+    compare(got, [int(b) for b in model.run(p, bits, state=p.states // 2 - 1)], "m_y",
+            "mutated model")
+
+
+# ---------------------------------------------------------------- pytest side -------------
+
+@pytest.mark.parametrize("i", range(6))
+def test_fsm_tanh(i, seed, tmp_path):
+    check_core("sc.fsm_tanh", seed, tmp_path)
+
+
+def test_fsm_tanh_verilator(seed, tmp_path):
+    check_core("sc.fsm_tanh", seed, tmp_path, sim="verilator")
+
+
+def python_fsm(n_states: int, bits, s: int) -> list[int]:
+    """Independent re-derivation: Moore output of the state before a saturating +-1 update."""
+    out = []
+    for b in bits:
+        out.append(1 if s >= n_states // 2 else 0)
+        s = s + 1 if b else s - 1
+        s = min(max(s, 0), n_states - 1)
+    return out
+
+
+@pytest.mark.parametrize("states", [2, 4, 6, 8, 30, 256])
+def test_model_matches_python_fsm(states, seed):
+    p = FsmTanhParams(states=states)
+    rng = np.random.default_rng(seed)
+    bits = (rng.random((4, 3000)) < rng.random((4, 1))).astype(np.uint8)
+    bits[0, :600] = 1                               # run into the top ...
+    bits[1, :600] = 0                               # ... and the bottom
+    y = model.run(p, bits)
+    for row, yr in zip(bits, y):
+        assert yr.tolist() == python_fsm(states, row.tolist(), states // 2)
+        assert model.run(p, row).tolist() == yr.tolist()
+    s, out = p.reset_state, []
+    for b in bits[2, :500]:
+        s, o = model.step(p, s, b)
+        out.append(o)
+    assert out == y[2, :500].tolist()
+    y2, last = model.run(p, bits[2, :500], return_state=True)
+    assert last == s and y2.tolist() == out
+    assert p.reset_state == states // 2 and model.run(p, [0])[0] == 1   # reset state: output 1
+
+
+def birth_death_p1(n_states: int, prob: float) -> float:
+    """P(y = 1) of the stationary birth-death chain: P(s) ~ (p/(1-p))^s, summed over s >= N/2."""
+    if prob <= 0.0:
+        return 0.0
+    if prob >= 1.0:
+        return 1.0
+    r = prob / (1.0 - prob)
+    w = [r ** s for s in range(n_states)]
+    return sum(w[n_states // 2:]) / sum(w)
+
+
+def bernoulli(v, n, rng, streams=1):
+    """Ideal Bernoulli streams of bipolar values v (one row per value and stream)."""
+    q = np.repeat((np.asarray(v) + 1) / 2, streams)
+    return (rng.random((len(q), n)) < q[:, None]).astype(np.uint8)
+
+
+V_GRID = np.round(np.linspace(-0.9, 0.9, 19), 10)
+L_STREAM = 8192
+BAND_SIGMAS, BAND_EPS = 4.0, 0.05
+
+
+@pytest.mark.parametrize("states", [2, 4, 8, 16])
+def test_closed_form_is_birth_death(states):
+    p = FsmTanhParams(states=states)
+    for q in np.linspace(0, 1, 41):
+        assert model.prob_out(p, q) == pytest.approx(birth_death_p1(states, q), abs=1e-12)
+    v = np.linspace(-0.99, 0.99, 23)
+    assert np.allclose(model.bipolar_out(p, v), 2 * model.prob_out(p, (v + 1) / 2) - 1)
+
+
+def _band_check(f, p, v, vy, eps):
+    """vy within [f(v - k sigma) - eps, f(v + k sigma) + eps]: sigma = sqrt((1 - v^2)/L) is the
+    standard deviation of the bipolar input's own estimate over the stream, which the counter
+    integrates and the slope N/2 amplifies (so a fixed tolerance would be meaningless near v = 0
+    for large N)."""
+    sig = np.sqrt((1 - v ** 2) / L_STREAM)
+    lo = f(p, np.clip(v - BAND_SIGMAS * sig, -1, 1)) - eps
+    hi = f(p, np.clip(v + BAND_SIGMAS * sig, -1, 1)) + eps
+    bad = (vy < lo) | (vy > hi)
+    assert not bad.any(), (p, v[bad], vy[bad], lo[bad], hi[bad])
+
+
+@pytest.mark.parametrize("states", [2, 4, 8, 16])
+def test_long_run_output_against_birth_death(states):
+    """Stream length 8192, Bernoulli inputs (numpy Generator, seed 2001): the bipolar output is in
+    the band around the exact steady state tanh(N/2 artanh v), eps = 0.05."""
+    p = FsmTanhParams(states=states)
+    rng = np.random.default_rng(2001)
+    vy = 2 * model.run(p, bernoulli(V_GRID, L_STREAM, rng)).mean(axis=1) - 1
+    exact = lambda p_, v: 2 * np.array([birth_death_p1(p_.states, (u + 1) / 2)  # noqa: E731
+                                        for u in np.atleast_1d(v)]) - 1
+    _band_check(exact, p, V_GRID, vy, BAND_EPS)
+
+
+@pytest.mark.parametrize("states", [4, 8, 16])
+def test_long_run_output_against_tanh(states):
+    """The same runs against Brown & Card's tanh(N v / 2): eps = 0.05 plus the documented
+    approximation error max |tanh(N/2 artanh v) - tanh(N v / 2)| (0.055, 0.014, 0.0033)."""
+    p = FsmTanhParams(states=states)
+    approx = {4: 0.055, 8: 0.014, 16: 0.0033}[states]
+    dense = np.linspace(-0.999, 0.999, 20001)
+    assert np.abs(model.bipolar_out(p, dense) - model.tanh_approx(p, dense)).max() <= approx
+    rng = np.random.default_rng(2001)
+    vy = 2 * model.run(p, bernoulli(V_GRID, L_STREAM, rng)).mean(axis=1) - 1
+    _band_check(model.tanh_approx, p, V_GRID, vy, BAND_EPS + approx)
+
+
+@pytest.mark.parametrize("states", [2, 4, 8])
+def test_mean_over_streams_is_unbiased(states):
+    """32 streams of 8192 per value: the mean output is within 5 standard errors (from the spread
+    across streams) + 0.005 of the birth-death steady state."""
+    p = FsmTanhParams(states=states)
+    v = np.array([-0.6, -0.2, 0.0, 0.1, 0.5])
+    rng = np.random.default_rng(7)
+    vy = (2 * model.run(p, bernoulli(v, L_STREAM, rng, streams=32)).mean(axis=1) - 1)
+    vy = vy.reshape(len(v), 32)
+    se = vy.std(axis=1, ddof=1) / np.sqrt(32)
+    ref = np.array([2 * birth_death_p1(states, (u + 1) / 2) - 1 for u in v])
+    assert (np.abs(vy.mean(axis=1) - ref) <= 5 * se + 0.005).all(), (vy.mean(axis=1), ref, se)
+
+
+def test_saturated_inputs():
+    p = FsmTanhParams(states=8)
+    assert model.run(p, [1] * 20).tolist() == [1] * 20
+    assert model.run(p, [0] * 20).tolist() == [1] + [0] * 19   # 4 -> 3 after the first 0
+    assert model.prob_out(p, 0.0) == 0.0 and model.prob_out(p, 1.0) == 1.0
+
+
+def test_random_configs_even_and_cover_corners():
+    ns = {FsmTanhParams.random(random.Random(s)).states for s in range(300)}
+    assert all(n % 2 == 0 for n in ns) and {2, 256} <= ns
+
+
+@pytest.mark.parametrize("kw, words", [
+    ({"states": 0}, ["FsmTanhParams.states = 0", "2..256"]),
+    ({"states": 258}, ["FsmTanhParams.states = 258", "2..256"]),
+    ({"states": 7}, ["FsmTanhParams.states = 7", "an even integer 2..256"]),
+    ({"states": 8.0}, ["FsmTanhParams.states = 8.0", "an integer"]),
+])
+def test_bad_params_raise(kw, words):
+    with pytest.raises(ParamError) as e:
+        FsmTanhParams(**kw)
+    for w in words:
+        assert w in str(e.value)

@@ -1,0 +1,234 @@
+"""sc.regen: converted Verilog vs the model over random window lengths (1 included) and LFSR
+widths, with idle and back-pressure on both streams; the model against a plain-Python
+decode/re-encode, the threshold rule exhaustively, exact counts over full LFSR periods, value
+preservation and decorrelation."""
+import random
+
+import cocotb
+import numpy as np
+import pytest
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles
+
+from neurohdl import ParamError
+from neurohdl.models.sc import regen as model
+from neurohdl.models.sc import sng
+from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, reciprocal_taps
+from neurohdl.models.sc.regen import RegenParams
+from neurohdl.models.sc.sng import SngParams
+from neurohdl.simrun import params_from_env
+from neurohdl.verif.common.runner import check_core
+from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
+                                          reset, run_seed)
+
+XBus, XTransaction, XSource, _, _ = make_stream("X")
+YBus, _, _, YSink, _ = make_stream("Y")
+N_BEATS = 200          # input beats per run (at least 4 windows)
+
+
+def stimulus(p: RegenParams, n: int = N_BEATS, salt: str = "") -> list[int]:
+    """Whole windows of density 0, 1, 1/2, then random (at least 4 windows), then a partial
+    window."""
+    r = random.Random(f"{run_seed()}:x:{salt}")
+    bits: list[int] = []
+    for j in range(max(4, n // p.length)):
+        d = [0.0, 1.0, 0.5][j] if j < 3 else r.choice([0.0, 1.0, r.random(), r.random()])
+        bits += [int(r.random() < d) for _ in range(p.length)]
+    return bits + [r.randint(0, 1) for _ in range(r.randrange(p.length))]
+
+
+async def _setup(dut, src_pattern, sink_pattern):
+    p = params_from_env(RegenParams)
+    Clock(dut.clk, 10, unit="ns").start()
+    source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
+    sink = YSink(YBus.from_prefix(dut, "m_y"), dut.clk, dut.rst)
+    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_x"))
+    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_y"))
+    errors: list[str] = []
+    cocotb.start_soon(check_stream_protocol(dut, "m_y", errors))
+    await reset(dut)
+    return p, source, sink, errors
+
+
+async def _exchange(source, sink, bits):
+    for b in bits:
+        source.send_nowait(XTransaction(tdata=int(b)))
+    return [int((await sink.recv()).tdata) for _ in bits]
+
+
+@cocotb.test()
+@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
+async def stream_matches_model(dut, idle, stall):
+    """Every pair of s_x idle pattern x m_y back-pressure pattern."""
+    p, source, sink, errors = await _setup(dut, idle, stall)
+    pauses_ = (idle, stall)
+    bits = stimulus(p, salt=str(pauses_))
+    got = await _exchange(source, sink, bits)
+    compare(got, expected(model.run(p, bits), run_seed()), "m_y", f"{p} pauses={pauses_}")
+    await ClockCycles(dut.clk, 5)
+    assert sink.empty(), f"extra m_y beats; {p}"
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def reset_restarts(dut):
+    """A reset mid-window clears the window and the held count and reseeds the LFSR."""
+    p, source, sink, errors = await _setup(dut, "random", "random")
+    bits = stimulus(p, salt="reset")
+    for b in bits:
+        source.send_nowait(XTransaction(tdata=b))
+    n1 = min(len(bits), 2 * p.length + 1 + p.length // 3)     # somewhere inside a window
+    first = [int((await sink.recv()).tdata) for _ in range(n1)]
+    await reset(dut, 2)                      # mid-stream: the source still has beats queued
+    source.clear()
+    sink.clear()
+    again = await _exchange(source, sink, bits)
+    compare(first, expected(model.run(p, bits[:n1]), run_seed()), "before reset", str(p))
+    compare(again, expected(model.run(p, bits), run_seed()), "after reset", str(p))
+    assert not errors, errors[:3]
+
+
+@cocotb.test(expect_fail=True)
+async def scoreboard_must_fail(dut):
+    """The same scoreboard against a model whose held count resets to L (the first window all
+    ones) must fail: the design's first window is all zeros."""
+    p, source, sink, _ = await _setup(dut, None, None)
+    bits = stimulus(p, salt="must_fail")
+    got = await _exchange(source, sink, bits)
+    wrong = [1] * p.length + [int(b) for b in model.run(p, bits)][p.length:]
+    compare(got, wrong[:len(bits)], "m_y", "mutated model")
+
+
+# ---------------------------------------------------------------- pytest side -------------
+
+@pytest.mark.parametrize("i", range(6))
+def test_regen(i, seed, tmp_path):
+    check_core("sc.regen", seed, tmp_path)
+
+
+def test_regen_verilator(seed, tmp_path):
+    check_core("sc.regen", seed, tmp_path, sim="verilator")
+
+
+def python_regen(p: RegenParams, bits) -> list[int]:
+    """Independent re-derivation: count the previous window, x = ceil(c 2^W / L) by integer
+    arithmetic, bit = (r < x) with r the Galois LFSR recurrence from the seed."""
+    out, s, held = [], p.lfsr_seed, 0
+    for j in range(0, len(bits), p.length):
+        win = bits[j:j + p.length]
+        x = -(-held * (1 << p.width) // p.length)
+        for _ in win:
+            out.append(1 if s < x else 0)
+            s = (s >> 1) ^ (p.lfsr_taps if s & 1 else 0)
+        held = sum(win)
+    return out
+
+
+@pytest.mark.parametrize("length, width", [(1, 3), (2, 3), (7, 3), (5, 8), (64, 16), (100, 12),
+                                           (255, 32), (4096, 10)])
+def test_model_matches_python_regen(length, width, seed):
+    r = random.Random(seed)
+    p = RegenParams(length=length, width=width, lfsr_seed=r.randint(1, (1 << width) - 1))
+    bits = []
+    for _ in range(max(6, 3000 // length)):
+        d = r.choice([0.0, 1.0, r.random()])
+        bits += [int(r.random() < d) for _ in range(length)]
+    bits += [1] * r.randrange(length)
+    ref = python_regen(p, bits)
+    assert model.run(p, bits).tolist() == ref
+    assert ref[:length] == [0] * length                      # the first window outputs 0s
+    state, out = None, []
+    for b in bits[:2000]:
+        state, y = model.step(p, state, b)
+        out.append(y)
+    assert out == ref[:2000]
+
+
+@pytest.mark.parametrize("width", [3, 4, 5, 6])
+def test_threshold_rule_exhaustive(width):
+    """r L < c 2^W  <=>  r < ceil(c 2^W / L), for every state r, count c and L <= 70; exactly
+    c 2^W / L when L is a power of two <= 2^W; all ones at c = L, all zeros at c = 0."""
+    for L in range(1, 71):
+        p = RegenParams(length=L, width=width)
+        for c in range(L + 1):
+            x = model.threshold(p, c)
+            for r in range(1, 1 << width):
+                assert (r * L < c << width) == (r < x), (L, c, r)
+            if L & (L - 1) == 0 and L <= 1 << width:
+                assert x * L == c << width
+        assert model.threshold(p, L) == 1 << width and model.threshold(p, 0) == 0
+        assert model.probability(p, L) == 1.0 and model.probability(p, 0) == 0.0
+
+
+@pytest.mark.parametrize("width", [3, 4, 5, 8])
+def test_full_period_windows_are_exact(width):
+    """L = 2^W - 1: each output window covers one whole LFSR period, so it holds exactly
+    max(x - 1, 0) ones for the previous window's count c (x = ceil(c 2^W / L))."""
+    L = (1 << width) - 1
+    p = RegenParams(length=L, width=width)
+    r = random.Random(width)
+    counts = [0, L, 1, L - 1] + [r.randint(0, L) for _ in range(20)]
+    bits = []
+    for c in counts:
+        w = [1] * c + [0] * (L - c)
+        r.shuffle(w)
+        bits += w
+    y = model.run(p, bits).reshape(-1, L).sum(axis=1)
+    assert y[0] == 0
+    for c, ones in zip(counts, y[1:]):
+        assert ones == max(model.threshold(p, c) - 1, 0) == round(model.probability(p, c) * L)
+
+
+def scc(a, b) -> float:
+    """Stochastic cross-correlation (Alaghi & Hayes 2013), written out from the definition."""
+    a, b = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+    n = len(a)
+    pa, pb, pab = a.mean(), b.mean(), (a & b).mean()
+    num = pab - pa * pb
+    den = (min(pa, pb) - pa * pb) if num > 0 else (pa * pb - max(pa + pb - 1, 0))
+    return float(num / den) if den > 1.0 / n else 0.0
+
+
+def test_regenerated_copy_keeps_value_and_decorrelates():
+    """A default sc.sng stream x of value a and its regenerated copy y (defaults: L = 256,
+    W = 16): mean(y) ~ mean(x), |SCC(x, y)| < 0.08 and x AND y ~ a^2, where x AND x = a."""
+    p = RegenParams()
+    n = p.length * 64
+    r, _ = sng.numbers(SngParams(), n)
+    for a in np.linspace(0.1, 0.9, 9):
+        x = (r < np.uint64(int(a * 65536))).astype(np.uint8)
+        y = model.run(p, x)
+        xs, ys = x[p.length:], y[p.length:]
+        assert abs(ys.mean() - x[:-p.length].mean()) < 0.006
+        assert abs(scc(xs, ys)) < 0.08 and scc(xs, xs) == 1.0
+        assert abs((xs & ys).mean() - x.mean() ** 2) < 0.008
+
+
+def test_defaults_differ_from_sng():
+    p = RegenParams()
+    assert p.lfsr_taps == reciprocal_taps(MAXIMAL_TAPS[16], 16) != SngParams().lfsr_taps
+    assert p.lfsr_seed == 0xBEEF and p.count_width == 9 and p.cmp_width == 25
+    assert RegenParams(width=3).lfsr_seed == 0xBEEF & 7
+
+
+def test_random_configs_cover_corners():
+    ps = [RegenParams.random(random.Random(s)) for s in range(200)]
+    assert {1, 64} <= {p.length for p in ps} and max(p.length for p in ps) <= 64
+    assert {3, 32} <= {p.width for p in ps}
+
+
+@pytest.mark.parametrize("kw, words", [
+    ({"length": 0}, ["RegenParams.length = 0", "1..4096"]),
+    ({"length": 4097}, ["RegenParams.length = 4097 (0x1001)", "1..4096"]),
+    ({"width": 2}, ["RegenParams.width = 2", "3..32"]),
+    ({"lfsr_seed": 0}, ["RegenParams.lfsr_seed = 0", "1..65535"]),
+    ({"width": 8, "lfsr_seed": 256}, ["RegenParams.lfsr_seed = 256", "1..255"]),
+    ({"lfsr_taps": 0x1234}, ["RegenParams.lfsr_taps", "32768..65535"]),
+    ({"lfsr_taps": 0x8001}, ["RegenParams.lfsr_taps = 32769 (0x8001)", "maximal-length"]),
+])
+def test_bad_params_raise(kw, words):
+    with pytest.raises(ParamError) as e:
+        RegenParams(**kw)
+    for w in words:
+        assert w in str(e.value)

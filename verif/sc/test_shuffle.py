@@ -1,0 +1,221 @@
+"""sc.shuffle: converted Verilog vs the model over random depths and LFSR widths (corners
+included), with idle and back-pressure on both streams; the model against a plain-Python
+buffer, conservation of ones, slot coverage and decorrelation."""
+import random
+
+import cocotb
+import numpy as np
+import pytest
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles
+
+from neurohdl import ParamError
+from neurohdl.models.sc import shuffle as model
+from neurohdl.models.sc import sng
+from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, reciprocal_taps
+from neurohdl.models.sc.shuffle import ShuffleParams
+from neurohdl.models.sc.sng import SngParams
+from neurohdl.simrun import params_from_env
+from neurohdl.verif.common.runner import check_core
+from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
+                                          reset, run_seed)
+
+XBus, XTransaction, XSource, _, _ = make_stream("X")
+YBus, _, _, YSink, _ = make_stream("Y")
+N_BEATS = 200
+
+
+def stimulus(p: ShuffleParams, n: int, salt: str = "") -> list[int]:
+    """Segments of density 0, 1, 1/2 or random."""
+    r = random.Random(f"{run_seed()}:x:{salt}")
+    bits: list[int] = []
+    while len(bits) < n:
+        d = r.choice([0.0, 1.0, 0.5, r.random()])
+        bits += [int(r.random() < d) for _ in range(r.randint(1, 2 * p.depth))]
+    return bits[:n]
+
+
+async def _setup(dut, src_pattern, sink_pattern):
+    p = params_from_env(ShuffleParams)
+    Clock(dut.clk, 10, unit="ns").start()
+    source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
+    sink = YSink(YBus.from_prefix(dut, "m_y"), dut.clk, dut.rst)
+    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_x"))
+    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_y"))
+    errors: list[str] = []
+    cocotb.start_soon(check_stream_protocol(dut, "m_y", errors))
+    await reset(dut)
+    return p, source, sink, errors
+
+
+async def _exchange(source, sink, bits):
+    for b in bits:
+        source.send_nowait(XTransaction(tdata=int(b)))
+    return [int((await sink.recv()).tdata) for _ in bits]
+
+
+@cocotb.test()
+@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
+async def stream_matches_model(dut, idle, stall):
+    """Every pair of s_x idle pattern x m_y back-pressure pattern."""
+    p, source, sink, errors = await _setup(dut, idle, stall)
+    pauses_ = (idle, stall)
+    bits = stimulus(p, N_BEATS, str(pauses_))
+    got = await _exchange(source, sink, bits)
+    compare(got, expected(model.run(p, bits), run_seed()), "m_y", f"{p} pauses={pauses_}")
+    await ClockCycles(dut.clk, 5)
+    assert sink.empty(), f"extra m_y beats; {p}"
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def reset_clears_buffer(dut):
+    """A reset with beats in flight clears the buffer and reseeds the LFSR."""
+    p, source, sink, errors = await _setup(dut, "random", "random")
+    bits = [1] * 40 + stimulus(p, 160, "reset")
+    for b in bits:
+        source.send_nowait(XTransaction(tdata=b))
+    first = [int((await sink.recv()).tdata) for _ in range(60)]
+    await reset(dut, 2)                      # mid-stream: the source still has beats queued
+    source.clear()
+    sink.clear()
+    again = await _exchange(source, sink, bits[:120])
+    compare(first, expected(model.run(p, bits[:60]), run_seed()), "before reset", str(p))
+    compare(again, expected(model.run(p, bits[:120]), run_seed()), "after reset", str(p))
+    assert not errors, errors[:3]
+
+
+@cocotb.test(expect_fail=True)
+async def scoreboard_must_fail(dut):
+    """The same scoreboard against a model whose buffer resets to ones must fail (its first
+    output is 1, the design's 0)."""
+    p, source, sink, _ = await _setup(dut, None, None)
+    bits = stimulus(p, N_BEATS, "must_fail")
+    got = await _exchange(source, sink, bits)
+    wrong = model.run(p, bits, state=(p.lfsr_seed, (1 << p.depth) - 1))
+    compare(got, [int(b) for b in wrong], "m_y", "mutated model")
+
+
+# ---------------------------------------------------------------- pytest side -------------
+
+@pytest.mark.parametrize("i", range(6))
+def test_shuffle(i, seed, tmp_path):
+    check_core("sc.shuffle", seed, tmp_path)
+
+
+def test_shuffle_verilator(seed, tmp_path):
+    check_core("sc.shuffle", seed, tmp_path, sim="verilator")
+
+
+def python_shuffle(p: ShuffleParams, bits):
+    """Independent re-derivation: a list buffer, slot = LFSR state mod D, output then replace,
+    LFSR by its recurrence.  Returns (outputs, final buffer)."""
+    pool, s, out = [0] * p.depth, p.lfsr_seed, []
+    for b in bits:
+        r = s % p.depth
+        out.append(pool[r])
+        pool[r] = b
+        s = (s >> 1) ^ (p.lfsr_taps if s & 1 else 0)
+    return out, pool
+
+
+CONFIGS = [(2, 3), (2, 32), (4, 3), (8, 4), (16, 16), (32, 6), (64, 7), (64, 32)]
+
+
+@pytest.mark.parametrize("depth, width", CONFIGS)
+def test_model_matches_python_buffer(depth, width, seed):
+    r = random.Random(seed)
+    p = ShuffleParams(depth=depth, lfsr_width=width, lfsr_seed=r.randint(1, (1 << width) - 1))
+    bits = [int(r.random() < r.choice([0.1, 0.5, 0.9])) for _ in range(5000)]
+    ref, pool = python_shuffle(p, bits)
+    y, (s, buf) = model.run(p, bits, return_state=True)
+    assert y.tolist() == ref and buf == sum(b << i for i, b in enumerate(pool))
+    state, out = None, []
+    for b in bits[:1500]:
+        state, o = model.step(p, state, b)
+        out.append(o)
+    assert out == ref[:1500]
+    assert model.run(p, bits[1500:], state=state).tolist() == ref[1500:]
+
+
+@pytest.mark.parametrize("depth, width", CONFIGS)
+def test_ones_conserved(depth, width, seed):
+    """count(y) + ones left in the buffer = count(x) + ones at reset (0), after every prefix."""
+    r = random.Random(seed)
+    p = ShuffleParams(depth=depth, lfsr_width=width)
+    for _ in range(5):
+        q = r.random()
+        bits = [int(r.random() < q) for _ in range(r.randint(0, 3000))]
+        y, (_, buf) = model.run(p, bits, return_state=True)
+        assert int(y.sum()) + bin(buf).count("1") == sum(bits)
+        assert abs(int(y.sum()) - sum(bits)) <= depth
+    bits = [int(r.random() < 0.5) for _ in range(400)]   # after every prefix, via step()
+    state, ones_out = None, 0
+    for k, b in enumerate(bits):
+        state, o = model.step(p, state, b)
+        ones_out += o
+        assert ones_out + bin(state[1]).count("1") == sum(bits[:k + 1])
+
+
+@pytest.mark.parametrize("depth, width", [(2, 3), (8, 4), (16, 8), (64, 7)])
+def test_every_slot_chosen(depth, width):
+    """Over one LFSR period each slot is chosen 2^(w-k) times, slot 0 once less."""
+    p = ShuffleParams(depth=depth, lfsr_width=width)
+    per = (1 << width) - 1
+    counts = np.bincount(model.slots(p, per), minlength=depth)
+    k = depth.bit_length() - 1
+    assert counts[0] == (1 << (width - k)) - 1 and (counts[1:] == 1 << (width - k)).all()
+
+
+def scc(a, b) -> float:
+    """Stochastic cross-correlation (Alaghi & Hayes 2013), written out from the definition."""
+    a, b = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+    n = len(a)
+    pa, pb, pab = a.mean(), b.mean(), (a & b).mean()
+    num = pab - pa * pb
+    den = (min(pa, pb) - pa * pb) if num > 0 else (pa * pb - max(pa + pb - 1, 0))
+    return float(num / den) if den > 1.0 / n else 0.0
+
+
+def test_shuffled_copy_decorrelates():
+    """A default sc.sng stream x of value a and its shuffled copy (defaults: D = 16): |SCC| <
+    0.08 and x AND y ~ a^2 within 0.008, where x AND x = a."""
+    p = ShuffleParams()
+    n = 1 << 14
+    r, _ = sng.numbers(SngParams(), n)
+    for a in np.linspace(0.1, 0.9, 9):
+        x = (r < np.uint64(int(a * 65536))).astype(np.uint8)
+        y = model.run(p, x)
+        xs, ys = x[4 * p.depth:], y[4 * p.depth:]
+        assert abs(scc(xs, ys)) < 0.08 and scc(xs, xs) == 1.0
+        assert abs((xs & ys).mean() - x.mean() ** 2) < 0.008
+
+
+def test_defaults():
+    p = ShuffleParams()
+    assert p.depth == 16 and p.index_width == 4 and p.lfsr_width == 16
+    assert p.lfsr_taps == reciprocal_taps(MAXIMAL_TAPS[16], 16) and p.lfsr_seed == 0xBEEF
+
+
+def test_random_configs_cover_corners():
+    ps = [ShuffleParams.random(random.Random(s)) for s in range(300)]
+    assert {p.depth for p in ps} == {2, 4, 8, 16, 32, 64}
+    assert all(p.lfsr_width > p.index_width for p in ps)
+    assert any(p.lfsr_width == max(3, p.index_width + 1) for p in ps)
+
+
+@pytest.mark.parametrize("kw, words", [
+    ({"depth": 1}, ["ShuffleParams.depth = 1", "2..64"]),
+    ({"depth": 128}, ["ShuffleParams.depth = 128", "2..64"]),
+    ({"depth": 12}, ["ShuffleParams.depth = 12", "a power of two 2..64"]),
+    ({"depth": 64, "lfsr_width": 6}, ["ShuffleParams.lfsr_width = 6", "7..32"]),
+    ({"depth": 2, "lfsr_width": 2}, ["ShuffleParams.lfsr_width = 2", "3..32"]),
+    ({"lfsr_seed": 0}, ["ShuffleParams.lfsr_seed = 0", "1..65535"]),
+    ({"lfsr_taps": 0x8001}, ["ShuffleParams.lfsr_taps = 32769 (0x8001)", "maximal-length"]),
+])
+def test_bad_params_raise(kw, words):
+    with pytest.raises(ParamError) as e:
+        ShuffleParams(**kw)
+    for w in words:
+        assert w in str(e.value)
