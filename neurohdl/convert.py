@@ -83,6 +83,15 @@ def make_signals(ports):
     return sigs
 
 
+def _reset_myhdl_names() -> None:
+    """MyHDL keeps process-global sets of used instance names and suffixes repeats (``_0``,
+    ``_1``...), so a core converted after others got different internal names than the same core
+    converted alone.  Every conversion starts from an empty name space."""
+    import myhdl._block as mb
+    mb._name_set.clear()
+    mb._inst_name_set.clear()
+
+
 def _canonicalise(inst) -> None:
     """Make MyHDL's output independent of PYTHONHASHSEED.
 
@@ -126,6 +135,7 @@ def _convert_into(decl: CoreDecl, p: Params, tmp: Path, hdl: str, name: str) -> 
     ports = decl.port_list(p)
     sigs = make_signals(ports)
     core_mod._CONSTS.clear()
+    _reset_myhdl_names()
     inst = decl.top(**sigs, p=p)
     _canonicalise(inst)
     hdr = "// " + banner(decl, p).replace("$", "$$") + "\n" if hdl == "verilog" else \

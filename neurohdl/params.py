@@ -149,7 +149,7 @@ class Params:
         for k, v in d.items():
             if k not in names:
                 raise ParamError(f"{cls.__name__}.{k}: no such parameter; allowed "
-                                 + ", ".join(sorted(names)))
+                                 + (", ".join(sorted(names)) or "none (this core has no Params)"))
             kw[k] = cls._coerce(names[k], v)
         return cls(**kw)
 

@@ -81,3 +81,17 @@ def test_always_comb_sensitivity_list_is_canonical(tmp_path):
             text = (tmp_path / f"t_{mode}{h}.v").read_text()
             lines[mode].add(next(x for x in text.splitlines() if x.startswith("always @")))
     assert len(lines["canon"]) == 1 and len(lines["raw"]) > 1, lines
+
+
+def test_same_bytes_alone_or_after_other_cores(tmp_path):
+    """A core converted alone (as `neurohdl gen` or the FuseSoC generator does) equals the same
+    core converted after every other core in one process (MyHDL's global instance names)."""
+    alone, batch = tmp_path / "alone", tmp_path / "batch"
+    one = ("import neurohdl, sys; from neurohdl.registry import get; e = get('sc.xor_absdiff'); "
+           "neurohdl.generate(e.decl, e.decl.params(), sys.argv[1])")
+    subprocess.run([sys.executable, "-c", one, str(alone)], check=True)
+    many = ("import neurohdl, sys; from neurohdl.registry import cores\n"
+            "for e in cores():\n"
+            "    neurohdl.generate(e.decl, e.decl.params(), sys.argv[1] + '/' + e.decl.core)\n")
+    subprocess.run([sys.executable, "-c", many, str(batch)], check=True)
+    assert (alone / "xor_absdiff.v").read_bytes() == (batch / "xor_absdiff" / "xor_absdiff.v").read_bytes()

@@ -1,0 +1,43 @@
+"""MyHDL design of ``sc.or_add``: y = a OR b behind the shared gate register (``_gate``).
+
+Timing: latency 1 cycle, throughput 1 beat per cycle; ``s_ab_tready = !rst && (!m_y_tvalid ||
+m_y_tready)`` (see ``rtl_py/sc/_gate.py``).
+"""
+from myhdl import Signal, always_comb, block
+
+from neurohdl.core import CoreDecl, Vectors
+from neurohdl.models.sc import _gate as gm
+from neurohdl.models.sc import or_add as model
+from neurohdl.models.sc.or_add import OrAddParams
+from neurohdl.rtl.sc._gate import gate_ports, gate_reg
+
+
+def ports(p: OrAddParams):
+    return gate_ports()
+
+
+@block
+def or_add(clk, rst, s_ab_tdata, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvalid, m_y_tready,
+            p: OrAddParams):
+    y, take = Signal(bool(0)), Signal(bool(0))
+    reg = gate_reg(clk, rst, y, take, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvalid,
+                   m_y_tready)
+
+    @always_comb
+    def comb():
+        y.next = s_ab_tdata[0] or s_ab_tdata[1]
+
+    return reg, comb
+
+
+def vectors(p: OrAddParams, rng, n: int) -> Vectors:
+    ab = gm.random_beats(rng, n)
+    return Vectors(inputs={"s_ab": ab}, outputs={"m_y": [int(y) for y in model.run_beats(p, ab)]})
+
+
+CORE = CoreDecl(
+    name="sc.or_add", version="0.1.0", params=OrAddParams, top=or_add, ports=ports,
+    description="SC saturating adder gate: y = a OR b on one paired bit stream",
+    arith={"or": "exact: one-bit OR"},
+    vectors=vectors,
+)

@@ -1,0 +1,246 @@
+"""sc.xnor_mul: converted Verilog vs the model with idle and back-pressure on both streams; the
+model against a plain-Python truth table; the bipolar multiplication at N = 4096 on
+independent LFSR streams."""
+import random
+
+import cocotb
+import numpy as np
+import pytest
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles
+from cocotb.utils import get_sim_time
+
+from neurohdl import ParamError
+from neurohdl.models.sc import _gate as gm
+from neurohdl.models.sc import sng
+from neurohdl.models.sc import xnor_mul as model
+from neurohdl.models.sc.xnor_mul import XnorMulParams
+from neurohdl.simrun import params_from_env
+from neurohdl.verif.common.runner import check_core
+from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
+                                          reset, run_seed)
+
+AbBus, AbTransaction, AbSource, _, _ = make_stream("Ab")
+YBus, _, _, YSink, _ = make_stream("Y")
+N_BEATS = 200
+
+
+def stimulus(salt: str, n: int = N_BEATS) -> list[int]:
+    return gm.random_beats(random.Random(f"{run_seed()}:ab:{salt}"), n)
+
+
+async def _setup(dut, idle, stall):
+    p = params_from_env(XnorMulParams)
+    Clock(dut.clk, 10, unit="ns").start()
+    source = AbSource(AbBus.from_prefix(dut, "s_ab"), dut.clk, dut.rst)
+    sink = YSink(YBus.from_prefix(dut, "m_y"), dut.clk, dut.rst)
+    source.set_pause_generator(pauses(idle, run_seed(), "s_ab"))
+    sink.set_pause_generator(pauses(stall, run_seed(), "m_y"))
+    errors: list[str] = []
+    cocotb.start_soon(check_stream_protocol(dut, "m_y", errors))
+    await reset(dut)
+    return p, source, sink, errors
+
+
+async def _exchange(source, sink, beats):
+    for ab in beats:
+        source.send_nowait(AbTransaction(tdata=int(ab)))
+    return [int((await sink.recv()).tdata) for _ in beats]
+
+
+@cocotb.test()
+@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
+async def stream_matches_model(dut, idle, stall):
+    """Every pair of s_ab idle pattern x m_y back-pressure pattern."""
+    p, source, sink, errors = await _setup(dut, idle, stall)
+    beats = stimulus(f"{idle}/{stall}")
+    got = await _exchange(source, sink, beats)
+    compare(got, expected(model.run_beats(p, beats), run_seed()), "m_y",
+            f"{p} pauses={idle}/{stall}")
+    await ClockCycles(dut.clk, 5)
+    assert sink.empty(), f"extra m_y beats; {p}"
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def full_throughput(dut):
+    """No pauses: one beat per cycle, latency 1 (n beats out in n cycles after the first)."""
+    p, source, sink, errors = await _setup(dut, None, None)
+    beats = stimulus("throughput", 64)
+    for ab in beats:
+        source.send_nowait(AbTransaction(tdata=int(ab)))
+    stamps = []
+    for _ in beats:
+        await sink.recv()
+        stamps.append(int(get_sim_time("ns")) // 10)
+    assert np.diff(stamps).tolist() == [1] * (len(beats) - 1), f"beat spacing {stamps}"
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def reset_mid_stream(dut):
+    """A reset with beats in flight empties the output register: afterwards every beat maps
+    to exactly one output again."""
+    p, source, sink, errors = await _setup(dut, "random", "random")
+    beats = stimulus("reset", 200)
+    for ab in beats:
+        source.send_nowait(AbTransaction(tdata=int(ab)))
+    first = [int((await sink.recv()).tdata) for _ in range(40)]
+    await reset(dut, 2)
+    source.clear()
+    sink.clear()
+    again = await _exchange(source, sink, beats[:120])
+    compare(first, expected(model.run_beats(p, beats[:40]), run_seed()), "before reset", str(p))
+    compare(again, expected(model.run_beats(p, beats[:120]), run_seed()), "after reset", str(p))
+    await ClockCycles(dut.clk, 5)
+    assert sink.empty(), f"extra m_y beats after reset; {p}"
+    assert not errors, errors[:3]
+
+
+@cocotb.test(expect_fail=True)
+async def scoreboard_must_fail(dut):
+    """The same scoreboard against a model with XOR for XNOR must fail (every beat differs)."""
+    p, source, sink, _ = await _setup(dut, None, None)
+    beats = stimulus("must_fail")
+    got = await _exchange(source, sink, beats)
+    a, b = gm.split(beats)
+    compare(got, [int(y) for y in a ^ b], "m_y", "mutated model")
+
+
+# ---------------------------------------------------------------- pytest side -------------
+
+@pytest.mark.parametrize("i", range(6))
+def test_xnor_mul(i, seed, tmp_path):
+    check_core("sc.xnor_mul", seed, tmp_path)
+
+
+def test_xnor_mul_verilator(seed, tmp_path):
+    check_core("sc.xnor_mul", seed, tmp_path, sim="verilator")
+
+
+def test_model_matches_truth_table(seed):
+    """run, run_beats and step against the truth table written out beat by beat."""
+    p = XnorMulParams()
+    truth = {(0, 0): 1, (1, 0): 0, (0, 1): 0, (1, 1): 1}
+    beats = gm.random_beats(random.Random(seed), 500)
+    a, b = gm.split(beats)
+    want = [truth[(int(x), int(y))] for x, y in zip(a, b)]
+    assert model.run(p, a, b).tolist() == want
+    assert model.run_beats(p, beats).tolist() == want
+    assert [model.step(p, None, ab)[1] for ab in beats] == want
+    assert gm.pack(a, b).tolist() == beats
+
+
+# -- arithmetic -------------------------------------------------------------------------------
+N = 4096
+K_SIGMA = 4.0
+
+
+def _pairs(seed, n=300, width=12):
+    r = np.random.default_rng(seed)
+    top = (1 << width) - 1
+    xs = r.integers(0, top + 1, size=(n, 2))
+    xs[:8] = [(0, top), (top, 0), (1, top), (top, top), (top, 2), (2, 2), (top // 2, top // 2),
+              (top, top // 3)]
+    return xs
+
+# Streams: 12-bit comparator SNGs on two different primitive polynomials (the table's and its
+# reciprocal), N = 4096 >= one LFSR period (each input exact to 1/N).  Tolerance per pair, in
+# probability: |e| <= 4 (sigma + 1/N), sigma = sqrt(q (1 - q) / N) the std of a random stream of
+# the ideal q = pa pb + (1 - pa)(1 - pb), 1/N the count quantum; in bipolar units (v = 2p - 1)
+# the error doubles.  Measured over all 2^24 (xa, xb) of this configuration (offline): worst
+# ratio |e| / (sigma + 1/N) = 1.97, largest |e| 0.0159 (q = 0.50: XNOR's count is
+# N - na - nb + 2 n11, so it doubles AND's residual-correlation error); RMSE 0.0038 against the
+# random-stream 0.0074.
+
+
+def test_multiplies_bipolar_independent_streams(seed):
+    p = XnorMulParams()
+    errs, sig = [], []
+    for xa, xb in _pairs(seed):
+        a, b, pa, pb = gm.streams(int(xa), int(xb), N, "independent")
+        q = model.expected_probability(p, pa, pb)
+        got = float(model.run(p, a, b).mean())
+        s = np.sqrt(q * (1 - q) / N)
+        assert abs(got - q) <= K_SIGMA * (s + 1 / N), (int(xa), int(xb), got - q, s)
+        v = model.expected_bipolar(p, sng.prob_to_bipolar(pa), sng.prob_to_bipolar(pb))
+        assert abs(sng.prob_to_bipolar(got) - v) <= 2 * K_SIGMA * (s + 1 / N) + 1e-12
+        errs.append(got - q)
+        sig.append(s)
+    rmse, bound = float(np.sqrt(np.mean(np.square(errs)))), float(np.sqrt(np.mean(np.square(sig))))
+    assert rmse <= bound, f"RMSE {rmse:.4f} above the random-stream RMSE {bound:.4f}"
+
+
+def _grid():
+    """Every 5th 12-bit input value and the top one: 820 x 820 pairs."""
+    return np.unique(np.r_[np.arange(0, 4096, 5), 4095])
+
+
+def _ideal(x):
+    return np.maximum(x.astype(np.float64) - 1, 0) / 4095
+
+
+def test_multiplies_on_a_grid_of_all_pairs():
+    """The same bound on 672,400 pairs at once: XNOR's count is N - na - nb + 2 n11 (counts
+    from gm.grid_counts, cross-checked against model.run for one pair)."""
+    g = _grid()
+    n11, na, nb = gm.grid_counts(g, N, "independent")
+    count = N - na[:, None] - nb[None, :] + 2 * n11
+    pa, pb = _ideal(g)[:, None], _ideal(g)[None, :]
+    q = pa * pb + (1 - pa) * (1 - pb)
+    assert np.all(np.abs(count / N - q) <= K_SIGMA * (np.sqrt(q * (1 - q) / N) + 1 / N))
+    a, b, _, _ = gm.streams(int(g[100]), int(g[500]), N, "independent")
+    assert count[100, 500] == model.run(XnorMulParams(), a, b).sum()
+
+
+@pytest.mark.parametrize("va, vb", [(-1, -1), (-1, 1), (1, 1), (-0.5, 0.5), (0.5, 0.5), (0, 0.9),
+                                    (-0.75, -0.25)])
+def test_bipolar_values(va, vb):
+    """Named bipolar products: v_y = v_a v_b within the bipolar tolerance (2x the above)."""
+    p = XnorMulParams()
+    enc = sng.SngParams(width=12)
+    xa, xb = (int(sng.encode(enc, sng.bipolar_to_prob(v))) for v in (va, vb))
+    a, b, pa, pb = gm.streams(xa, xb, N, "independent")
+    q = model.expected_probability(p, pa, pb)
+    got = sng.prob_to_bipolar(float(model.run(p, a, b).mean()))
+    assert abs(got - va * vb) <= 2 * K_SIGMA * (np.sqrt(q * (1 - q) / N) + 1 / N) + 2 / 4095
+
+
+def test_correlated_streams_break_it():
+    """Documented failure mode: at SCC = +1, P(y) = 1 - |pa - pb| (exactly, bitwise), e.g.
+    v_a = v_b = 0 gives v_y = +1 instead of 0."""
+    p = XnorMulParams()
+    for xa, xb in [(2048, 2048), (1000, 3000), (4095, 10)]:
+        a, b, pa, pb = gm.streams(xa, xb, N, "positive")
+        assert model.run(p, a, b).sum() == N - abs(int(a.sum()) - int(b.sum()))
+        assert abs(model.run(p, a, b).mean() - (1 - abs(pa - pb))) <= 1 / N
+
+
+def test_expected_values():
+    p = XnorMulParams()
+    assert model.expected_probability(p, 0.5, 0.5) == 0.5
+    assert model.expected_probability(p, 1, 0) == 0.0 and model.expected_bipolar(p, -1, -1) == 1
+    assert model.expected_probability(p, [0.75], [0.25]).tolist() == [0.375]
+
+# -- Params and inputs ------------------------------------------------------------------------
+
+def test_params():
+    p = XnorMulParams()
+    assert p.to_dict() == {} and XnorMulParams.random(random.Random(1)) == p
+    assert XnorMulParams.from_dict({}) == p
+    with pytest.raises(ParamError, match=r"XnorMulParams.width: no such parameter"):
+        XnorMulParams.from_dict({"width": 8})
+
+
+@pytest.mark.parametrize("a, b, words", [
+    ([0, 2], [1, 1], "a_bits: allowed 0/1"),
+    ([0, 1], [1, -1], "b_bits: allowed 0/1"),
+    ([0.5], [1], "a_bits: allowed 0/1"),
+    ([0, 1], [1], "allowed two 1-D arrays of equal length"),
+])
+def test_bad_inputs_raise(a, b, words):
+    with pytest.raises(ValueError, match=words):
+        model.run(XnorMulParams(), a, b)
+    with pytest.raises(ValueError, match="allowed 2-bit beats"):
+        model.run_beats(XnorMulParams(), [0, 4])
