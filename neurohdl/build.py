@@ -241,20 +241,40 @@ def build(core: str, target: str, sets: dict | None = None, out=None, seed: int 
 
 
 def report(out: str, targets: list[str], cores: list[str] | None = None) -> Path:
-    """Build every core (or ``cores``) on ``targets`` and write the resource/Fmax table."""
+    """Build every core (or ``cores``) on ``targets`` and write the resource/Fmax table.
+
+    Rows live in a JSON sidecar beside ``out`` (``resources.json``): a run replaces the rows
+    of the cores/targets it builds and keeps the others, and the markdown is rewritten after
+    every build, so an interrupted report keeps what it finished.
+    """
     from .registry import cores as all_cores
 
     names = cores or [e.name for e in all_cores()]
-    rows = []
-    for name in names:
-        for t in targets:
-            r = build(name, t)
-            rows.append(r)
-            print(r.table(), flush=True)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(rows))
-    print(f"neurohdl: wrote {path}")
+    side = path.with_suffix(".json")
+    keep = {}
+    if side.exists():
+        for d in json.loads(side.read_text()):
+            keep[(d["core"], d["target"])] = d
+    known = {e.name for e in all_cores()}
+    keep = {k: v for k, v in keep.items() if k[0] in known}
+    total = len(names) * len(targets)
+    i = 0
+    for name in names:
+        for t in targets:
+            i += 1
+            print(f"neurohdl: report [{i}/{total}] {name} {t}", flush=True)
+            r = build(name, t)
+            print(r.table(), flush=True)
+            d = asdict(r)
+            for k in ("work_root", "artifacts", "cells"):
+                d.pop(k, None)
+            keep[(name, t)] = d
+            rows = [keep[k] for k in sorted(keep)]
+            side.write_text(json.dumps(rows, indent=1, sort_keys=True) + "\n")
+            path.write_text(render_report([BuildResult(**r) for r in rows]))
+    print(f"neurohdl: wrote {path} ({len(keep)} rows) and {side}")
     return path
 
 
