@@ -1,0 +1,208 @@
+"""Shared helpers of the single-neuron models (``neuron.if_``, ``neuron.lif``, ``neuron.li`` ...).
+
+Conventions every neuron core follows (see docs/cores/neuron/*.md):
+
+- The membrane ``v`` is a signed two's-complement integer of ``width`` bits; the synaptic input
+  of a timestep is a signed integer of ``in_width`` bits in the *same* LSB (raw units).
+  ``frac_bits`` F only gives the raw integers a real scale, Q(width-F).F: the hardware is integer.
+- Constants (threshold, reset value, leak amount) are raw integers in that LSB;
+  :func:`real_to_raw` converts real values exactly (QFormat-checked, never rounded).
+- The output beat is ``tdata = {v, spike}``: bit 0 the spike, bits [width:1] the membrane after
+  the update (:func:`pack_out` / :func:`unpack_out`).
+- Saturating nodes report a per-step flag; the core's ``status_sat`` is its running OR
+  (:func:`sticky`).
+
+Everything here is small and stable on purpose: other neuron models import it.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from neurohdl.errors import QFormatError
+from neurohdl.fixed import QFormat
+from neurohdl.params import pfield
+
+MIN_WIDTH, MAX_WIDTH = 3, 32
+MIN_IN_WIDTH, MAX_IN_WIDTH = 2, 32
+RAND_WIDTH = (3, 16)
+
+
+def smin(width: int) -> int:
+    return -(1 << (width - 1))
+
+
+def smax(width: int) -> int:
+    return (1 << (width - 1)) - 1
+
+
+# -- Params fields -----------------------------------------------------------------------------
+
+def width_field(default: int = 16):
+    return pfield(default, "membrane width vw, bits (signed two's complement)",
+                  lo=MIN_WIDTH, hi=MAX_WIDTH, rand=RAND_WIDTH)
+
+
+def in_width_field(default: int = 16):
+    return pfield(default, "synaptic input width, bits (signed, same LSB as the membrane)",
+                  lo=MIN_IN_WIDTH, hi=MAX_IN_WIDTH, rand=(MIN_IN_WIDTH, 16))
+
+
+def frac_field(default: int = 8):
+    return pfield(default, "fraction bits F: v and the input are Q(vw-F).F (a scale only; "
+                  "the datapath is integer)", lo=0, hi=lambda p: p.width - 1)
+
+
+def threshold_field(default: int = 256):
+    return pfield(default, "firing threshold, raw LSBs (spike when v >= threshold); default "
+                  "256 = 1.0 in Q8.8", lo=1, hi=lambda p: smax(p.width))
+
+
+def random_threshold(rng, partial) -> int:
+    """A threshold the input can reach in a few dozen steps most of the time; the corners 1 and
+    the maximum (reachable only through saturation) often."""
+    hi = smax(partial.width)
+    reach = max(1, min(hi, 24 * smax(partial.in_width)))
+    r = rng.random()
+    if r < 0.15:
+        return 1
+    if r < 0.3:
+        return hi
+    return rng.randint(1, reach)
+
+
+def membrane_q(p) -> QFormat:
+    """The membrane's fixed-point format Q(vw-F).F, saturating, truncating."""
+    return QFormat(p.width - p.frac_bits, p.frac_bits, signed=True, overflow="saturate")
+
+
+def real_to_raw(cls, kw: dict, membrane=(), coef=()) -> dict:
+    """Replace real values in ``kw`` by raw integers, exactly, for ``cls.from_real``.
+
+    membrane: names scaled by the membrane format Q(vw-F).F (from kw or the class defaults);
+    coef:     (name, frac_field) pairs of unsigned Q0.frac coefficients.
+    Ints pass unchanged (already raw).  A value that is not exactly representable raises
+    QFormatError naming the class, field, value and the nearest representable values."""
+    fields = cls.__dataclass_fields__
+    out = dict(kw)
+
+    def get(name):
+        return out.get(name, fields[name].default)
+
+    def conv(name, q):
+        v = out[name]
+        if isinstance(v, bool) or isinstance(v, int):
+            return
+        try:
+            out[name] = q.const(Fraction(v) if isinstance(v, str) else v)
+        except QFormatError as e:
+            raise QFormatError(f"{cls.__name__}.{name} = {v!r}: allowed a value exactly "
+                               f"representable in {q} ({e})") from None
+
+    for name in membrane:
+        if name in out:
+            conv(name, QFormat(get("width") - get("frac_bits"), get("frac_bits")))
+    for name, frac in coef:
+        if name in out:
+            conv(name, QFormat(0, get(frac), signed=False))
+    return out
+
+
+# -- arithmetic ---------------------------------------------------------------------------------
+
+def sat(x: int, width: int) -> tuple[int, bool]:
+    """Scalar saturation of a Python int to ``width`` signed bits: (value, saturated)."""
+    lo, hi = smin(width), smax(width)
+    if x > hi:
+        return hi, True
+    if x < lo:
+        return lo, True
+    return x, False
+
+
+def to_bits(x, width: int):
+    """Two's-complement bit pattern (unsigned) of signed ints; int in, int out, array -> uint64."""
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
+        return int(x) & ((1 << width) - 1)
+    return (np.asarray(x, dtype=np.int64) & np.int64((1 << width) - 1)).astype(np.uint64)
+
+
+def from_bits(u, width: int):
+    """Signed value of ``width``-bit two's-complement patterns (int or array)."""
+    if np.ndim(u) == 0 and not isinstance(u, np.ndarray):
+        u = int(u) & ((1 << width) - 1)
+        return u - (1 << width) if u >> (width - 1) else u
+    a = np.asarray(u, dtype=np.uint64).astype(np.int64) & np.int64((1 << width) - 1)
+    return np.where(a >> (width - 1) & 1, a - np.int64(1 << width), a)
+
+
+def pack_out(width: int, spike, v):
+    """tdata = {v, spike}: bit 0 the spike, bits [width:1] the membrane (two's complement)."""
+    if np.ndim(v) == 0 and not isinstance(v, np.ndarray):
+        return (to_bits(v, width) << 1) | (int(spike) & 1)
+    s = np.asarray(spike).astype(np.uint64) & np.uint64(1)
+    return (to_bits(v, width) << np.uint64(1)) | s
+
+
+def unpack_out(width: int, tdata):
+    """(spike, v) from output beats."""
+    if np.ndim(tdata) == 0 and not isinstance(tdata, np.ndarray):
+        return int(tdata) & 1, from_bits(int(tdata) >> 1, width)
+    t = np.asarray(tdata, dtype=np.uint64)
+    return (t & np.uint64(1)).astype(np.uint8), from_bits(t >> np.uint64(1), width)
+
+
+def sticky(flags):
+    """Running OR along axis 0: the status_sat value after each step."""
+    return np.logical_or.accumulate(np.asarray(flags, dtype=bool), axis=0)
+
+
+def as_population(I) -> np.ndarray:
+    """Inputs as int64 (T, N); a 1-D sequence is one neuron (T, 1)."""
+    a = np.asarray(I, dtype=np.int64)
+    return a.reshape(-1, 1) if a.ndim == 1 else a
+
+
+def check_inputs(p, I: np.ndarray) -> None:
+    lo, hi = smin(p.in_width), smax(p.in_width)
+    if I.size and (I.min() < lo or I.max() > hi):
+        bad = I.min() if I.min() < lo else I.max()
+        raise ValueError(f"input {int(bad)} outside the {p.in_width}-bit signed range {lo}..{hi}")
+
+
+def stimulus(p, rng, n: int) -> list[int]:
+    """Test/bench input sequence (signed ints) of n timesteps: segments of the saturation
+    corners (the extreme inputs held for many steps), silence (leak), uniform noise over the
+    whole input range, constant drive near threshold / m (regular spiking), small noise and
+    alternating extremes.  ``p`` needs width and in_width (threshold optional)."""
+    lo, hi = smin(p.in_width), smax(p.in_width)
+    thr = getattr(p, "threshold", max(1, smax(p.width) // 4))
+    out: list[int] = [hi] * min(n, 24) + [lo] * min(max(n - 24, 0), 24)
+    while len(out) < n:
+        kind = rng.choice(["max", "min", "zero", "uniform", "drive", "drive", "small", "alt"])
+        m = rng.randint(1, 40)
+        if kind == "max":
+            seg = [hi] * m
+        elif kind == "min":
+            seg = [lo] * m
+        elif kind == "zero":
+            seg = [0] * m
+        elif kind == "uniform":
+            seg = [rng.randint(lo, hi) for _ in range(m)]
+        elif kind == "drive":
+            c = min(hi, max(1, thr // rng.randint(1, 24)))
+            seg = [max(lo, min(hi, c + rng.randint(-1, 1))) for _ in range(m)]
+        elif kind == "small":
+            a = min(hi, max(1, thr // 8))
+            seg = [rng.randint(-a, a) for _ in range(m)]
+        else:
+            seg = [hi if j % 2 else lo for j in range(m)]
+        out += seg
+    return out[:n]
+
+
+__all__ = ["MIN_WIDTH", "MAX_WIDTH", "smin", "smax", "width_field", "in_width_field",
+           "frac_field", "threshold_field", "random_threshold", "membrane_q", "real_to_raw",
+           "sat", "to_bits", "from_bits", "pack_out", "unpack_out", "sticky", "as_population",
+           "check_inputs", "stimulus"]

@@ -1,0 +1,192 @@
+"""MyHDL design of ``neuron.alpha``: one alpha neuron (excitatory and inhibitory decaying currents
+into a leaky membrane), one timestep per accepted ``s_in`` beat.
+
+Datapath (one combinational stage in front of the state/output registers):
+
+    e_l  = tz(i_exc * alpha_exc, Fb)     iw bits (product iw + Fb bits, magnitude shift)
+    i_exc' = clip(e_l + I_exc, iw)       iw + 1 bit sum                       sat_e
+    h_l  = tz(i_inh * alpha_inh, Fb);  i_inh' = clip(h_l + I_inh, iw)        sat_h
+    v_l  = tz(v * beta, Fb)              vw bits
+    v_i  = clip(v_l + i_exc' - i_inh', vw)   max(vw, iw) + 2 bit sum          sat_v
+    fire = v_i >= threshold;  v' = fire ? (v_i - threshold | 0) : v_i
+
+``tz`` is ``neuron.cuba_lif``'s ``trunc_decay`` block.  ``s_in_tdata = {I_inh, I_exc}`` (two
+in_width-bit two's-complement fields); ``m_out_tdata = {i_inh, i_exc, v, spike}``.
+
+Handshake: the currents, v and the spike are the output register.  ``s_in_tready = !rst &&
+(!m_out_tvalid || m_out_tready)``; an accepted beat loads the state, ORs the three clip flags
+into the sticky ``status_sat`` and sets ``m_out_tvalid``.  Latency 1 cycle, throughput one
+timestep per cycle, tdata held while stalled.
+"""
+import random
+
+from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat
+
+from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
+from neurohdl.models.neuron import alpha as model
+from neurohdl.models.neuron._common import smax
+from neurohdl.models.neuron._common import stimulus as one_stimulus
+from neurohdl.models.neuron.alpha import AlphaParams
+from neurohdl.rtl.neuron.cuba_lif import sext, ssig, trunc_decay
+
+
+def ports(p: AlphaParams):
+    return (clk_rst()
+            + stream("s_in", p.tdata_in_width, "{I_inh, I_exc}: [in_width-1:0] excitatory, "
+                                               "[2 in_width-1:in_width] inhibitory input, each "
+                                               "signed two's complement, membrane LSB")
+            + stream("m_out", p.out_width, "{i_inh, i_exc, v, spike}: [0] spike, [width:1] v, "
+                                           "[width+i_width:width+1] i_exc, [width+2 i_width:"
+                                           "width+i_width+1] i_inh, all after the step, signed")
+            + [Port("status_sat", OUT, 1, "status", "sticky until reset: a current or the "
+                                                     "membrane clipped at least once")])
+
+
+@block
+def clip_to(u, y, flag, width: int):
+    """y = u clipped to ``width`` signed bits (len(u) > width); flag = clipped."""
+    sw = len(u)
+    hi = const(smax(width), sw - 1)
+    lim = const(1 << (width - 1), sw - 1)
+    hi_y = const(smax(width), width)
+    lo_y = const(1 << (width - 1), width)
+
+    @always_comb
+    def comb():
+        if u > hi:
+            y.next = hi_y.signed()
+            flag.next = 1
+        elif u < -lim:
+            y.next = lo_y.signed()
+            flag.next = 1
+        else:
+            y.next = u[width:].signed()
+            flag.next = 0
+
+    return comb
+
+
+@block
+def alpha(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
+          m_out_tready, status_sat, p: AlphaParams):
+    vw, iw, nw, fb = p.width, p.i_width, p.in_width, p.beta_frac
+    isw, vsw = p.i_sum_width, p.v_sum_width
+    kw = max(2, fb)
+
+    ae_c = const(p.alpha_exc, kw)
+    ai_c = const(p.alpha_inh, kw)
+    beta_c = const(p.beta, kw)
+    thr_c = const(p.threshold, vw - 1)            # 1 .. 2^(vw-1) - 1
+    thr_v = const(p.threshold, vw)
+
+    v = ssig(vw)                                  # state = output register
+    ie = ssig(iw)
+    ii = ssig(iw)
+    spk = Signal(bool(0))
+    vld = Signal(bool(0))
+    sat = Signal(bool(0))
+    take = Signal(bool(0))
+
+    e_l, h_l, v_l = ssig(iw), ssig(iw), ssig(vw)
+    dec_e = trunc_decay(ie, ae_c, e_l, fb, iw + fb)
+    dec_h = trunc_decay(ii, ai_c, h_l, fb, iw + fb)
+    dec_v = trunc_decay(v, beta_c, v_l, fb, vw + fb)
+
+    # I_exc = tdata[nw-1:0], I_inh = tdata[2nw-1:nw], each sign-extended to isw (> nw) bits
+    in_e_x = ConcatSignal(*([s_in_tdata(nw - 1)] * (isw - nw) + [s_in_tdata(nw, 0)]))
+    in_h_x = ConcatSignal(*([s_in_tdata(2 * nw - 1)] * (isw - nw) + [s_in_tdata(2 * nw, nw)]))
+    e_l_x, h_l_x = sext(e_l, isw), sext(h_l, isw)
+    e_sum, h_sum = ssig(isw), ssig(isw)
+    ie_new, ii_new = ssig(iw), ssig(iw)
+    sat_e, sat_h, sat_v = Signal(bool(0)), Signal(bool(0)), Signal(bool(0))
+    clip_e = clip_to(e_sum, ie_new, sat_e, iw)
+    clip_h = clip_to(h_sum, ii_new, sat_h, iw)
+
+    v_l_x, ie_new_x, ii_new_x = sext(v_l, vsw), sext(ie_new, vsw), sext(ii_new, vsw)
+    u = ssig(vsw)
+    v_i = ssig(vw)
+    clip_v = clip_to(u, v_i, sat_v, vw)
+    fire = Signal(bool(0))
+    v_new = ssig(vw)
+
+    @always_comb
+    def syn():
+        e_sum.next = e_l_x.signed() + in_e_x.signed()
+        h_sum.next = h_l_x.signed() + in_h_x.signed()
+
+    @always_comb
+    def memb():
+        u.next = v_l_x.signed() + ie_new_x.signed() - ii_new_x.signed()
+
+    @always_comb
+    def compare():
+        fire.next = v_i >= thr_c
+
+    if p.reset == "subtract":
+        @always_comb
+        def after():
+            if fire:
+                v_new.next = v_i - thr_v.signed()
+            else:
+                v_new.next = v_i
+    else:
+        @always_comb
+        def after():
+            if fire:
+                v_new.next = 0
+            else:
+                v_new.next = v_i
+
+    @always_seq(clk.posedge, reset=rst)
+    def seq():
+        if take:
+            v.next = v_new
+            ie.next = ie_new
+            ii.next = ii_new
+            spk.next = fire
+            sat.next = sat or sat_e or sat_h or sat_v
+            vld.next = 1
+        elif m_out_tready:
+            vld.next = 0
+
+    @always_comb
+    def comb():
+        take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
+        s_in_tready.next = not rst and (not vld or m_out_tready)
+        m_out_tvalid.next = vld
+        m_out_tdata.next = concat(ii[iw:], ie[iw:], v[vw:], spk)
+        status_sat.next = sat
+
+    return (dec_e, dec_h, dec_v, clip_e, clip_h, clip_v, syn, memb, compare, after, seq, comb)
+
+
+def stimulus(p: AlphaParams, rng, n: int) -> list[tuple[int, int]]:
+    """n (I_exc, I_inh) pairs: each channel an independent ``neuron._common.stimulus`` sequence
+    (extremes held, silence, uniform, drive near the threshold, small noise, alternating)."""
+    exc = one_stimulus(p, random.Random(rng.random()), n)
+    inh = one_stimulus(p, random.Random(rng.random()), n)
+    if rng.random() < 0.5:                       # often: mostly positive inhibition
+        inh = [abs(x) if x != -(1 << (p.in_width - 1)) else smax(p.in_width) for x in inh]
+    return list(zip(exc, inh))
+
+
+def vectors(p: AlphaParams, rng, n: int) -> Vectors:
+    i = stimulus(p, rng, n)
+    words, _sticky = model.run_tdata(p, i)
+    return Vectors(inputs={"s_in": model.to_tdata(p, i)}, outputs={"m_out": words})
+
+
+CORE = CoreDecl(
+    name="neuron.alpha", version="0.1.0", params=AlphaParams, top=alpha, ports=ports,
+    description="Alpha neuron (mlxsnn alpha), excitatory and inhibitory decaying synaptic "
+                "currents into a leaky membrane, v = beta v + i_exc - i_inh",
+    arith={"synapse_decay": "exact: i * alpha in iw + Fb bits, magnitude shift by Fb (round "
+                            "toward 0)",
+           "synapse": "saturate: decayed current + input clipped to iw bits, status_sat",
+           "leak": "exact: v * beta in vw + Fb bits, magnitude shift by Fb",
+           "membrane": "saturate: v_l + i_exc - i_inh in max(vw, iw) + 2 bits clipped to vw "
+                       "bits, status_sat",
+           "compare": "exact: signed v_i >= threshold",
+           "reset": "exact: v_i - threshold in [0, v_i) when firing (threshold >= 1)"},
+    vectors=vectors,
+)

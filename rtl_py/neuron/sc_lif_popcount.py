@@ -1,0 +1,188 @@
+"""MyHDL design of ``neuron.sc_lif_popcount``: popcount membrane with a shift leak.
+
+Datapath (combinational, from the membrane register ``v`` and the input word):
+
+    pc   = popcount(s_in_tdata)                            bits_for(K) bits
+    pre  = (v >> shift) + pc                               sw bits (below)
+    vsat = min(pre, 2^width - 1),  sat = pre > 2^width - 1  (sw = width when it cannot overflow)
+    spk  = vsat > threshold
+    v'   = spk ? v_reset : vsat
+
+with sw = max(width, bits_for(((2^width - 1) >> shift) + K)).
+
+Timing: the membrane register is the output register.  ``s_in_tready = !rst && (!m_out_tvalid
+|| m_out_tready)``; on an accepted beat ``v``, ``spike``, ``status_sat`` (sticky) and
+``m_out_tvalid`` load; otherwise ``m_out_tready`` clears ``m_out_tvalid``.  Latency 1 cycle,
+throughput one tick per cycle, tdata held while stalled, no combinational path to
+``m_out_tvalid``/``m_out_tdata``.
+"""
+from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
+
+from neurohdl.core import CoreDecl, Port, Vectors, OUT, clk_rst, const, stream
+from neurohdl.fixed import bits_for
+from neurohdl.models.neuron import sc_lif_popcount as model
+from neurohdl.models.neuron.sc_lif_popcount import ScLifPopcountParams
+
+
+def ports(p: ScLifPopcountParams):
+    return (clk_rst()
+            + stream("s_in", p.k, "K-bit bitstream word of this tick (unsigned; its popcount is "
+                                  "the input)")
+            + stream("m_out", p.width + 1, "{v, spike}: bit 0 = spike, bits [width:1] = "
+                                           "membrane after the tick (unsigned)")
+            + [Port("status_sat", OUT, 1, "status", "sticky until reset: a tick clipped the "
+                                                     "membrane at 2^width - 1")])
+
+
+def _sum_width(p: ScLifPopcountParams) -> int:
+    return max(p.width, bits_for((((1 << p.width) - 1) >> p.shift) + p.k))
+
+
+def _ext(sig, have: int, width: int):
+    """``sig`` zero-extended to ``width`` bits (a shadow signal; sig itself if wide enough)."""
+    return sig if have == width else ConcatSignal(const(0, width - have), sig)
+
+
+@block
+def popcount(word, pc, k: int, pcw: int):
+    """pc = number of ones in word (k bits)."""
+    if k == 1:
+        @always_comb
+        def comb():
+            pc.next = word
+        return comb
+    one = const(1, pcw)
+
+    @always_comb
+    def comb():
+        acc = intbv(0)[pcw:]
+        acc[:] = 0
+        for j in range(k):
+            if word[j]:
+                acc[:] = acc + one
+        pc.next = acc
+    return comb
+
+
+@block
+def sc_lif_popcount(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
+                    m_out_tready, status_sat, p: ScLifPopcountParams):
+    W, S = p.width, p.shift
+    sw = _sum_width(p)
+    pcw = bits_for(p.k)
+    v = Signal(intbv(0)[W:])                 # membrane = output register
+    spk = Signal(bool(0))
+    vld = Signal(bool(0))
+    sat = Signal(bool(0))
+    take = Signal(bool(0))
+    pc = Signal(intbv(0)[pcw:])
+    pre = Signal(intbv(0)[sw:])
+    vnew = Signal(intbv(0)[W:])
+    spk_new = Signal(bool(0))
+    sat_new = Signal(bool(0))
+    v_x = _ext(v, W, sw)
+    pc_x = _ext(pc, pcw, sw)
+    top = const((1 << W) - 1, sw)
+    thr = const(p.threshold, W)
+    rst_v = const(p.v_reset, W)
+    cnt = popcount(s_in_tdata, pc, p.k, pcw)
+
+    @always_comb
+    def comb_pre():
+        pre.next = (v_x >> S) + pc_x
+
+    never = p.threshold >= (1 << W) - 1       # no W-bit value exceeds it: never fires
+    fire_top = const(int(not never), 1)       # does the clipped value 2^W - 1 fire?
+    if sw > W and not never:
+        @always_comb
+        def comb_sat():
+            if pre > top:
+                sat_new.next = 1
+                spk_new.next = fire_top
+                vnew.next = top[W:]
+            else:
+                sat_new.next = 0
+                spk_new.next = (pre[W:] > thr)
+                vnew.next = pre[W:]
+    elif sw > W:
+        @always_comb
+        def comb_sat():
+            spk_new.next = 0
+            if pre > top:
+                sat_new.next = 1
+                vnew.next = top[W:]
+            else:
+                sat_new.next = 0
+                vnew.next = pre[W:]
+    elif not never:
+        @always_comb
+        def comb_sat():
+            sat_new.next = 0
+            spk_new.next = pre > thr
+            vnew.next = pre
+    else:
+        @always_comb
+        def comb_sat():
+            sat_new.next = 0
+            spk_new.next = 0
+            vnew.next = pre
+
+    @always_seq(clk.posedge, reset=rst)
+    def seq():
+        if take:
+            if spk_new:
+                v.next = rst_v
+            else:
+                v.next = vnew
+            spk.next = spk_new
+            vld.next = 1
+            if sat_new:
+                sat.next = 1
+        elif m_out_tready:
+            vld.next = 0
+
+    @always_comb
+    def comb():
+        s_in_tready.next = not rst and (not vld or m_out_tready)
+        take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
+        m_out_tdata.next = concat(v, spk)
+        m_out_tvalid.next = vld
+        status_sat.next = sat
+
+    return cnt, comb_pre, comb_sat, seq, comb
+
+
+def stimulus(p: ScLifPopcountParams, rng, n: int) -> list[int]:
+    """Words of random densities (a density held for a run of ticks), with all-ones runs
+    (saturation / fastest firing) and all-zero runs (leak to rest)."""
+    full = (1 << p.k) - 1
+    out: list[int] = []
+    while len(out) < n:
+        r = rng.random()
+        run = rng.randint(1, 24)
+        if r < 0.15:
+            out += [full] * run
+        elif r < 0.25:
+            out += [0] * run
+        else:
+            d = rng.random()
+            out += [sum(1 << j for j in range(p.k) if rng.random() < d) for _ in range(run)]
+    return out[:n]
+
+
+def vectors(p: ScLifPopcountParams, rng, n: int) -> Vectors:
+    words = stimulus(p, rng, n)
+    return Vectors(inputs={"s_in": words}, outputs={"m_out": model.run(p, words)[0]})
+
+
+CORE = CoreDecl(
+    name="neuron.sc_lif_popcount", version="0.1.0", params=ScLifPopcountParams,
+    top=sc_lif_popcount, ports=ports,
+    description="Pure-SC LIF neuron, membrane = running popcount of a K-bit bitstream word, "
+                "shift leak, fires when the membrane exceeds the threshold",
+    arith={"popcount": "exact: bits_for(K) bits hold 0..K",
+           "membrane": "saturate: (v >> shift) + popcount clipped at 2^width - 1, flagged in "
+                       "status_sat (cannot happen at the derived default width)",
+           "compare": "exact: unsigned v_pre > threshold"},
+    vectors=vectors,
+)

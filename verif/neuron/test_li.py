@@ -1,0 +1,277 @@
+"""neuron.li: converted Verilog vs the model over random configurations (tiny and wide widths,
+every k) and stimuli with saturation corners, idle and back-pressure on both streams,
+status_sat, latency, mid-stream reset; the model against the real-valued leaky integrator
+v = beta v + I, beta = 1 - 2^-k (Norse / snnTorch leaky integrator without threshold)."""
+import random
+
+import cocotb
+import numpy as np
+import pytest
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+
+from neurohdl import ParamError
+from neurohdl.models.neuron import li as model
+from neurohdl.models.neuron._common import smax, smin, sticky, stimulus, to_bits, unpack_out
+from neurohdl.models.neuron.li import LiParams
+from neurohdl.simrun import params_from_env
+from neurohdl.verif.common.runner import check_core, params_for
+from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
+                                          reset, run_seed)
+
+InBus, InTransaction, InSource, _, _ = make_stream("In")
+OutBus, _, _, OutSink, _ = make_stream("Out")
+N_BEATS = 100
+
+
+async def watch(dut, log: dict):
+    """Cycle number and status_sat of every s_in and m_out transfer (status_sat as seen with
+    an m_out transfer covers that beat and every beat before it)."""
+    cycle = 0
+    while True:
+        await RisingEdge(dut.clk)
+        await ReadOnly()
+        cycle += 1
+        if dut.rst.value:
+            continue
+        if dut.s_in_tvalid.value and dut.s_in_tready.value:
+            log["in"].append(cycle)
+        if dut.m_out_tvalid.value and dut.m_out_tready.value:
+            log["out"].append(cycle)
+            log["sat"].append(int(dut.status_sat.value))
+
+
+async def _setup(dut, idle, stall):
+    p = params_from_env(LiParams)
+    Clock(dut.clk, 10, unit="ns").start()
+    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
+    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
+    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
+    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
+    errors: list[str] = []
+    log = {"in": [], "out": [], "sat": []}
+    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
+    cocotb.start_soon(watch(dut, log))
+    await reset(dut)
+    return p, source, sink, errors, log
+
+
+def _send(p, source, xs):
+    for x in xs:
+        source.send_nowait(InTransaction(tdata=int(to_bits(x, p.in_width))))
+
+
+async def _exchange(p, source, sink, xs):
+    _send(p, source, xs)
+    return [int((await sink.recv()).tdata) for _ in xs]
+
+
+def _check(p, xs, got, sats, what):
+    want, want_sat = model.run_tdata(p, xs)
+    compare(got, expected(want, run_seed()), f"{what} m_out", str(p))
+    compare(sats, expected(want_sat, run_seed() + 1), f"{what} status_sat", str(p))
+
+
+def _stim(p, salt, n=N_BEATS):
+    return stimulus(p, random.Random(f"{run_seed()}:{salt}"), n)
+
+
+@cocotb.test()
+@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
+async def stream_matches_model(dut, idle, stall):
+    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
+    p, source, sink, errors, log = await _setup(dut, idle, stall)
+    xs = _stim(p, f"{idle}/{stall}")
+    got = await _exchange(p, source, sink, xs)
+    await ClockCycles(dut.clk, 4)
+    _check(p, xs, got, log["sat"], f"pauses=({idle},{stall})")
+    assert sink.empty(), f"extra m_out beats; {p}"
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def saturation_corners(dut):
+    """The extreme inputs held for many steps (v clips both ways where the leak allows it),
+    silence (decay), alternating extremes, then a steady drive."""
+    p, source, sink, errors, log = await _setup(dut, "random", "random")
+    lo, hi = smin(p.in_width), smax(p.in_width)
+    drive = max(1, hi // 3)
+    xs = [hi] * 40 + [0] * 8 + [lo] * 40 + [hi, lo] * 6 + [drive] * 50
+    got = await _exchange(p, source, sink, xs)
+    _check(p, xs, got, log["sat"], "corners")
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def latency_and_throughput(dut):
+    """No pauses: one beat per cycle in and out, each output one cycle after its input."""
+    p, source, sink, errors, log = await _setup(dut, None, None)
+    xs = _stim(p, "latency", 40)
+    got = await _exchange(p, source, sink, xs)
+    _check(p, xs, got, log["sat"], "latency")
+    ins, outs = log["in"], log["out"]
+    assert ins == list(range(ins[0], ins[0] + len(xs))), f"input not back to back; {p}"
+    assert [o - i for i, o in zip(ins, outs)] == [1] * len(xs), f"latency != 1; {p}"
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def reset_mid_stream(dut):
+    """A reset with beats in flight returns v to 0 and clears status_sat; the core then runs
+    from the reset state."""
+    p, source, sink, errors, log = await _setup(dut, "random", "random")
+    xs = _stim(p, "reset", 120)
+    _send(p, source, xs)
+    first = [int((await sink.recv()).tdata) for _ in range(50)]
+    await reset(dut, 2)
+    source.clear()
+    sink.clear()
+    await ReadOnly()
+    assert int(dut.status_sat.value) == 0 and int(dut.m_out_tvalid.value) == 0
+    await RisingEdge(dut.clk)
+    n_first = len(log["sat"])
+    again = await _exchange(p, source, sink, xs[:80])
+    _check(p, xs[:50], first, log["sat"][:50], "before reset")
+    _check(p, xs[:80], again, log["sat"][n_first:], "after reset")
+    assert not errors, errors[:3]
+
+
+@cocotb.test(expect_fail=True)
+async def scoreboard_must_fail(dut):
+    """The same scoreboard against a model fed -i must fail: the first input is 1, so the first
+    beat is v = 1 in the RTL and v = -1 in the mutated model."""
+    p, source, sink, _, _ = await _setup(dut, None, None)
+    xs = [1] + _stim(p, "must_fail", 40)
+    got = await _exchange(p, source, sink, xs)
+    neg = [min(-x, smax(p.in_width)) for x in xs]
+    compare(got, [int(t) for t in model.run_tdata(p, neg)[0]], "m_out", "mutated model")
+
+
+# ---------------------------------------------------------------- pytest side -------------
+
+# configurations 0..2 pin the Q8.8 default format (the extreme inputs saturate), the narrowest
+# membrane and the slowest leak; 3..5 are fully random
+PINS = [{"width": 16, "in_width": 16, "frac_bits": 8}, {"width": 3}, {"leak_shift": 15},
+        {}, {}, {}]
+
+
+@pytest.mark.parametrize("i", range(6))
+def test_li(i, seed, tmp_path):
+    p = params_for("neuron.li", seed, **PINS[i])
+    if PINS[i]:
+        print("[config] pinned: replay with `neurohdl sim neuron.li --seed "
+              f"{seed} " + " ".join(f"--set {k}={v}" for k, v in PINS[i].items()) + "`")
+    check_core("neuron.li", seed, tmp_path, p=p)
+
+
+def test_li_verilator(seed, tmp_path):
+    check_core("neuron.li", seed, tmp_path, sim="verilator")
+
+
+# -- model: scalar step vs population, hand-checked semantics ------------------------------------
+
+def _scalar_run(p, xs):
+    st, out = model.init(p), []
+    for x in xs:
+        st, o = model.step(p, st, x)
+        out.append(o)
+    return out
+
+
+def test_step_and_population_agree(seed):
+    """step() on Python ints and run_population() on numpy agree bit for bit, per neuron; the
+    spike bit is always 0."""
+    r = random.Random(seed)
+    for _ in range(25):
+        p = LiParams.random(r)
+        T, N = 150, 5
+        I = np.array([stimulus(p, r, T) for _ in range(N)], dtype=np.int64).T
+        spikes, v, sat = model.run_population(p, I)
+        assert not spikes.any()
+        for n in range(N):
+            ref = _scalar_run(p, I[:, n].tolist())
+            assert [o[0] for o in ref] == [0] * T
+            assert [o[1] for o in ref] == v[:, n].tolist(), p
+            assert [o[2] for o in ref] == sat[:, n].tolist(), p
+        tdata, st = model.run_tdata(p, I[:, 0])
+        s0, v0 = unpack_out(p.width, tdata)
+        assert not s0.any() and v0.tolist() == v[:, 0].tolist()
+        assert [int(t) & 1 for t in tdata] == [0] * T
+        assert st.tolist() == sticky(sat[:, 0]).tolist()
+
+
+def test_by_hand():
+    p = LiParams(width=8, in_width=8, frac_bits=4, leak_shift=2)
+    # 100; 100 - 25 + 0 = 75; 75 - 18 = 57; 57 - 14 + 127 = 170 -> 127 (sat);
+    # 127 - 31 - 128 = -32; -32 + 8 = -24; -24 + 6 = -18; ...; -1 - (-1) = 0
+    assert _scalar_run(p, [100, 0, 0, 127, -128, 0, 0]) == [
+        (0, 100, False), (0, 75, False), (0, 57, False), (0, 127, True), (0, -32, False),
+        (0, -24, False), (0, -18, False)]
+    assert model.step(p, -1, 0)[0] == 0 and model.step(p, 3, 0)[0] == 3
+    assert model.step(p, -128, -128) == (-128, (0, -128, True))
+    assert p.out_width == 9 and p.sum_width == 9
+
+
+# -- model vs the real-valued equation -------------------------------------------------------------
+
+def float_li(beta, I):
+    """v = beta v + I (leaky integrator, no threshold); float."""
+    v, vs = 0.0, []
+    for i in I:
+        v = beta * v + float(i)
+        vs.append(v)
+    return np.array(vs)
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, 6, 8, 15])
+def test_within_bound_of_float(k, seed):
+    """No clipping, any input sequence, horizon 2000 steps: v_fix - v_float = E_t with
+    E_t = beta E_{t-1} + e_t, e_t = frac(v / 2^k) in [0, 1), so 0 <= v_fix - v_float < 2^k LSB
+    at every step (Q8.8-scaled values: < 2^k / 256)."""
+    rng = random.Random(seed)
+    p = LiParams(width=32, in_width=12, leak_shift=k)
+    xs = [rng.randint(-2000, 2000) for _ in range(2000)]
+    _, v, sat = model.run_population(p, xs)
+    err = v[:, 0] - float_li(1 - 2.0 ** -k, xs)
+    assert not sat.any()
+    assert err.min() >= -1e-6 and err.max() < 2 ** k, (err.min(), err.max())
+
+
+def test_steady_state_constant_drive():
+    """Constant drive I: the float integrator settles at I 2^k; the fixed one at a value in
+    [I 2^k, I 2^k + 2^k) (the bound above), reached within the documented horizon."""
+    for k, drive in ((2, 50), (4, 26), (6, 3), (4, -26), (3, -100)):
+        p = LiParams(width=24, in_width=12, leak_shift=k)
+        v = model.run_population(p, [drive] * 2000)[1][-1, 0]
+        assert drive * 2 ** k <= v < drive * 2 ** k + 2 ** k, (k, drive, v)
+
+
+# -- Params ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kw, words", [
+    ({"width": 2}, ["LiParams.width = 2", "3..32"]),
+    ({"width": 33}, ["LiParams.width = 33", "3..32"]),
+    ({"in_width": 1}, ["LiParams.in_width = 1", "2..32"]),
+    ({"frac_bits": 16}, ["LiParams.frac_bits = 16", "0..15"]),
+    ({"width": 4, "frac_bits": 4}, ["LiParams.frac_bits = 4", "0..3"]),
+    ({"leak_shift": 0}, ["LiParams.leak_shift = 0", "1..15"]),
+    ({"leak_shift": 16}, ["LiParams.leak_shift = 16", "1..15"]),
+    ({"leak_shift": "4"}, ["LiParams.leak_shift = '4'", "an integer"]),
+])
+def test_bad_params_raise(kw, words):
+    with pytest.raises(ParamError) as e:
+        LiParams(**kw)
+    for w in words:
+        assert w in str(e.value)
+
+
+def test_bad_inputs_raise():
+    with pytest.raises(ValueError, match="outside the 3-bit signed range -4..3"):
+        model.run_population(LiParams(in_width=3), [[1, 4]])
+
+
+def test_random_configs_cover_corners():
+    ps = [LiParams.random(random.Random(s)) for s in range(300)]
+    assert {3, 16} <= {p.width for p in ps} and {2, 16} <= {p.in_width for p in ps}
+    assert {1, 15} <= {p.leak_shift for p in ps}

@@ -1,0 +1,304 @@
+"""neuron.stochastic_lif: converted Verilog vs the model over random configurations and stimuli
+(with saturation corners), idle and back-pressure on both streams, status_sat compared beat by
+beat; the model vs an independent transcription, its population form, the LFSR, the noise
+distribution and the real-valued (Euler-Maruyama) LIF."""
+import random
+
+import cocotb
+import numpy as np
+import pytest
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+
+from neurohdl import ParamError
+from neurohdl.models.neuron import stochastic_lif as model
+from neurohdl.models.neuron.stochastic_lif import StochasticLifParams
+from neurohdl.models.sc import lfsr
+from neurohdl.rtl.neuron.stochastic_lif import stimulus
+from neurohdl.simrun import params_from_env
+from neurohdl.verif.common.runner import check_core
+from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
+                                          reset, run_seed)
+
+InBus, InTransaction, InSource, _, _ = make_stream("In")
+OutBus, _, _, OutSink, _ = make_stream("Out")
+N_BEATS = 150
+
+
+async def watch_sat(dut, sats: list):
+    """status_sat as seen with each m_out transfer (it covers that beat and all before)."""
+    while True:
+        await RisingEdge(dut.clk)
+        await ReadOnly()
+        if not dut.rst.value and dut.m_out_tvalid.value and dut.m_out_tready.value:
+            sats.append(int(dut.status_sat.value))
+
+
+async def _setup(dut, idle, stall):
+    p = params_from_env(StochasticLifParams)
+    Clock(dut.clk, 10, unit="ns").start()
+    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
+    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
+    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
+    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
+    errors: list[str] = []
+    sats: list[int] = []
+    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
+    cocotb.start_soon(watch_sat(dut, sats))
+    await reset(dut)
+    return p, source, sink, errors, sats
+
+
+async def _exchange(p, source, sink, xs):
+    for x in xs:
+        source.send_nowait(InTransaction(tdata=model.to_tdata(p, x)))
+    return [int((await sink.recv()).tdata) for _ in xs]
+
+
+def _check(p, xs, got, sats, what):
+    want, want_sat = model.run(p, xs)
+    compare(got, expected(want, run_seed()), f"{what} m_out", str(p))
+    compare(sats, expected(want_sat, run_seed() + 1), f"{what} status_sat", str(p))
+
+
+@cocotb.test()
+@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
+async def stream_matches_model(dut, idle, stall):
+    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
+    p, source, sink, errors, sats = await _setup(dut, idle, stall)
+    xs = stimulus(p, random.Random(f"{run_seed()}:{idle}:{stall}"), N_BEATS)
+    got = await _exchange(p, source, sink, xs)
+    await ClockCycles(dut.clk, 3)
+    _check(p, xs, got, sats, f"pauses=({idle},{stall})")
+    assert sink.empty(), f"extra m_out beats; {p}"
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def saturation_corners(dut):
+    """Max positive then max negative input for many steps: the membrane saturates both ways
+    (the threshold-noise compare runs at its extremes too)."""
+    p, source, sink, errors, sats = await _setup(dut, "random", "random")
+    lo, hi = -(1 << (p.width - 1)), (1 << (p.width - 1)) - 1
+    xs = [hi] * 40 + [lo] * 40 + [0] * 10 + [hi, lo] * 10 + [lo] * 20
+    got = await _exchange(p, source, sink, xs)
+    _check(p, xs, got, sats, "corners")
+    assert not errors, errors[:3]
+
+
+@cocotb.test()
+async def reset_mid_stream(dut):
+    """A reset with beats in flight returns v to v_rest, the LFSR to its seed, and clears the
+    refractory count and status_sat."""
+    p, source, sink, errors, sats = await _setup(dut, "random", "random")
+    xs = stimulus(p, random.Random(f"{run_seed()}:reset"), 150)
+    for x in xs:
+        source.send_nowait(InTransaction(tdata=model.to_tdata(p, x)))
+    first = [int((await sink.recv()).tdata) for _ in range(60)]
+    await reset(dut, 2)
+    source.clear()
+    sink.clear()
+    assert int(dut.status_sat.value) == 0
+    n_first = len(sats)
+    again = await _exchange(p, source, sink, xs[:100])
+    _check(p, xs[:60], first, sats[:60], "before reset")
+    _check(p, xs[:100], again, sats[n_first:], "after reset")
+    assert not errors, errors[:3]
+
+
+@cocotb.test(expect_fail=True)
+async def scoreboard_must_fail(dut):
+    """The same scoreboard against a model whose LFSR runs on the reciprocal polynomial must
+    fail (the LFSR state is part of every output beat)."""
+    p, source, sink, _, _ = await _setup(dut, None, None)
+    wrong = p.replace(lfsr_taps=lfsr.reciprocal_taps(p.lfsr_taps, p.lfsr_width))
+    xs = stimulus(p, random.Random(f"{run_seed()}:mf"), 80)
+    got = await _exchange(p, source, sink, xs)
+    compare(got, model.run(wrong, xs)[0], "m_out", "mutated model")
+
+
+# ---------------------------------------------------------------- pytest side -------------
+
+@pytest.mark.parametrize("i", range(6))
+def test_stochastic_lif(i, seed, tmp_path):
+    check_core("neuron.stochastic_lif", seed, tmp_path)
+
+
+def test_stochastic_lif_verilator(seed, tmp_path):
+    check_core("neuron.stochastic_lif", seed, tmp_path, sim="verilator")
+
+
+def reference(p: StochasticLifParams, xs):
+    """Independent transcription: its own LFSR recurrence, floor division, min/max clipping."""
+    lo, hi = -2 ** (p.width - 1), 2 ** (p.width - 1) - 1
+    v, ref, s, sat, out = p.v_rest, 0, p.lfsr_seed, 0, []
+    b = p.noise_bits
+    for x in xs:
+        n = (s % 2 ** b) - 2 ** (b - 1) if b else 0
+        s = s // 2 ^ (p.lfsr_taps if s % 2 else 0)
+        if ref:
+            ref, v, spk = ref - 1, p.v_reset, 0
+        else:
+            pre = v - (v - p.v_rest) // 2 ** p.leak_shift + x
+            theta = p.v_threshold
+            if p.noise_on == "membrane":
+                pre += n
+            else:
+                theta += n
+            vs = min(max(pre, lo), hi)
+            sat |= vs != pre
+            spk = int(vs >= theta)
+            v, ref = (p.v_reset, p.refractory) if spk else (vs, 0)
+        out.append(((s << (p.width + 1)) | ((v % 2 ** p.width) << 1) | spk, sat))
+    return out
+
+
+@pytest.mark.parametrize("cfg", range(25))
+def test_model_matches_reference_and_step(cfg):
+    r = random.Random(cfg)
+    p = StochasticLifParams.random(r)
+    xs = stimulus(p, r, 400)
+    tdata, sats = model.run(p, xs)
+    assert list(zip(tdata, sats)) == reference(p, xs)
+    st, acc = model.initial_state(p), 0
+    for x, d, s in zip(xs, tdata, sats):
+        st, (spk, v, sat) = model.step(p, st, x)
+        acc |= sat
+        assert (model.pack_out(p, [spk], [v], [st[2]])[0], acc) == (d, s)
+    assert [model.from_tdata(p, model.to_tdata(p, x)) for x in xs] == xs
+
+
+def test_population_equals_scalar_steps():
+    """Per-neuron LFSR seeds; the threshold-noise variant too."""
+    rng = np.random.default_rng(5)
+    T, N = 300, 10
+    for on in ("membrane", "threshold"):
+        p = StochasticLifParams(width=10, frac_bits=5, v_rest=-8, v_reset=-20, v_threshold=40,
+                                leak_shift=3, refractory=2, noise_on=on, noise_bits=5)
+        I = rng.integers(-10, 20, size=(T, N))
+        I[:30, :2] = -512                          # saturating on some neurons
+        seeds = rng.integers(1, 1 << 16, N)
+        spikes, v, sat = model.run_population(p, I, seeds)
+        assert sat.any() and spikes.any()
+        for n in range(N):
+            st = model.initial_state(p, int(seeds[n]))
+            for t in range(T):
+                st, got = model.step(p, st, int(I[t, n]))
+                assert got == (spikes[t, n], v[t, n], sat[t, n])
+
+
+def test_lfsr_is_sc_lfsr():
+    p = StochasticLifParams(lfsr_width=12, lfsr_seed=0x5A5)
+    got = model.lfsr_states(p, 5000, [0x5A5, 1])
+    assert (got[:, 0] == lfsr.run(p.lfsr(), 5001).astype(np.int64)).all()
+    assert (got[:, 1] == lfsr.run(p.lfsr().replace(seed=1), 5001).astype(np.int64)).all()
+    q = StochasticLifParams()
+    assert q.lfsr_taps == 0xB400 and q.lfsr_seed == 0xACE1 and q.lfsr() == lfsr.LfsrParams()
+
+
+@pytest.mark.parametrize("w, b", [(8, 1), (8, 3), (10, 4), (12, 7), (12, 11), (16, 6)])
+def test_noise_distribution_exact(w, b):
+    """Over one full LFSR period each value -2^(b-1)..2^(b-1)-1 appears 2^(w-b) times, except
+    -2^(b-1) (low bits 0), which appears 2^(w-b) - 1 times; mean (2^(b-1) - 2^(w-1))/(2^w - 1)."""
+    p = StochasticLifParams(lfsr_width=w, noise_bits=b, width=16)
+    per = (1 << w) - 1
+    n = model.noise(p, model.lfsr_states(p, per, [p.lfsr_seed])[:per, 0])
+    vals, counts = np.unique(n, return_counts=True)
+    assert vals.tolist() == list(range(-(1 << (b - 1)), 1 << (b - 1)))
+    assert counts[0] == (1 << (w - b)) - 1 and (counts[1:] == 1 << (w - b)).all()
+    assert n.sum() == (1 << (b - 1)) - (1 << (w - 1))
+    if b >= 2 and p.lfsr_taps & ((2 << b) - 1) == 0:   # taps clear of the low b+1 bits:
+        rho = np.corrcoef(n[:-1], n[1:])[0, 1]         # n_{t+1} ~ n_t / 2 + new bit, corr ~ 1/2
+        assert 0.4 < rho < 0.6
+
+
+def float_lif(p: StochasticLifParams, I, noise, threshold_shift: float = 0.0):
+    """Real-valued Euler-Maruyama step of dv/dt = -(v - v_rest)/tau + R I + xi with
+    dt/tau = 2^-leak_shift (raw LSB units), the same reset/refractory rules."""
+    a = 2.0 ** -p.leak_shift
+    v, ref, n, vs = float(p.v_rest), 0, 0, []
+    for x, z in zip([float(x) for x in I], [float(z) for z in noise]):
+        if ref:
+            ref, v = ref - 1, float(p.v_reset)
+        else:
+            v = v - a * (v - p.v_rest) + x + (z if p.noise_on == "membrane" else 0)
+            theta = p.v_threshold + (z if p.noise_on == "threshold" else 0) - threshold_shift
+            if v >= theta:
+                n, v, ref = n + 1, float(p.v_reset), p.refractory
+        vs.append(v)
+    return n, np.array(vs)
+
+
+def _noise_seq(p, T):
+    return model.noise(p, model.lfsr_states(p, T, [p.lfsr_seed])[:T, 0])
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 4, 6])
+def test_subthreshold_within_quantisation_bound(k):
+    """Same inputs and noise samples, never firing: the integer membrane leads the real one by
+    0 <= e < 2^k LSB at every step (exactly 0 for k = 0): documented."""
+    p = StochasticLifParams(leak_shift=k, noise_bits=8, v_threshold=(1 << 15) - 1)
+    T = 3000
+    rng = np.random.default_rng(k)
+    I = rng.integers(-40, 60, T)
+    _, v, sat = model.run_population(p, I[:, None])
+    assert not sat.any()
+    _, vf = float_lif(p, I, _noise_seq(p, T))
+    e = v[:, 0] - vf
+    assert e.min() >= 0 and e.max() < 2 ** k, (e.min(), e.max())
+    if k == 0:
+        assert e.max() == 0
+
+
+@pytest.mark.parametrize("on", ["membrane", "threshold"])
+@pytest.mark.parametrize("b", [4, 6, 8])
+def test_spike_counts_follow_real_model(on, b):
+    """Constant drive around the threshold's equilibrium, T = 6000 steps, the same noise
+    samples: the integer neuron's count lies between the real-valued model's at v_threshold and
+    at v_threshold - 2^leak_shift (+-1), i.e. the statistics are the continuous model's with the
+    threshold lowered by less than the quantisation lead (documented tolerance)."""
+    p = StochasticLifParams(noise_on=on, noise_bits=b, leak_shift=4, refractory=2)
+    T = 6000
+    z = _noise_seq(p, T)
+    for drive in (12, 15, 17, 20):
+        spikes, _, _ = model.run_population(p, np.full((T, 1), drive))
+        n = int(spikes.sum())
+        lo_n, _ = float_lif(p, [drive] * T, z)
+        hi_n, _ = float_lif(p, [drive] * T, z, 2 ** p.leak_shift)
+        assert lo_n - 1 <= n <= hi_n + 1, (drive, n, lo_n, hi_n)
+
+
+def test_noise_makes_subthreshold_drive_fire():
+    """Drive whose noiseless equilibrium sits below threshold: no spike without noise, and
+    more spikes the larger the noise amplitude (membrane noise)."""
+    T = 5000
+    counts = []
+    for b in (0, 4, 6, 8):
+        p = StochasticLifParams(noise_bits=b, leak_shift=4)
+        spikes, _, _ = model.run_population(p, np.full((T, 1), 14))   # 14*16 = 224 < 256
+        counts.append(int(spikes.sum()))
+    assert counts[0] == 0 and counts[1] < counts[2] < counts[3], counts
+
+
+@pytest.mark.parametrize("kw, words", [
+    ({"width": 3}, ["StochasticLifParams.width = 3", "4..32"]),
+    ({"noise_on": "input"}, ["StochasticLifParams.noise_on = 'input'",
+                             "one of 'membrane', 'threshold'"]),
+    ({"noise_bits": 16}, ["StochasticLifParams.noise_bits = 16", "0..15"]),
+    ({"lfsr_width": 8, "noise_bits": 9}, ["StochasticLifParams.noise_bits = 9", "0..8"]),
+    ({"lfsr_seed": 0}, ["StochasticLifParams.lfsr_seed = 0", "1..65535"]),
+    ({"lfsr_taps": 0x8001}, ["StochasticLifParams.lfsr_taps = 32769", "maximal-length"]),
+    ({"lfsr_taps": 0x1234}, ["StochasticLifParams.lfsr_taps", "32768..65535"]),
+    ({"leak_shift": 17}, ["StochasticLifParams.leak_shift = 17", "0..16"]),
+    ({"v_threshold": 40000}, ["StochasticLifParams.v_threshold = 40000", "-32768..32767"]),
+    ({"width": 8, "frac_bits": 4, "v_threshold": 200}, ["StochasticLifParams.v_threshold = 200",
+                                                   "-128..127"]),
+    ({"refractory": 2000}, ["StochasticLifParams.refractory = 2000", "0..1023"]),
+])
+def test_bad_params_raise(kw, words):
+    with pytest.raises(ParamError) as e:
+        StochasticLifParams(**kw)
+    for w in words:
+        assert w in str(e.value)
+    assert "allow_nonmaximal" not in str(e.value)
