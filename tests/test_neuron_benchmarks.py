@@ -1,0 +1,33 @@
+"""The neuron benchmark scripts run end to end on a small problem and write what their docs
+link to (benchmarks/neuron_speed.py, benchmarks/neuron_plots.py)."""
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_neuron_speed_table(tmp_path):
+    bench = _load("neuron_speed")
+    assert bench.main(["--n", "200", "--steps", "3", "--repeat", "1", "--out",
+                       str(tmp_path)]) == 0
+    rows = [ln for ln in (tmp_path / "neuron_speed.md").read_text().splitlines()
+            if ln.startswith("| neuron.") or ln.startswith("| plain")]
+    assert len(rows) == len(bench.cases(10, 2))
+    assert all(" M |" in ln for ln in rows)
+
+
+def test_neuron_plots_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    plots = _load("neuron_plots")
+    assert plots.main(["--out", str(tmp_path)]) == 0
+    png = tmp_path / "neuron_traces.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
