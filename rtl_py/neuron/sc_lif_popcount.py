@@ -21,6 +21,7 @@ from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, 
 from neurohdl.core import CoreDecl, Port, Vectors, OUT, clk_rst, const, stream
 from neurohdl.fixed import bits_for
 from neurohdl.models.neuron import sc_lif_popcount as model
+from neurohdl.rtl.sc.apc import add_node
 from neurohdl.models.neuron.sc_lif_popcount import ScLifPopcountParams
 
 
@@ -45,23 +46,33 @@ def _ext(sig, have: int, width: int):
 
 @block
 def popcount(word, pc, k: int, pcw: int):
-    """pc = number of ones in word (k bits)."""
+    """pc = number of ones in word (k bits): a balanced tree of exact adders (ceil(log2 k)
+    levels, each node just wide enough for the leaves under it), combinational."""
     if k == 1:
         @always_comb
         def comb():
             pc.next = word
         return comb
-    one = const(1, pcw)
-
-    @always_comb
-    def comb():
-        acc = intbv(0)[pcw:]
-        acc[:] = 0
-        for j in range(k):
-            if word[j]:
-                acc[:] = acc + one
-        pc.next = acc
-    return comb
+    # Nodes hold (signal, leaves under it); no plain local names a node signal (MyHDL would
+    # name the Verilog net after it).
+    tree = []
+    nodes = [(word(j), 1) for j in range(k)]
+    while len(nodes) > 1:
+        nxt = []
+        for j in range(0, len(nodes), 2):
+            if j + 1 == len(nodes):              # odd node out: passes through this level
+                nxt.append(nodes[j])
+                continue
+            c = nodes[j][1] + nodes[j + 1][1]
+            w = bits_for(c)
+            last = len(nodes) == 2                 # the root adder drives pc itself
+            nxt.append((pc if last else Signal(intbv(0)[w:]), c))
+            tree.append(add_node(None, None, None, _ext(nodes[j][0], len(nodes[j][0]), w),
+                                 _ext(nodes[j + 1][0], len(nodes[j + 1][0]), w), nxt[-1][0],
+                                 False))
+        nodes = nxt
+    assert nodes[0][0] is pc and nodes[0][1] == k and len(pc) == pcw
+    return tree
 
 
 @block
