@@ -13,13 +13,16 @@ context-width surprises.  vw = width, iw = in_width, M = max(vw, iw).
 Accumulate phase (``status_busy`` low, ``s_syn_tready`` high), free-running, one beat per clock:
 
     A0  accept (a, w); acc RAM read address = a               (a >= N: dropped, status_drop)
-    A1  RAM output register; a1 = (a, w); h1/h2 = address-equality with the two beats ahead
-    A2  fabric register of the RAM word; a2 = a1
-    A3  base = h1 ? f1 : h2 ? f2 : ram;  acc' = clip(base + w)  -> written back; f1 <- acc',
-        f2 <- f1                                              (status_acc_sat)
+    A1  RAM output register; h2/h3 = address equal to the beats two / three ahead
+    A2  fabric register of the RAM word; h1 = address equal to the beat ahead
+    A3  y = h2 ? f1 : h3 ? f2 : ram      (the results of the beats two and three ahead)
+    A4  base = h1 ? f1 : y;  acc' = clip(base + w) -> written back; f1 <- acc', f2 <- f1
+                                                              (status_acc_sat)
 
-    A write lands two edges after the next two beats' reads, so beats k+1 and k+2 take the
-    value of beat k from the forwarding registers f1/f2 (compare precomputed one stage early).
+    A beat's write lands after the next three beats have read the RAM, so they take its value
+    from the forwarding registers: the beat right behind from f1 in A4 (the only logic in the
+    one-cycle loop acc' -> f1 -> base -> acc' is a 2:1 multiplexer, the adder and the clip), the
+    two after from f1/f2 in A3.  All compares are registered one stage early.
 
 Update sweep (on ``timestep_start`` while idle; 3 drain cycles let the last accumulations land):
 
@@ -139,20 +142,22 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     s_w = Signal(intbv(0)[ww:])
     accept = Signal(bool(0))
     in_range = Signal(bool(0))
-    a1_v, a2_v, f1_v = (Signal(bool(0)) for _ in range(3))
-    a1_a, a2_a, f1_a = (Signal(intbv(0)[aw:]) for _ in range(3))
-    a1_w, a2_w = Signal(intbv(0)[ww:]), Signal(intbv(0)[ww:])
-    h1, h2 = Signal(bool(0)), Signal(bool(0))
+    a1_v, a2_v, a3_v, f1_v = (Signal(bool(0)) for _ in range(4))
+    a1_a, a2_a, a3_a, f1_a = (Signal(intbv(0)[aw:]) for _ in range(4))
+    a1_w, a2_w, a3_w = (Signal(intbv(0)[ww:]) for _ in range(3))
+    h1, h2, h3 = Signal(bool(0)), Signal(bool(0)), Signal(bool(0))
+    y_acc = Signal(intbv(0)[iw:])
     f1_val, f2_val = Signal(intbv(0)[iw:]), Signal(intbv(0)[iw:])
     base = Signal(intbv(0)[iw:])
     acc_sum = Signal(modbv(0)[iw + 1:])
     acc_new = Signal(intbv(0)[iw:])
     acc_pos, acc_neg = Signal(bool(0)), Signal(bool(0))
     base_x = sext(base, iw + 1)
-    w_x = sext(a2_w, iw + 1)
+    w_x = sext(a3_w, iw + 1)
 
     # ---- RAM ports -------------------------------------------------------------------
     acc_raddr = Signal(intbv(0)[aw:])
+    v_raddr = Signal(intbv(0)[aw:])
     acc_rd = Signal(intbv(0)[iw:])
     acc_rd2 = Signal(intbv(0)[iw:])
     v_rd = Signal(intbv(0)[vw:])
@@ -313,10 +318,8 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
         accept.next = s_syn_tvalid and rdy
         if h1:
             base.next = f1_val
-        elif h2:
-            base.next = f2_val
         else:
-            base.next = acc_rd2
+            base.next = y_acc
     gens.append(comb_acc)
 
     @always_comb
@@ -341,13 +344,21 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     def comb_ram():
         adv.next = not out_v or m_aer_tready
         v_we.next = p4_v and (not out_v or m_aer_tready)
+        # stalled: re-read the address of the entry in S1 (RAM reads have no enable, so the
+        # RAM output feeds a flip-flop directly: DP16KD/EBR clock-to-out is the slowest arc)
+        if adv:
+            v_raddr.next = cnt
+        else:
+            v_raddr.next = p1_a
         if rdy:
             acc_raddr.next = s_addr
-        else:
+        elif adv:
             acc_raddr.next = cnt
-        if a2_v:
+        else:
+            acc_raddr.next = p1_a
+        if a3_v:
             acc_we.next = 1
-            acc_wa.next = a2_a
+            acc_wa.next = a3_a
             acc_wd.next = acc_new
         else:
             acc_we.next = p4_v and (not out_v or m_aer_tready)
@@ -359,16 +370,14 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     def seq_vmem():
         if v_we:
             vmem[p4_a].next = v_new
-        if adv:
-            v_rd.next = vmem[cnt]
+        v_rd.next = vmem[v_raddr]
     gens.append(seq_vmem)
 
     @always(clk.posedge)
     def seq_accmem():
         if acc_we:
             accmem[acc_wa].next = acc_wd
-        if adv:
-            acc_rd.next = accmem[acc_raddr]
+        acc_rd.next = accmem[acc_raddr]
     gens.append(seq_accmem)
 
     # ---- data registers (no reset) ---------------------------------------------------
@@ -378,9 +387,20 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
         a1_w.next = s_w
         a2_a.next = a1_a
         a2_w.next = a1_w
-        h1.next = a2_v and a2_a == a1_a
-        h2.next = f1_v and f1_a == a1_a
-        f1_a.next = a2_a
+        a3_a.next = a2_a
+        a3_w.next = a2_w
+        # hits of the beat in A1 on the beats two and three ahead (used in A2), of the beat in
+        # A2 on the beat ahead (used in A3)
+        h2.next = a3_v and a3_a == a1_a
+        h3.next = f1_v and f1_a == a1_a
+        h1.next = a3_v and a3_a == a2_a
+        if h2:
+            y_acc.next = f1_val
+        elif h3:
+            y_acc.next = f2_val
+        else:
+            y_acc.next = acc_rd2
+        f1_a.next = a3_a
         f1_val.next = acc_new
         f2_val.next = f1_val
         if adv:
@@ -400,10 +420,11 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     def seq_ctl():
         a1_v.next = accept and in_range
         a2_v.next = a1_v
-        f1_v.next = a2_v
+        a3_v.next = a2_v
+        f1_v.next = a3_v
         if accept and not in_range:
             drop_r.next = 1
-        if a2_v and (acc_pos or acc_neg):
+        if a3_v and (acc_pos or acc_neg):
             acc_sat_r.next = 1
         done.next = 0
         if out_v and m_aer_tready:
