@@ -89,7 +89,7 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     spiking = kind != "li"
 
     # ---- constants -------------------------------------------------------------------
-    ST_IDLE, ST_DRAIN, ST_SWEEP, ST_FLUSH = (const(i, 2) for i in range(4))
+    ST_IDLE, ST_DRAIN, ST_SWEEP, ST_FLUSH, ST_WAIT = (const(i, 3) for i in range(5))
     last_c = const(N - 1, aw)
     n_c = const(N if not pow2 else 0, aw)
     one_a = const(1, aw)
@@ -114,14 +114,13 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     accmem = [Signal(intbv(0)[iw:]) for _ in range(N)]
 
     # ---- control ---------------------------------------------------------------------
-    state = Signal(intbv(2)[2:])          # reset: the init sweep
+    state = Signal(intbv(2)[3:])          # reset: the init sweep
     initing = Signal(bool(1))
     rdy = Signal(bool(0))
     busy = Signal(bool(1))
     done = Signal(bool(0))
     dcnt = Signal(intbv(0)[2:])
     cnt = Signal(intbv(0)[aw:])
-    flushed = Signal(bool(0))
     fin = Signal(bool(0))
     adv = Signal(bool(0))
     p1_v, p2_v, p3_v, p4_v = (Signal(bool(0)) for _ in range(4))
@@ -370,15 +369,27 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     def seq_vmem():
         if v_we:
             vmem[p4_a].next = v_new
-        v_rd.next = vmem[v_raddr]
     gens.append(seq_vmem)
+
+    # reads in their own processes: yosys then leaves the read/write collision undefined (no
+    # bypass logic after the RAM output).  The design never depends on it: sweep reads and
+    # writes use distinct addresses, and an accumulate read that collides with a write is
+    # overridden by the forwarding registers, which hold the written value.
+    @always(clk.posedge)
+    def seq_vmem_rd():
+        v_rd.next = vmem[v_raddr]
+    gens.append(seq_vmem_rd)
 
     @always(clk.posedge)
     def seq_accmem():
         if acc_we:
             accmem[acc_wa].next = acc_wd
-        acc_rd.next = accmem[acc_raddr]
     gens.append(seq_accmem)
+
+    @always(clk.posedge)
+    def seq_accmem_rd():
+        acc_rd.next = accmem[acc_raddr]
+    gens.append(seq_accmem_rd)
 
     # ---- data registers (no reset) ---------------------------------------------------
     @always(clk.posedge)
@@ -431,7 +442,7 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
             out_v.next = 0
         if adv:
             p1_v.next = state == ST_SWEEP
-            p1_f.next = state == ST_FLUSH and not flushed
+            p1_f.next = state == ST_FLUSH
             p2_v.next = p1_v
             p2_f.next = p1_f
             p3_v.next = p2_v
@@ -478,17 +489,19 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
                     state.next = ST_FLUSH
                 else:
                     cnt.next = cnt + one_a
+        elif state == ST_FLUSH:
+            if adv:                          # the flush token enters S1
+                state.next = ST_WAIT
         else:
-            if adv:
-                flushed.next = 1
-            if fin and (not out_v or m_aer_tready):
+            # the flush token has left S5 and the last beat has been taken (registered
+            # conditions only: done follows the last transfer by one cycle)
+            if fin and not out_v:
                 state.next = ST_IDLE
                 rdy.next = 1
                 busy.next = 0
                 done.next = not initing
                 initing.next = 0
                 fin.next = 0
-                flushed.next = 0
                 cnt.next = zero_a
     gens.append(seq_ctl)
 
