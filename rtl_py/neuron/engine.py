@@ -14,15 +14,17 @@ Accumulate phase (``status_busy`` low, ``s_syn_tready`` high), free-running, one
 
     A0  accept (a, w); acc RAM read address = a               (a >= N: dropped, status_drop)
     A1  RAM output register; h2/h3 = address equal to the beats two / three ahead
-    A2  fabric register of the RAM word; h1 = address equal to the beat ahead
-    A3  y = h2 ? f1 : h3 ? f2 : ram      (the results of the beats two and three ahead)
-    A4  base = h1 ? f1 : y;  acc' = clip(base + w) -> written back; f1 <- acc', f2 <- f1
-                                                              (status_acc_sat)
+    A2  fabric register of the RAM word
+    A3  y = h2 ? f1 : h3 ? f2 : ram      (the results of the beats two and three cycles ahead)
+    A4  acc' = clip(y + w) -> written back; f1 <- acc', f2 <- f1     (status_acc_sat)
 
-    A beat's write lands after the next three beats have read the RAM, so they take its value
-    from the forwarding registers: the beat right behind from f1 in A4 (the only logic in the
-    one-cycle loop acc' -> f1 -> base -> acc' is a 2:1 multiplexer, the adder and the clip), the
-    two after from f1/f2 in A3.  All compares are registered one stage early.
+    A beat's write lands after the reads of the next three cycles, so those beats take its
+    value from the forwarding registers f1/f2 in A3 (compares registered one stage early).  A
+    beat for the same address as the beat accepted in the previous cycle is held one cycle
+    (``s_syn_tready`` low, from a compare of s_syn_tdata with the A1 address), so no beat needs
+    the result of the beat right ahead of it: the loop acc' -> f1 -> y -> acc' spans two cycles
+    and the one-cycle path is register, adder, clip.  Throughput: one beat per clock, two for
+    back-to-back beats to the same neuron.
 
 Update sweep (on ``timestep_start`` while idle; 3 drain cycles let the last accumulations land):
 
@@ -144,7 +146,8 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     a1_v, a2_v, a3_v, f1_v = (Signal(bool(0)) for _ in range(4))
     a1_a, a2_a, a3_a, f1_a = (Signal(intbv(0)[aw:]) for _ in range(4))
     a1_w, a2_w, a3_w = (Signal(intbv(0)[ww:]) for _ in range(3))
-    h1, h2, h3 = Signal(bool(0)), Signal(bool(0)), Signal(bool(0))
+    h2, h3 = Signal(bool(0)), Signal(bool(0))
+    syn_ready = Signal(bool(0))
     y_acc = Signal(intbv(0)[iw:])
     f1_val, f2_val = Signal(intbv(0)[iw:]), Signal(intbv(0)[iw:])
     base = Signal(intbv(0)[iw:])
@@ -314,11 +317,12 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
 
     @always_comb
     def comb_acc():
-        accept.next = s_syn_tvalid and rdy
-        if h1:
-            base.next = f1_val
-        else:
-            base.next = y_acc
+        # a beat for the address accepted in the previous cycle waits one cycle, so the
+        # accumulate loop (result -> next base) spans two cycles and has no multiplexer
+        b2b = a1_v and a1_a == s_addr
+        syn_ready.next = rdy and not b2b
+        accept.next = s_syn_tvalid and rdy and not b2b
+        base.next = y_acc
     gens.append(comb_acc)
 
     @always_comb
@@ -404,7 +408,6 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
         # A2 on the beat ahead (used in A3)
         h2.next = a3_v and a3_a == a1_a
         h3.next = f1_v and f1_a == a1_a
-        h1.next = a3_v and a3_a == a2_a
         if h2:
             y_acc.next = f1_val
         elif h3:
@@ -507,7 +510,7 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
 
     @always_comb
     def comb_out():
-        s_syn_tready.next = rdy
+        s_syn_tready.next = syn_ready
         m_aer_tvalid.next = out_v
         m_aer_tdata.next = out_d
         m_aer_tlast.next = out_l
