@@ -13,20 +13,21 @@ context-width surprises.  vw = width, iw = in_width, M = max(vw, iw).
 Accumulate phase (``status_busy`` low, ``s_syn_tready`` high), free-running, one beat per clock:
 
     A0  accept (a, w); acc RAM read address = a               (a >= N: dropped, status_drop)
-    A1  RAM output register; h2/h3 = address equal to the beats two / three ahead
+    A1  RAM output register; h2/h3/h4 = address equal to the beats 2 / 3 / 4 cycles ahead
     A2  fabric register of the RAM word
-    A3  y = h2 ? f1 : h3 ? f2 : ram      (the results of the beats two and three cycles ahead)
-    A4  acc' = clip(y + w) -> written back; f1 <- acc', f2 <- f1     (status_acc_sat)
+    A3  y = h2 ? clip(s) of A4 : h3 ? f1 : h4 ? f2 : ram
+    A4  s = y + w                         (exact, iw + 1 bits, registered)
+    A5  acc' = clip(s) -> written back; f1 <- acc', f2 <- f1          (status_acc_sat)
 
-    A beat's write lands after the reads of the next three cycles, so those beats take its
-    value from the forwarding registers f1/f2 in A3 (compares registered one stage early).  A
-    beat for the same address as the beat accepted in the previous cycle is held one cycle
-    (``s_syn_tready`` low, from a compare of s_syn_tdata with the A1 address), so no beat needs
-    the result of the beat right ahead of it: the loop acc' -> f1 -> y -> acc' spans two cycles
-    and the one-cycle path is register, adder, clip.  Throughput: one beat per clock, two for
+    A beat's write lands after the reads of the next four cycles, so those beats take its
+    value by forwarding in A3 (compares registered one stage early).  A beat for the same
+    address as the beat accepted in the previous cycle is held one cycle (``s_syn_tready`` low,
+    from a compare of s_syn_tdata with the A1 address), so no beat needs the result of the beat
+    right ahead of it: the loop y -> s -> clip -> y spans two cycles (a carry chain in one, the
+    clip and the forwarding multiplexer in the other).  Throughput: one beat per clock, two for
     back-to-back beats to the same neuron.
 
-Update sweep (on ``timestep_start`` while idle; 3 drain cycles let the last accumulations land):
+Update sweep (on ``timestep_start`` while idle; 4 drain cycles let the last accumulations land):
 
     S0  issue address n = 0..N-1 (then one flush token); RAM read address n
     S1  RAM output registers (v, acc)
@@ -54,7 +55,7 @@ from neurohdl.models.neuron._common import smax, smin, to_bits
 from neurohdl.models.neuron.engine import EngineParams
 from neurohdl.rtl.neuron._common import sext
 
-DRAIN_CYCLES = 3
+DRAIN_CYCLES = 4
 
 
 def ports(p: EngineParams):
@@ -143,18 +144,18 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     s_w = Signal(intbv(0)[ww:])
     accept = Signal(bool(0))
     in_range = Signal(bool(0))
-    a1_v, a2_v, a3_v, f1_v = (Signal(bool(0)) for _ in range(4))
-    a1_a, a2_a, a3_a, f1_a = (Signal(intbv(0)[aw:]) for _ in range(4))
+    a1_v, a2_v, a3_v, a4_v, f1_v = (Signal(bool(0)) for _ in range(5))
+    a1_a, a2_a, a3_a, a4_a, f1_a = (Signal(intbv(0)[aw:]) for _ in range(5))
     a1_w, a2_w, a3_w = (Signal(intbv(0)[ww:]) for _ in range(3))
-    h2, h3 = Signal(bool(0)), Signal(bool(0))
+    h2, h3, h4 = Signal(bool(0)), Signal(bool(0)), Signal(bool(0))
     syn_ready = Signal(bool(0))
     y_acc = Signal(intbv(0)[iw:])
     f1_val, f2_val = Signal(intbv(0)[iw:]), Signal(intbv(0)[iw:])
-    base = Signal(intbv(0)[iw:])
-    acc_sum = Signal(modbv(0)[iw + 1:])
+    acc_sum_n = Signal(modbv(0)[iw + 1:])
+    acc_sum = Signal(intbv(0)[iw + 1:])
     acc_new = Signal(intbv(0)[iw:])
     acc_pos, acc_neg = Signal(bool(0)), Signal(bool(0))
-    base_x = sext(base, iw + 1)
+    y_x = sext(y_acc, iw + 1)
     w_x = sext(a3_w, iw + 1)
 
     # ---- RAM ports -------------------------------------------------------------------
@@ -322,12 +323,11 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
         b2b = a1_v and a1_a == s_addr
         syn_ready.next = rdy and not b2b
         accept.next = s_syn_tvalid and rdy and not b2b
-        base.next = y_acc
     gens.append(comb_acc)
 
     @always_comb
     def comb_accsum():
-        acc_sum.next = base_x + w_x
+        acc_sum_n.next = y_x + w_x
     gens.append(comb_accsum)
 
     @always_comb
@@ -346,7 +346,8 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     @always_comb
     def comb_ram():
         adv.next = not out_v or m_aer_tready
-        v_we.next = p4_v and (not out_v or m_aer_tready)
+        # S5 writes do not wait for adv: a stalled S5 rewrites the same word with the same value
+        v_we.next = p4_v
         # stalled: re-read the address of the entry in S1 (RAM reads have no enable, so the
         # RAM output feeds a flip-flop directly: DP16KD/EBR clock-to-out is the slowest arc)
         if adv:
@@ -359,12 +360,12 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
             acc_raddr.next = cnt
         else:
             acc_raddr.next = p1_a
-        if a3_v:
+        if a4_v:
             acc_we.next = 1
-            acc_wa.next = a3_a
+            acc_wa.next = a4_a
             acc_wd.next = acc_new
         else:
-            acc_we.next = p4_v and (not out_v or m_aer_tready)
+            acc_we.next = p4_v
             acc_wa.next = p4_a
             acc_wd.next = acc_zero
     gens.append(comb_ram)
@@ -407,14 +408,19 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
         # hits of the beat in A1 on the beats two and three ahead (used in A2), of the beat in
         # A2 on the beat ahead (used in A3)
         h2.next = a3_v and a3_a == a1_a
-        h3.next = f1_v and f1_a == a1_a
+        h3.next = a4_v and a4_a == a1_a
+        h4.next = f1_v and f1_a == a1_a
         if h2:
-            y_acc.next = f1_val
+            y_acc.next = acc_new
         elif h3:
+            y_acc.next = f1_val
+        elif h4:
             y_acc.next = f2_val
         else:
             y_acc.next = acc_rd2
-        f1_a.next = a3_a
+        acc_sum.next = acc_sum_n
+        a4_a.next = a3_a
+        f1_a.next = a4_a
         f1_val.next = acc_new
         f2_val.next = f1_val
         if adv:
@@ -435,10 +441,11 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
         a1_v.next = accept and in_range
         a2_v.next = a1_v
         a3_v.next = a2_v
-        f1_v.next = a3_v
+        a4_v.next = a3_v
+        f1_v.next = a4_v
         if accept and not in_range:
             drop_r.next = 1
-        if a3_v and (acc_pos or acc_neg):
+        if a4_v and (acc_pos or acc_neg):
             acc_sat_r.next = 1
         done.next = 0
         if out_v and m_aer_tready:
