@@ -8,6 +8,7 @@ RAM after every timestep.  The model is checked against N independent single-neu
 import random
 
 import cocotb
+import cocotb.utils
 import numpy as np
 import pytest
 from cocotb.clock import Clock
@@ -27,6 +28,7 @@ from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_
 SynBus, SynTransaction, SynSource, _, _ = make_stream("Syn")
 AerBus, _, _, AerSink, _ = make_stream("Aer", extra=["tlast", "tuser"])
 FLAGS = ("acc_sat", "sat", "drop")
+TIMESTEP_OVERHEAD = 11  # cycles beyond N, timestep_start to status_done, no back-pressure
 
 
 # ---------------------------------------------------------------- cocotb side -------------
@@ -198,6 +200,45 @@ async def all_spike_then_silence(dut):
     ts = [[(n, hi) for n in range(p.n) for _ in range(reps)], [], [], [(0, hi)], []]
     beats, mems, flags = await run_timesteps(env, ts)
     check(env, ts, beats, mems, flags, "all-spike")
+
+
+@cocotb.test()
+async def latency_and_throughput(dut):
+    """No pauses: s_syn takes one beat per clock (distinct consecutive addresses) and two for a
+    back-to-back repeat; a timestep takes N + TIMESTEP_OVERHEAD cycles from the timestep_start
+    cycle to the status_done cycle; the init sweep after reset is as long."""
+    env = await _setup(dut, None, None)
+    p = env.p
+    ev = [(i % p.n, 1) for i in range(12)] if p.n > 1 else [(0, 1)] * 12
+    for a, w in ev:
+        env.source.send_nowait(SynTransaction(tdata=model.pack_event(p, a, w)))
+    await FallingEdge(dut.clk)
+    cycles = 0
+    while env.log["accepted"] < len(ev):
+        await RisingEdge(dut.clk)
+        cycles += 1
+    want = len(ev) if p.n > 1 else 2 * len(ev) - 1
+    assert cycles <= want + 1, f"{len(ev)} beats took {cycles} cycles (want {want}); {p}"
+    await FallingEdge(dut.clk)
+    dut.timestep_start.value = 1
+    await RisingEdge(dut.clk)
+    start = cocotb.utils.get_sim_time("ns")
+    await FallingEdge(dut.clk)
+    dut.timestep_start.value = 0
+    while True:
+        await RisingEdge(dut.clk)
+        await ReadOnly()
+        if dut.status_done.value:
+            break
+    took = round((cocotb.utils.get_sim_time("ns") - start) / 10)
+    b = []
+    while not env.sink.empty():
+        t = env.sink.recv_nowait()
+        b.append((int(t.tdata), int(t.tlast), int(t.tuser)))
+    want_beats = model.run(p, [ev])[0][0]
+    assert b == want_beats, (b, want_beats)
+    assert took == p.n + TIMESTEP_OVERHEAD, f"timestep took {took} cycles, want N + " \
+        f"{TIMESTEP_OVERHEAD} = {p.n + TIMESTEP_OVERHEAD}; {p}"
 
 
 def _mutations(p):
