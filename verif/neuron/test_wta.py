@@ -21,7 +21,7 @@ from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_
 
 InBus, InTransaction, InSource, _, _ = make_stream("In")
 OutBus, _, _, OutSink, _ = make_stream("Out")
-N_BEATS = 60
+N_BEATS = 40
 LATENCY = 2
 
 
@@ -191,7 +191,7 @@ def test_wta(i, seed, tmp_path):
 
 def test_wta_verilator(seed, tmp_path):
     check_core("neuron.wta", seed, tmp_path, sim="verilator",
-               p=params_for("neuron.wta", seed, mode="local", n=20, rows=4))
+               p=params_for("neuron.wta", seed, mode="local", n=9, rows=3))
 
 
 # -- the model against an independent brute force written from the spec -------------------
