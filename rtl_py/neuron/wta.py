@@ -81,14 +81,14 @@ def wta_cmp(ki, nk, gt, vw: int):
 
     @always_comb
     def comb():
-        t = intbv(0)[kn * vw:]
-        g = intbv(0)[kn:]
-        t[:] = nk
+        nk_sh = intbv(0)[kn * vw:]
+        gt_bits = intbv(0)[kn:]
+        nk_sh[:] = nk
         for m in range(kn):
-            if t[vw:] > ki:
-                g[m] = 1
-            t[:] = t >> vw
-        gt.next = g
+            if nk_sh[vw:] > ki:
+                gt_bits[m] = 1
+            nk_sh[:] = nk_sh >> vw
+        gt.next = gt_bits
     return comb
 
 
@@ -118,17 +118,30 @@ def wta_lane(si, gt, s_hi, c_lo, s_lo, o):
     return comb
 
 
+def _middle(mids):
+    """The middle register for the signals ``mids``: (m_data, its input, each signal's slice of
+    m_data).  Signals only, no logic."""
+    m_data = Signal(intbv(0)[sum(len(x) for x in mids):])
+    taps, off = [], 0
+    for x in mids:
+        taps.append(m_data(off) if len(x) == 1 else m_data(off + len(x), off))
+        off += len(x)
+    return m_data, _cat(mids), taps
+
+
 @block
 def wta(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
         m_out_tready, p: WtaParams):
     n, vw, lw, tw = p.n, p.width, p.lane_width, p.in_width
     mask = const(sum(1 << (i * lw + vw) for i in range(n)), tw)
 
-    r_data = Signal(intbv(0)[tw:])
+    r_data = Signal(intbv(0)[tw:])          # stage 1: the beat, keys in offset binary
     r_valid = Signal(bool(0))
-    q_data = Signal(intbv(0)[n:])
+    m_valid = Signal(bool(0))               # stage 2: the middle register (m_data below)
+    q_data = Signal(intbv(0)[n:])           # stage 3: the output register
     q_valid = Signal(bool(0))
-    ce = Signal(bool(0))
+    ce2 = Signal(bool(0))
+    ce3 = Signal(bool(0))
     rdy = Signal(bool(0))
     keep = Signal(intbv(0)[n:])
 
@@ -138,10 +151,13 @@ def wta(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
 
     if p.mode == "global":
         iw = max(1, (n - 1).bit_length())
-
         level = [(spk[i], key[i], const(i, iw)) for i in range(n)]
-        while len(level) > 1:            # pair neighbours: the left side has the lower indices
-            nxt = []
+        depth = (n - 1).bit_length()        # ceil(log2 n) tree levels
+        for lvl in range(depth):
+            if lvl == depth // 2:           # the middle register cuts the tree in half
+                m_data, m_in, taps = _middle([x for t3 in level for x in t3])
+                level = [tuple(taps[k:k + 3]) for k in range(0, len(taps), 3)]
+            nxt = []                        # pair neighbours: the left has the lower indices
             for a, b in zip(level[0::2], level[1::2]):
                 vo, ko, io = Signal(bool(0)), Signal(intbv(0)[vw:]), Signal(intbv(0)[iw:])
                 if len(level) == 2:
@@ -152,14 +168,14 @@ def wta(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
             if len(level) % 2:
                 nxt.append(level[-1])
             level = nxt
-        win_v, _win_k, win_i = level[0]
+        win_v, win_i = level[0][0], level[0][2]
 
         @always_comb
         def comb_dec():
-            t = intbv(0)[n:]
+            onehot = intbv(0)[n:]
             if win_v:
-                t[win_i] = 1
-            keep.next = t
+                onehot[win_i] = 1
+            keep.next = onehot
         insts.append(comb_dec)
     else:
         hi = [[] for _ in range(n)]                   # higher-index neighbours, ascending
@@ -167,17 +183,29 @@ def wta(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
         for i, j in model.window_pairs(p):
             lo[j].append((i, len(hi[i])))
             hi[i].append(j)
-        gts = [Signal(intbv(0)[len(hi[i]):]) if hi[i] else None for i in range(n)]
+        gts = [Signal(intbv(0)[len(hi[i]):]) for i in range(n) if hi[i]]
+        for i, gt_i in zip([i for i in range(n) if hi[i]], gts):
+            insts.append(wta_cmp(key[i], _cat([key[j] for j in hi[i]]), gt_i, vw))
+        m_data, m_in, taps = _middle(spk + gts)
+        m_spk = taps[:n]
+        gt_off, off = {}, n                 # lane i's gt bits start at m_data bit gt_off[i]
         for i in range(n):
             if hi[i]:
-                insts.append(wta_cmp(key[i], _cat([key[j] for j in hi[i]]), gts[i], vw))
+                gt_off[i] = off
+                off += len(hi[i])
+
+        def bit(i, b):
+            return m_data(gt_off[i] + b)
+
         outs = [Signal(bool(0)) for _ in range(n)]
         for i in range(n):
-            s_hi = _cat([spk[j] for j in hi[i]]) if hi[i] else None
-            c_lo = _cat([gts[j](b) for j, b in lo[i]]) if lo[i] else None
-            s_lo = _cat([spk[j] for j, _ in lo[i]]) if lo[i] else None
-            insts.append(wta_lane(spk[i], gts[i], s_hi, c_lo, s_lo, outs[i]))
-        keep_c = ConcatSignal(*reversed(outs))
+            k = len(hi[i])
+            gt = None if not k else bit(i, 0) if k == 1 else m_data(gt_off[i] + k, gt_off[i])
+            s_hi = _cat([m_spk[j] for j in hi[i]]) if hi[i] else None
+            c_lo = _cat([bit(j, b) for j, b in lo[i]]) if lo[i] else None
+            s_lo = _cat([m_spk[j] for j, _ in lo[i]]) if lo[i] else None
+            insts.append(wta_lane(m_spk[i], gt, s_hi, c_lo, s_lo, outs[i]))
+        keep_c = _cat(outs)
 
         @always_comb
         def comb_keep():
@@ -188,24 +216,29 @@ def wta(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
     def seq():
         if rdy:
             r_valid.next = s_in_tvalid
-        if ce:
-            q_valid.next = r_valid
+        if ce2:
+            m_valid.next = r_valid
+        if ce3:
+            q_valid.next = m_valid
 
     @always(clk.posedge)
     def seq_data():
         if s_in_tvalid and rdy:
             r_data.next = s_in_tdata ^ mask
-        if r_valid and ce:
+        if r_valid and ce2:
+            m_data.next = m_in
+        if m_valid and ce3:
             q_data.next = keep
 
     @always_comb
     def comb_ce():
-        ce.next = not q_valid or m_out_tready
+        ce3.next = not q_valid or m_out_tready
+        ce2.next = not m_valid or not q_valid or m_out_tready
+        rdy.next = not r_valid or not m_valid or not q_valid or m_out_tready
 
     @always_comb
     def comb():
-        rdy.next = not r_valid or ce
-        s_in_tready.next = not r_valid or ce
+        s_in_tready.next = rdy
         m_out_tvalid.next = q_valid
         m_out_tdata.next = q_data
 

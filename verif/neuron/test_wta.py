@@ -22,7 +22,7 @@ from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_
 InBus, InTransaction, InSource, _, _ = make_stream("In")
 OutBus, _, _, OutSink, _ = make_stream("Out")
 N_BEATS = 40
-LATENCY = 2
+LATENCY = 3
 
 
 async def watch(dut, log: dict):
