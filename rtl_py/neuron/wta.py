@@ -1,27 +1,30 @@
 """MyHDL design of ``neuron.wta``: winner-take-all over the N lanes of one ``s_in`` beat.
 
-Pipeline (two registers, one timestep per cycle):
+Pipeline (three registers, one timestep per cycle):
 
-    s_in_tdata --(sign bits flipped)--> r_data --[comparison network]--> q_data = m_out_tdata
+    s_in_tdata --(sign bits flipped)--> r_data --[first half]--> m_data --[second half]--> q_data
 
 ``r_data`` holds the accepted beat with every lane's membrane sign bit inverted (offset binary),
 so an *unsigned* compare of two lanes' keys orders their signed membranes; spike bits and keys
-are shadow slices of ``r_data`` (no per-lane logic).
+are shadow slices of ``r_data`` (no per-lane logic).  ``m_data`` cuts the comparison network:
 
-- global: a binary tournament tree over lanes 0..N-1 (N - 1 nodes, depth ceil(log2 N),
-  neighbours paired level by level, an odd last entry passing up unchanged).  A node
-  takes its right (higher-index) child only if that child has a spiker and (the left has none or
-  its key is strictly greater), so equal membranes resolve to the lower index.  The root's
-  (valid, index) is decoded into the one-hot output.
+- global: a binary tournament tree over lanes 0..N-1 (N - 1 nodes, depth D = ceil(log2 N),
+  neighbours paired level by level, an odd last entry passing up unchanged).  A node takes its
+  right (higher-index) child only if that child has a spiker and (the left has none or its key
+  is strictly greater), so equal membranes resolve to the lower index.  Levels 0..D//2-1 run
+  from r_data; ``m_data`` holds the (valid, key, index) triples of level D//2; the rest of the
+  tree and the one-hot decode of the root index run from ``m_data``.
 - local: one comparator c = (k_j > k_i) per window pair i < j (``model.window_pairs``), in
   lane i's ``wta_cmp`` (a loop over its higher-index neighbours: one generator per lane, so
-  conversion stays fast at 2016 pairs); j inhibits i when s_j & c, i inhibits j when s_i & !c;
-  o_i = s_i & no inhibitor of i (``wta_lane``).
+  conversion stays fast at 2016 pairs); ``m_data`` = {comparator bits, spikes}; then j inhibits
+  i when s_j & c, i inhibits j when s_i & !c; o_i = s_i & no inhibitor of i (``wta_lane``).
 
-Handshake: ``ce = !q_valid || m_out_tready`` moves r -> q; ``s_in_tready = !r_valid || ce``.
-Latency 2 cycles (an input transferred at edge t is on m_out from edge t + 2), throughput one
-beat per cycle, no bubbles when m_out is always ready.  ``m_out_tvalid`` comes from a register;
-``s_in_tready`` depends combinationally on ``m_out_tready`` (allowed: only tvalid must not).
+Handshake: ``ce3 = !q_valid || m_out_tready`` moves m -> q, ``ce2 = !m_valid || ce3`` moves
+r -> m, ``s_in_tready = !r_valid || ce2``.  Latency 3 cycles (an input transferred at edge t
+is on m_out from edge t + 3), throughput one beat per cycle, no bubbles when m_out is always
+ready.  ``m_out_tvalid`` comes from a register; ``s_in_tready`` depends combinationally on
+``m_out_tready`` (allowed: only tvalid must not).  Data registers have no reset (only the valid
+bits do); a stalled stage holds its data.
 """
 from myhdl import ConcatSignal, Signal, always, always_comb, always_seq, block, intbv
 
