@@ -24,6 +24,16 @@ inhibit anyone, whatever their membrane.
 
 No arithmetic (comparisons only): nothing overflows or saturates.
 
+Hardware structure (no effect on values): global mode is a tournament tree of
+``depth = ceil(log2 N)`` compare-and-select levels with a register after every ``pipeline``
+levels and after the last one (``pipeline = 0``: the last one only), the last register holding
+the one-hot output; local mode is three fixed stages.  Latency (cycles from an accepted input
+beat to its output beat) is
+
+    global:  latency = ceil(depth / pipeline)  (pipeline >= 1),  1  (pipeline = 0)
+             (default pipeline = 1: latency = ceil(log2 N), one level per stage)
+    local:   latency = 3
+
 Beat layout (the neuron layout, one lane per neuron so N neuron ``m_out`` beats concatenate
 into one ``s_in`` beat): lane i = bits [(i+1)(width+1)-1 : i(width+1)] = {v_i, s_i}, bit 0 of
 the lane the spike.  ``m_out`` tdata bit i = o_i.
@@ -42,6 +52,22 @@ from ._common import from_bits, smax, smin, to_bits
 MODES = ("global", "local")
 MAX_N = 64
 MAX_WIDTH = 24
+MAX_PIPELINE = 6      # = depth at N = 64; larger values would equal 0 (one stage)
+LOCAL_LATENCY = 3
+
+
+def depth_of(n: int) -> int:
+    """Tournament-tree levels of global mode: ceil(log2 n)."""
+    return (n - 1).bit_length()
+
+
+def registered_levels(n: int, pipeline: int) -> list[int]:
+    """Global mode: tree levels followed by a register (1..depth; the last = the output
+    register).  The same rule as ``sc.apc``."""
+    d = depth_of(n)
+    if pipeline == 0:
+        return [d]
+    return [lv for lv in range(1, d + 1) if lv % pipeline == 0 or lv == d]
 
 
 @dataclass(frozen=True)
@@ -60,6 +86,10 @@ class WtaParams(Params):
     radius: int = pfield(2, "Chebyshev radius r of the square inhibition window (local mode; "
                             "validated but unused in global mode)", lo=1,
                          hi=lambda p: max(1, max(p.rows, p.n // max(1, p.rows)) - 1))
+    pipeline: int = pfield(1, "global mode: tree levels per register stage: 1 = a register "
+                              "after every level (Fmax independent of n); k = every k levels; "
+                              "0 = one stage (only the output register); validated but unused "
+                              "in local mode", lo=0, hi=MAX_PIPELINE, rand=(0, 3))
 
     def check(self):
         if self.n % self.rows:
@@ -73,6 +103,9 @@ class WtaParams(Params):
         self.set_derived("in_width", self.n * (self.width + 1))
         self.set_derived("out_width", self.n)
         self.set_derived("pairs", len(window_pairs(self)))
+        self.set_derived("depth", depth_of(self.n))
+        self.set_derived("latency", len(registered_levels(self.n, self.pipeline))
+                         if self.mode == "global" else LOCAL_LATENCY)
 
 
 def coords(p: WtaParams, i: int) -> tuple[int, int]:
@@ -210,4 +243,5 @@ def stimulus(p: WtaParams, rng, n: int) -> list[tuple[list[int], list[int]]]:
 
 
 __all__ = ["WtaParams", "MODES", "init", "step", "run", "run_tdata", "pack_in", "unpack_in",
-           "pack_out", "window_pairs", "in_window", "coords", "stimulus", "smin", "smax"]
+           "pack_out", "window_pairs", "registered_levels", "depth_of", "in_window", "coords",
+           "stimulus", "smin", "smax"]

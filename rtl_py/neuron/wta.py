@@ -1,32 +1,34 @@
 """MyHDL design of ``neuron.wta``: winner-take-all over the N lanes of one ``s_in`` beat.
 
-Pipeline (three registers, one timestep per cycle):
+Global mode: a binary tournament tree over lanes 0..N-1 (N - 1 nodes, depth D = ceil(log2 N),
+neighbours paired level by level, an odd last entry passing up unchanged) on the keys
+{s_i, v_i in offset binary} (sign bit inverted, so an unsigned compare orders the signed
+membranes, and a non-spiker's key lies below every spiker's).  A node is a plain max: it takes
+its right (higher-index) child only on a strictly greater key, so equal membranes resolve to the
+lower index, and its index output is {right won, the winner's index within its half} (lv bits at
+level lv: no index bits at the leaves, no index mux at level 1).  A register follows every
+``pipeline``-th level and the last one (``model.registered_levels``; ``pipeline = 0``: the last
+only), so ``latency = len(registered levels)`` = ceil(D / pipeline).  The last stage is the
+root compare with the output register: the two halves' winners are decoded to one-hot in
+parallel with the root compare, then q = {0, onehot_left} or {onehot_right, 0}.  The input
+beat is not registered (the first tree level runs from ``s_in_tdata``); keys and index bits
+travel down the pipeline with their node, nothing else is needed at the end.
 
-    s_in_tdata --(sign bits flipped)--> r_data --[first half]--> m_data --[second half]--> q_data
+Local mode (three stages, latency 3): ``r_data`` holds the accepted beat with the sign bits
+inverted; one comparator c = (k_j > k_i) per window pair i < j (``model.window_pairs``), in
+lane i's ``wta_cmp`` (one generator per lane, so conversion stays fast at 2016 pairs);
+``m_data`` = {comparator bits, spikes}; then j inhibits i when s_j & c, i inhibits j when
+s_i & !c; o_i = s_i & no inhibitor of i (``wta_lane``) into ``q_data``.
 
-``r_data`` holds the accepted beat with every lane's membrane sign bit inverted (offset binary),
-so an *unsigned* compare of two lanes' keys orders their signed membranes; spike bits and keys
-are shadow slices of ``r_data`` (no per-lane logic).  ``m_data`` cuts the comparison network:
-
-- global: a binary tournament tree over lanes 0..N-1 (N - 1 nodes, depth D = ceil(log2 N),
-  neighbours paired level by level, an odd last entry passing up unchanged).  A node takes its
-  right (higher-index) child only if that child has a spiker and (the left has none or its key
-  is strictly greater), so equal membranes resolve to the lower index.  Levels 0..D//2-1 run
-  from r_data; ``m_data`` holds the (valid, key, index) triples of level D//2; the rest of the
-  tree and the one-hot decode of the root index run from ``m_data``.
-- local: one comparator c = (k_j > k_i) per window pair i < j (``model.window_pairs``), in
-  lane i's ``wta_cmp`` (a loop over its higher-index neighbours: one generator per lane, so
-  conversion stays fast at 2016 pairs); ``m_data`` = {comparator bits, spikes}; then j inhibits
-  i when s_j & c, i inhibits j when s_i & !c; o_i = s_i & no inhibitor of i (``wta_lane``).
-
-Handshake: ``ce3 = !q_valid || m_out_tready`` moves m -> q, ``ce2 = !m_valid || ce3`` moves
-r -> m, ``s_in_tready = !r_valid || ce2``.  Latency 3 cycles (an input transferred at edge t
-is on m_out from edge t + 3), throughput one beat per cycle, no bubbles when m_out is always
-ready.  ``m_out_tvalid`` comes from a register; ``s_in_tready`` depends combinationally on
-``m_out_tready`` (allowed: only tvalid must not).  Data registers have no reset (only the valid
-bits do); a stalled stage holds its data.
+Handshake (both modes): stage k has a valid bit v_k and an enable
+``ce_k = !v_k || ce_{k+1}`` (``ce_{last+1} = m_out_tready``), ``s_in_tready = ce_0``: a stage
+moves when it is empty or the one after it moves, so a stalled ``m_out`` freezes every full
+stage (data registers load on their stage's enable only) and bubbles are squeezed out before
+``s_in_tready`` drops.  Throughput one beat per cycle, no bubbles when m_out is always ready.
+``m_out_tvalid`` comes from a register; ``s_in_tready`` depends combinationally on
+``m_out_tready`` (allowed: only tvalid must not).  Only the valid bits are reset.
 """
-from myhdl import ConcatSignal, Signal, always, always_comb, always_seq, block, intbv
+from myhdl import ConcatSignal, Signal, always, always_comb, always_seq, block, concat, intbv
 
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import wta as model
@@ -47,33 +49,88 @@ def ports(p: WtaParams):
 
 
 @block
-def wta_node(va, ka, ia, vb, kb, ib, vo, ko, io):
-    """Tournament node: a = lower-index side; b wins only with a strictly greater key."""
+def wta_node(ka, ia, kb, ib, ko, io):
+    """Tournament node on {spike, offset-binary membrane} keys (a non-spiker's key is below
+    every spiker's): a = the lower-index half, b wins only with a strictly greater key, so
+    equal keys go to the lower index.  io = {b won, the winner's index within its half}
+    (ia, ib None at level 1: io = b won)."""
+    if ia is None:
+        @always_comb
+        def comb():
+            if kb > ka:
+                ko.next = kb
+                io.next = 1
+            else:
+                ko.next = ka
+                io.next = 0
+        return comb
+    one, zero = const(1, 1), const(0, 1)
+
     @always_comb
     def comb():
-        if vb and (not va or kb > ka):
-            vo.next = 1
+        if kb > ka:
             ko.next = kb
-            io.next = ib
+            io.next = concat(one, ib)
         else:
-            vo.next = va
             ko.next = ka
-            io.next = ia
+            io.next = concat(zero, ia)
     return comb
 
 
 @block
-def wta_root(va, ka, ia, vb, kb, ib, vo, io):
-    """The tree's last node: as wta_node without the (unused) key output."""
+def stage_reg(clk, ce, a, y):
+    """y = a through a pipeline data register loading on ``ce`` (no reset)."""
+    @always(clk.posedge)
+    def seq():
+        if ce:
+            y.next = a
+    return seq
+
+
+@block
+def wta_onehot(v, idx, oh):
+    """oh = one-hot of idx when v (a half's winner has a spiker), else 0."""
+    w = len(oh)
+
     @always_comb
     def comb():
-        if vb and (not va or kb > ka):
-            vo.next = 1
-            io.next = ib
-        else:
-            vo.next = va
-            io.next = ia
+        bits = intbv(0)[w:]
+        if v:
+            bits[idx] = 1
+        oh.next = bits
     return comb
+
+
+@block
+def wta_root(clk, ce, ka, kb, oha, ohb, q):
+    """The root node and the output register of global mode: q = {0, oha} unless the right
+    half's key is strictly greater, then {ohb, 0}.  oha / ohb are the halves' one-hot winners
+    (decoded in parallel with the root compare, so only a 2:1 select follows it)."""
+    za, zb = const(0, len(ohb)), const(0, len(oha))
+
+    @always(clk.posedge)
+    def seq():
+        if ce:
+            if kb > ka:
+                q.next = concat(ohb, zb)
+            else:
+                q.next = concat(za, oha)
+    return seq
+
+
+@block
+def stage_ctl(clk, rst, v_in, ce_nxt, v, ce):
+    """One pipeline stage's valid bit and enable: ce = !v || ce_nxt (the stage is empty or the
+    one after it moves), v loads v_in on ce."""
+    @always_seq(clk.posedge, reset=rst)
+    def seq():
+        if ce:
+            v.next = v_in
+
+    @always_comb
+    def comb():
+        ce.next = not v or ce_nxt
+    return seq, comb
 
 
 @block
@@ -132,55 +189,80 @@ def _middle(mids):
     return m_data, _cat(mids), taps
 
 
+def _idx(i, width: int):
+    """A node index widened to ``width`` bits (None = all zero; a shadow signal)."""
+    if i is None:
+        return const(0, width)
+    return i if len(i) == width else ConcatSignal(const(0, width - len(i)), i)
+
+
+def _sig(width: int):
+    return Signal(bool(0)) if width == 1 else Signal(intbv(0)[width:])
+
+
 @block
 def wta(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
         m_out_tready, p: WtaParams):
     n, vw, lw, tw = p.n, p.width, p.lane_width, p.in_width
     mask = const(sum(1 << (i * lw + vw) for i in range(n)), tw)
-
-    r_data = Signal(intbv(0)[tw:])          # stage 1: the beat, keys in offset binary
-    r_valid = Signal(bool(0))
-    m_valid = Signal(bool(0))               # stage 2: the middle register (m_data below)
-    q_data = Signal(intbv(0)[n:])           # stage 3: the output register
-    q_valid = Signal(bool(0))
-    ce2 = Signal(bool(0))
-    ce3 = Signal(bool(0))
-    rdy = Signal(bool(0))
-    keep = Signal(intbv(0)[n:])
-
-    spk = [r_data(i * lw) for i in range(n)]
-    key = [r_data(i * lw + lw, i * lw + 1) for i in range(n)]
-    insts = []
+    stages = p.latency
+    vld = [Signal(bool(0)) for _ in range(stages)]      # stage k holds a valid beat
+    ce = [Signal(bool(0)) for _ in range(stages)]       # stage k loads
+    q_data = Signal(intbv(0)[n:])                       # the last stage: the output register
+    insts = [stage_ctl(clk, rst, s_in_tvalid if k == 0 else vld[k - 1],
+                       m_out_tready if k == stages - 1 else ce[k + 1], vld[k], ce[k])
+             for k in range(stages)]
 
     if p.mode == "global":
-        iw = max(1, (n - 1).bit_length())
-        level = [(spk[i], key[i], const(i, iw)) for i in range(n)]
-        depth = (n - 1).bit_length()        # ceil(log2 n) tree levels
-        for lvl in range(depth):
-            if lvl == depth // 2:           # the middle register cuts the tree in half
-                m_data, m_in, taps = _middle([x for t3 in level for x in t3])
-                level = [tuple(taps[k:k + 3]) for k in range(0, len(taps), 3)]
+        x_data = Signal(intbv(0)[tw:])      # the input beat, membranes in offset binary
+        regs = model.registered_levels(n, p.pipeline)
+        kw = vw + 1
+        # level 0: lane i's key {s_i, v_i offset binary}, no index bits; spk[i] = the key's top
+        # bit (a ConcatSignal cannot be sliced: the root needs the top bit of a lane passing up)
+        level = [(ConcatSignal(x_data(i * lw), x_data(i * lw + lw, i * lw + 1)), None)
+                 for i in range(n)]
+        spk = {id(level[i][0]): x_data(i * lw) for i in range(n)}
+        for lvl in range(1, p.depth):     # every level below the root
             nxt = []                        # pair neighbours: the left has the lower indices
             for a, b in zip(level[0::2], level[1::2]):
-                vo, ko, io = Signal(bool(0)), Signal(intbv(0)[vw:]), Signal(intbv(0)[iw:])
-                if len(level) == 2:
-                    insts.append(wta_root(*a, *b, vo, io))
-                else:
-                    insts.append(wta_node(*a, *b, vo, ko, io))
-                nxt.append((vo, ko, io))
+                nxt.append((Signal(intbv(0)[kw:]), _sig(lvl)))
+                insts.append(wta_node(a[0], None if lvl == 1 else _idx(a[1], lvl - 1),
+                                      b[0], None if lvl == 1 else _idx(b[1], lvl - 1),
+                                      *nxt[-1]))
             if len(level) % 2:
-                nxt.append(level[-1])
+                nxt.append(level[-1])       # the odd last entry passes up (index top bits 0)
+            if lvl in regs:
+                k = regs.index(lvl)
+                regd = []
+                for e in nxt:
+                    regd.append((Signal(intbv(0)[kw:]),
+                                 None if e[1] is None else _sig(len(e[1]))))
+                    insts.append(stage_reg(clk, ce[k], e[0], regd[-1][0]))
+                    if e[1] is not None:
+                        insts.append(stage_reg(clk, ce[k], e[1], regd[-1][1]))
+                nxt = regd
             level = nxt
-        win_v, win_i = level[0][0], level[0][2]
+        assert len(level) == 2
+        half = 1 << (p.depth - 1)           # lanes under the root's left child
+        (ka, ia), (kb, ib) = level
+        va, vb = (spk[id(k)] if id(k) in spk else k(kw - 1) for k in (ka, kb))
+        if p.depth == 1:
+            oha, ohb = va, vb
+        else:
+            oha, ohb = _sig(half), _sig(n - half)
+            insts.append(wta_onehot(va, _idx(ia, p.depth - 1), oha))
+            insts.append(wta_onehot(vb, _idx(ib, p.depth - 1), ohb))
+        insts.append(wta_root(clk, ce[stages - 1], ka, kb, oha, ohb, q_data))
 
         @always_comb
-        def comb_dec():
-            onehot = intbv(0)[n:]
-            if win_v:
-                onehot[win_i] = 1
-            keep.next = onehot
-        insts.append(comb_dec)
+        def comb_in():
+            x_data.next = s_in_tdata ^ mask
+        insts.append(comb_in)
     else:
+        r_data = Signal(intbv(0)[tw:])      # stage 1: the beat, keys in offset binary
+        keep = Signal(intbv(0)[n:])
+        spk = [r_data(i * lw) for i in range(n)]
+        key = [r_data(i * lw + lw, i * lw + 1) for i in range(n)]
         hi = [[] for _ in range(n)]                   # higher-index neighbours, ascending
         lo = [[] for _ in range(n)]                   # (lower neighbour j, bit of j's gt)
         for i, j in model.window_pairs(p):
@@ -189,7 +271,7 @@ def wta(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
         gts = [Signal(intbv(0)[len(hi[i]):]) for i in range(n) if hi[i]]
         for i, gt_i in zip([i for i in range(n) if hi[i]], gts):
             insts.append(wta_cmp(key[i], _cat([key[j] for j in hi[i]]), gt_i, vw))
-        m_data, m_in, taps = _middle(spk + gts)
+        m_data, m_in, taps = _middle(spk + gts)       # stage 2
         m_spk = taps[:n]
         gt_off, off = {}, n                 # lane i's gt bits start at m_data bit gt_off[i]
         for i in range(n):
@@ -209,43 +291,33 @@ def wta(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
             s_lo = _cat([m_spk[j] for j, _ in lo[i]]) if lo[i] else None
             insts.append(wta_lane(m_spk[i], gt, s_hi, c_lo, s_lo, outs[i]))
         keep_c = _cat(outs)
+        ce1, ce2, ce3 = ce
+        vld1, vld2 = vld[0], vld[1]
 
         @always_comb
         def comb_keep():
             keep.next = keep_c
         insts.append(comb_keep)
 
-    @always_seq(clk.posedge, reset=rst)
-    def seq():
-        if rdy:
-            r_valid.next = s_in_tvalid
-        if ce2:
-            m_valid.next = r_valid
-        if ce3:
-            q_valid.next = m_valid
+        @always(clk.posedge)
+        def seq_data():
+            if s_in_tvalid and ce1:
+                r_data.next = s_in_tdata ^ mask
+            if vld1 and ce2:
+                m_data.next = m_in
+            if vld2 and ce3:
+                q_data.next = keep
+        insts.append(seq_data)
 
-    @always(clk.posedge)
-    def seq_data():
-        if s_in_tvalid and rdy:
-            r_data.next = s_in_tdata ^ mask
-        if r_valid and ce2:
-            m_data.next = m_in
-        if m_valid and ce3:
-            q_data.next = keep
-
-    @always_comb
-    def comb_ce():
-        ce3.next = not q_valid or m_out_tready
-        ce2.next = not m_valid or not q_valid or m_out_tready
-        rdy.next = not r_valid or not m_valid or not q_valid or m_out_tready
+    ready, q_valid = ce[0], vld[stages - 1]
 
     @always_comb
     def comb():
-        s_in_tready.next = rdy
+        s_in_tready.next = ready
         m_out_tvalid.next = q_valid
         m_out_tdata.next = q_data
 
-    return insts, seq, seq_data, comb_ce, comb
+    return insts, comb
 
 
 def vectors(p: WtaParams, rng, n: int) -> Vectors:

@@ -22,7 +22,6 @@ from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_
 InBus, InTransaction, InSource, _, _ = make_stream("In")
 OutBus, _, _, OutSink, _ = make_stream("Out")
 N_BEATS = 40
-LATENCY = 3
 
 
 async def watch(dut, log: dict):
@@ -121,14 +120,15 @@ async def corner_timesteps(dut):
 
 @cocotb.test()
 async def latency_and_throughput(dut):
-    """No pauses: one beat per cycle in and out, each output LATENCY cycles after its input."""
+    """No pauses: one beat per cycle in and out, each output ``p.latency`` cycles (the derived
+    value: ceil(depth / pipeline) in global mode, 3 in local) after its input."""
     p, source, sink, errors, log = await _setup(dut, None, None)
     xs = _stim(p, "latency", 30)
     got = await _exchange(p, source, sink, xs)
     _check(p, xs, got, "latency")
     ins, outs = log["in"], log["out"]
     assert ins == list(range(ins[0], ins[0] + len(xs))), f"input not back to back; {p}"
-    assert [o - i for i, o in zip(ins, outs)] == [LATENCY] * len(xs), f"latency; {p}"
+    assert [o - i for i, o in zip(ins, outs)] == [p.latency] * len(xs), f"latency; {p}"
     assert not errors, errors[:3]
 
 
@@ -172,15 +172,18 @@ async def scoreboard_must_fail(dut):
 
 # 0: global at the widest bus (N = 64, 24-bit membranes); 1: local 8x8, r = 1;
 # 2: local, a 1-D line with a window covering the whole map (= global), 2-bit membranes;
-# 3: local 4x4 r = 2 (spikeseg's default radius); 4, 5: fully random
+# 3: local 4x4 r = 2 (spikeseg's default radius); 4: global, odd N, a register every 2 levels;
+# 5: global N = 3, one stage (a lane passing unregistered straight to the root); 6: fully random
 PINS = [{"mode": "global", "n": 64, "width": 24},
         {"mode": "local", "n": 64, "rows": 8, "radius": 1},
         {"mode": "local", "n": 12, "rows": 1, "radius": 11, "width": 2},
         {"mode": "local", "n": 16, "rows": 4, "radius": 2},
-        {}, {}]
+        {"mode": "global", "n": 23, "pipeline": 2},
+        {"mode": "global", "n": 3, "pipeline": 0},
+        {}]
 
 
-@pytest.mark.parametrize("i", range(6))
+@pytest.mark.parametrize("i", range(len(PINS)))
 def test_wta(i, seed, tmp_path):
     p = params_for("neuron.wta", seed, **PINS[i])
     if PINS[i]:
@@ -272,6 +275,15 @@ def test_by_hand():
     assert model.step(line, [1, 0, 1], [5, 7, 4]) == [1, 0, 1]
     assert model.pack_in(g, [1, 0, 0, 1], [-1, 0, 0, 7]) == (0b01111 << 15) | 0b11111
     assert g.in_width == 20 and g.out_width == 4 and g.cols == 1 and loc.pairs == 20
+    # latency: ceil(depth / pipeline) in global mode (pipeline 0: 1), 3 in local mode
+    assert g.depth == 2 and g.latency == 2 and loc.latency == 3
+    lat = {(n, k): WtaParams(n=n, rows=1, radius=1, pipeline=k).latency
+           for n in (2, 16, 17, 64) for k in range(4)}
+    assert lat == {(2, 0): 1, (2, 1): 1, (2, 2): 1, (2, 3): 1, (16, 0): 1, (16, 1): 4,
+                   (16, 2): 2, (16, 3): 2, (17, 0): 1, (17, 1): 5, (17, 2): 3, (17, 3): 2,
+                   (64, 0): 1, (64, 1): 6, (64, 2): 3, (64, 3): 2}
+    assert model.registered_levels(64, 4) == [4, 6] and model.registered_levels(64, 0) == [6]
+    assert WtaParams(mode="local", pipeline=0).latency == 3
 
 
 def test_mutated_model_differs_on_ties():
@@ -297,6 +309,8 @@ def test_mutated_model_differs_on_ties():
     ({"mode": "local", "n": 16, "rows": 4, "radius": 4}, ["WtaParams.radius = 4", "1..3"]),
     ({"mode": "local", "n": 16, "rows": 2, "radius": 8}, ["WtaParams.radius = 8", "1..7"]),
     ({"n": "16"}, ["WtaParams.n = '16'", "an integer"]),
+    ({"pipeline": -1}, ["WtaParams.pipeline = -1", "0..6"]),
+    ({"pipeline": 7}, ["WtaParams.pipeline = 7", "0..6"]),
 ])
 def test_bad_params_raise(kw, words):
     with pytest.raises(ParamError) as e:
@@ -320,3 +334,6 @@ def test_random_configs_cover_corners():
     loc = [p for p in ps if p.mode == "local"]
     assert any(p.rows == 1 for p in loc) and any(1 < p.rows < p.n for p in loc)
     assert any(p.radius == max(p.rows, p.cols) - 1 for p in loc)
+    glob = [p for p in ps if p.mode == "global"]
+    assert {0, 1, 2, 3} <= {p.pipeline for p in glob}
+    assert len({p.latency for p in glob}) >= 4
