@@ -285,8 +285,11 @@ def render_report(rows: list[BuildResult]) -> str:
              "few-pin resource harness, nextpnr placement seed 1; yosys 0.70 and nextpnr 0.11 "
              "from YoWASP). Harness overhead: 34 + T flip-flops and an XOR tree (see "
              "`neurohdl/harness.py`). Fmax is nextpnr's post-route estimate; iCE40 constrained "
-             "at 40 MHz, ECP5 at 100 MHz (speed grade 6). iCE40 counts are logic cells (LUT4+FF "
-             "pairs).", "",
+             "at 40 MHz, ECP5 at 100 MHz (speed grade 6) unless a core's `.core` says otherwise. "
+             "iCE40 counts are logic cells (LUT4+FF pairs); iCE40 synthesis uses `synth_ice40 "
+             "-dsp` (multipliers in SB_MAC16) except for neuron.izhikevich, whose Q16.16 "
+             "multipliers need more than the UP5K's 8 DSPs. A core's size without the harness: "
+             "`python benchmarks/core_lc.py CORE`.", "",
              f"neurohdl {__version__}.", "",
              "| core | target | Params digest | LUT/LC | FF | carry | BRAM | DSP | Fmax (MHz) |",
              "|---|---|---|---|---|---|---|---|---|"]

@@ -31,3 +31,14 @@ def test_neuron_plots_png(tmp_path):
     assert plots.main(["--out", str(tmp_path)]) == 0
     png = tmp_path / "neuron_traces.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+@pytest.mark.fpga
+def test_core_lc_counts_the_bare_core():
+    """benchmarks/core_lc.py: a multiplying LIF takes one SB_MAC16 with -dsp and more logic
+    cells without it; the figure is nextpnr's packed ICESTORM_LC count."""
+    bench = _load("core_lc")
+    dsp = bench.core_lc("neuron.lif", {"leak": "multiply"}, dsp=True)
+    lut = bench.core_lc("neuron.lif", {"leak": "multiply"}, dsp=False)
+    assert dsp["dsp"] == 1 and lut["dsp"] == 0
+    assert 10 < dsp["lc"] < lut["lc"] < 1000
