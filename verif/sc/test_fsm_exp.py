@@ -104,7 +104,7 @@ async def scoreboard_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(6))
+@pytest.mark.parametrize("i", range(5))
 def test_fsm_exp(i, seed, tmp_path):
     check_core("sc.fsm_exp", seed, tmp_path)
 

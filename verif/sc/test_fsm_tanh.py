@@ -96,7 +96,7 @@ async def scoreboard_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(6))
+@pytest.mark.parametrize("i", range(5))
 def test_fsm_tanh(i, seed, tmp_path):
     check_core("sc.fsm_tanh", seed, tmp_path)
 

@@ -69,7 +69,7 @@ async def scoreboard_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(6))
+@pytest.mark.parametrize("i", range(5))
 def test_lfsr(i, seed, tmp_path):
     check_core("sc.lfsr", seed, tmp_path)
 

@@ -135,7 +135,7 @@ async def scoreboard_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(6))
+@pytest.mark.parametrize("i", range(5))
 def test_mul(i, seed, tmp_path):
     check_core("sc.mul", seed, tmp_path)
 

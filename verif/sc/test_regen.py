@@ -102,7 +102,7 @@ async def scoreboard_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(6))
+@pytest.mark.parametrize("i", range(5))
 def test_regen(i, seed, tmp_path):
     check_core("sc.regen", seed, tmp_path)
 

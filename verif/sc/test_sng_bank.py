@@ -87,7 +87,7 @@ async def scoreboard_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(6))
+@pytest.mark.parametrize("i", range(5))
 def test_sng_bank(i, seed, tmp_path):
     fixed = {0: {"source": "sobol"}, 1: {"source": "lfsr"}}.get(i, {})
     p = SngBankParams.random(random.Random(seed), **fixed)
