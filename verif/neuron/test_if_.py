@@ -8,76 +8,29 @@ import random
 import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError, QFormatError
-from neurohdl.models.neuron._common import (pack_out, smax, smin, sticky, stimulus, to_bits,
+from neurohdl.models.neuron._common import (pack_out, smax, smin, sticky, stimulus,
                                             unpack_out)
-from neurohdl.simrun import params_from_env
+from neurohdl.verif.common import neuron_tb as tb
 from neurohdl.verif.common.runner import check_core, params_for
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
+from neurohdl.verif.common.scoreboard import compare
+from neurohdl.verif.common.stream import PATTERNS, pauses, reset
 
 model = importlib.import_module("neurohdl.models.neuron.if_")   # `if` is a keyword
 IfParams = model.IfParams
 
-InBus, InTransaction, InSource, _, _ = make_stream("In")
-OutBus, _, _, OutSink, _ = make_stream("Out")
-N_BEATS = 100
-
-
-async def watch(dut, log: dict):
-    """Cycle number and status_sat of every s_in and m_out transfer (status_sat as seen with
-    an m_out transfer covers that beat and every beat before it)."""
-    cycle = 0
-    while True:
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        cycle += 1
-        if dut.rst.value:
-            continue
-        if dut.s_in_tvalid.value and dut.s_in_tready.value:
-            log["in"].append(cycle)
-        if dut.m_out_tvalid.value and dut.m_out_tready.value:
-            log["out"].append(cycle)
-            log["sat"].append(int(dut.status_sat.value))
+N_BEATS = tb.N_BEATS
+_send, _exchange, _stim = tb.send, tb.exchange, tb.stim
 
 
 async def _setup(dut, idle, stall):
-    p = params_from_env(IfParams)
-    Clock(dut.clk, 10, unit="ns").start()
-    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
-    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
-    errors: list[str] = []
-    log = {"in": [], "out": [], "sat": []}
-    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
-    cocotb.start_soon(watch(dut, log))
-    await reset(dut)
-    return p, source, sink, errors, log
-
-
-def _send(p, source, xs):
-    for x in xs:
-        source.send_nowait(InTransaction(tdata=int(to_bits(x, p.in_width))))
-
-
-async def _exchange(p, source, sink, xs):
-    _send(p, source, xs)
-    return [int((await sink.recv()).tdata) for _ in xs]
+    return await tb.setup(dut, IfParams, idle, stall)
 
 
 def _check(p, xs, got, sats, what):
-    want, want_sat = model.run_tdata(p, xs)
-    compare(got, expected(want, run_seed()), f"{what} m_out", str(p))
-    compare(sats, expected(want_sat, run_seed() + 1), f"{what} status_sat", str(p))
-
-
-def _stim(p, salt, n=N_BEATS):
-    return stimulus(p, random.Random(f"{run_seed()}:{salt}"), n)
+    tb.check(model, p, xs, got, sats, what)
 
 
 @cocotb.test()
