@@ -89,16 +89,27 @@ def stage_reg(clk, ce, a, y):
 
 @block
 def wta_onehot(v, idx, oh):
-    """oh = one-hot of idx when v (a half's winner has a spiker), else 0."""
+    """oh = one-hot of idx when v (a half's winner has a spiker), else 0.  idx < len(oh), so
+    only its low bits_for(len(oh) - 1) bits index (a right half narrower than 2^(depth-1)
+    lanes would otherwise index with spare zero bits: Verilator WIDTHTRUNC)."""
     w = len(oh)
+    nb = max(1, (w - 1).bit_length())
+    if len(idx) <= nb:
+        @always_comb
+        def comb():
+            bits = intbv(0)[w:]
+            if v:
+                bits[idx] = 1
+            oh.next = bits
+        return comb
 
     @always_comb
-    def comb():
+    def comb_narrow():
         bits = intbv(0)[w:]
         if v:
-            bits[idx] = 1
+            bits[idx[nb:]] = 1
         oh.next = bits
-    return comb
+    return comb_narrow
 
 
 @block
