@@ -39,9 +39,21 @@ def ports(p: AlifParams):
         "sticky until reset: v clipped or a saturated at least once")
 
 
+def state_width(p: AlifParams) -> int:
+    """Bits of the packed state {a, v} (m_out_tdata without the spike bit)."""
+    return p.width + p.a_width
+
+
+def init_word(p: AlifParams) -> int:
+    """The packed state after reset: v = 0, a = 0."""
+    return 0
+
+
 @block
-def alif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
-         m_out_tready, status_sat, p: AlifParams):
+def alif_step(st, x, nst, fire, sat_o, p: AlifParams):
+    """The combinational timestep (module doc): packed state ``st`` = {a, v} and the signed
+    input ``x`` (in_width bits) -> packed next state ``nst``, ``fire`` and ``sat_o`` (v clipped
+    or a saturated in this step).  Shared by ``neuron.alif`` and ``neuron.engine``."""
     vw, aw, fb, sw = p.width, p.a_width, p.beta_frac, p.sum_width
     tw, adw = p.theta_width, p.adapt_width
     cw = max(vw, tw + 1)
@@ -58,12 +70,13 @@ def alif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tval
     vmax_v = const(smax(vw), vw)
     vmin_v = const(1 << (vw - 1), vw)
 
-    v = ssig(vw)                                  # state = output register
+    v = ssig(vw)
     a = Signal(intbv(0)[aw:])
-    spk = Signal(bool(0))
-    vld = Signal(bool(0))
-    sat = Signal(bool(0))
-    take = Signal(bool(0))
+
+    @always_comb
+    def unpack():
+        v.next = st[vw:].signed()
+        a.next = st[vw + aw:vw]
 
     v_l = ssig(vw)
     adapt = Signal(intbv(0)[adw:])
@@ -76,13 +89,12 @@ def alif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tval
     theta = Signal(intbv(0)[tw:])
     adapt_x = zext(adapt, tw) if adw < tw else adapt
     v_l_x = sext(v_l, sw)
-    i_x = sext(s_in_tdata, sw)
+    i_x = sext(x, sw)
     u = ssig(sw)
     v_i = ssig(vw)
     clip_v = Signal(bool(0))
     v_i_x = sext(v_i, cw)
     theta_x = zext(theta, cw)
-    fire = Signal(bool(0))
     v_new = ssig(vw)
     a_dec_x = zext(a_dec, aw + 1)
     a_sum = Signal(intbv(0)[aw + 1:])
@@ -152,13 +164,35 @@ def alif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tval
             a_new.next = a_sum[aw:]
             sat_a.next = 0
 
+    @always_comb
+    def pack():
+        nst.next = concat(a_new, v_new[vw:])
+        sat_o.next = clip_v or sat_a
+
+    return (unpack, leak, adap, adec, thresh, integ, clip, compare, after, adapt_sum,
+            adapt_sat, pack)
+
+
+@block
+def alif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
+         m_out_tready, status_sat, p: AlifParams):
+    SW = state_width(p)
+    st = Signal(intbv(init_word(p))[SW:])         # state = output register
+    nst = Signal(intbv(0)[SW:])
+    fire = Signal(bool(0))
+    sat1 = Signal(bool(0))
+    spk = Signal(bool(0))
+    vld = Signal(bool(0))
+    sat = Signal(bool(0))
+    take = Signal(bool(0))
+    step = alif_step(st, s_in_tdata, nst, fire, sat1, p)
+
     @always_seq(clk.posedge, reset=rst)
     def seq():
         if take:
-            v.next = v_new
-            a.next = a_new
+            st.next = nst
             spk.next = fire
-            sat.next = sat or clip_v or sat_a
+            sat.next = sat or sat1
             vld.next = 1
         elif m_out_tready:
             vld.next = 0
@@ -168,11 +202,10 @@ def alif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tval
         take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
         s_in_tready.next = not rst and (not vld or m_out_tready)
         m_out_tvalid.next = vld
-        m_out_tdata.next = concat(a, v[vw:], spk)
+        m_out_tdata.next = concat(st, spk)
         status_sat.next = sat
 
-    return (leak, adap, adec, thresh, integ, clip, compare, after, adapt_sum, adapt_sat, seq,
-            comb)
+    return step, seq, comb
 
 
 def vectors(p: AlifParams, rng, n: int) -> Vectors:

@@ -20,7 +20,7 @@ timestep per cycle, tdata held while stalled.
 """
 import random
 
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat
+from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
 
 from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import alpha as model
@@ -66,9 +66,20 @@ def clip_to(u, y, flag, width: int):
     return comb
 
 
+def state_width(p: AlphaParams) -> int:
+    """Bits of the packed state {i_inh, i_exc, v} (m_out_tdata without the spike bit)."""
+    return p.width + 2 * p.i_width
+
+
+def init_word(p: AlphaParams) -> int:
+    return 0
+
+
 @block
-def alpha(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
-          m_out_tready, status_sat, p: AlphaParams):
+def alpha_step(st, x, nst, fire, sat_o, p: AlphaParams):
+    """The combinational timestep (module doc): packed state ``st`` = {i_inh, i_exc, v} and the
+    input ``x`` = {I_inh, I_exc} -> packed next state ``nst``, ``fire`` and ``sat_o`` (a current
+    or v clipped in this step).  Shared by ``neuron.alpha`` and ``neuron.engine``."""
     vw, iw, nw, fb = p.width, p.i_width, p.in_width, p.beta_frac
     isw, vsw = p.i_sum_width, p.v_sum_width
     kw = max(2, fb)
@@ -79,22 +90,24 @@ def alpha(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tva
     thr_c = const(p.threshold, vw - 1)            # 1 .. 2^(vw-1) - 1
     thr_v = const(p.threshold, vw)
 
-    v = ssig(vw)                                  # state = output register
+    v = ssig(vw)
     ie = ssig(iw)
     ii = ssig(iw)
-    spk = Signal(bool(0))
-    vld = Signal(bool(0))
-    sat = Signal(bool(0))
-    take = Signal(bool(0))
+
+    @always_comb
+    def unpack():
+        v.next = st[vw:].signed()
+        ie.next = st[vw + iw:vw].signed()
+        ii.next = st[vw + 2 * iw:vw + iw].signed()
 
     e_l, h_l, v_l = ssig(iw), ssig(iw), ssig(vw)
     dec_e = trunc_decay(ie, ae_c, e_l, fb, iw + fb)
     dec_h = trunc_decay(ii, ai_c, h_l, fb, iw + fb)
     dec_v = trunc_decay(v, beta_c, v_l, fb, vw + fb)
 
-    # I_exc = tdata[nw-1:0], I_inh = tdata[2nw-1:nw], each sign-extended to isw (> nw) bits
-    in_e_x = ConcatSignal(*([s_in_tdata(nw - 1)] * (isw - nw) + [s_in_tdata(nw, 0)]))
-    in_h_x = ConcatSignal(*([s_in_tdata(2 * nw - 1)] * (isw - nw) + [s_in_tdata(2 * nw, nw)]))
+    # I_exc = x[nw-1:0], I_inh = x[2nw-1:nw], each sign-extended to isw (> nw) bits
+    in_e_x = ConcatSignal(*([x(nw - 1)] * (isw - nw) + [x(nw, 0)]))
+    in_h_x = ConcatSignal(*([x(2 * nw - 1)] * (isw - nw) + [x(2 * nw, nw)]))
     e_l_x, h_l_x = sext(e_l, isw), sext(h_l, isw)
     e_sum, h_sum = ssig(isw), ssig(isw)
     ie_new, ii_new = ssig(iw), ssig(iw)
@@ -106,7 +119,6 @@ def alpha(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tva
     u = ssig(vsw)
     v_i = ssig(vw)
     clip_v = clip_to(u, v_i, sat_v, vw)
-    fire = Signal(bool(0))
     v_new = ssig(vw)
 
     @always_comb
@@ -137,14 +149,35 @@ def alpha(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tva
             else:
                 v_new.next = v_i
 
+    @always_comb
+    def pack():
+        nst.next = concat(ii_new[iw:], ie_new[iw:], v_new[vw:])
+        sat_o.next = sat_e or sat_h or sat_v
+
+    return (unpack, dec_e, dec_h, dec_v, clip_e, clip_h, clip_v, syn, memb, compare, after,
+            pack)
+
+
+@block
+def alpha(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
+          m_out_tready, status_sat, p: AlphaParams):
+    SW = state_width(p)
+    st = Signal(intbv(init_word(p))[SW:])         # state = output register
+    nst = Signal(intbv(0)[SW:])
+    fire = Signal(bool(0))
+    sat1 = Signal(bool(0))
+    spk = Signal(bool(0))
+    vld = Signal(bool(0))
+    sat = Signal(bool(0))
+    take = Signal(bool(0))
+    step = alpha_step(st, s_in_tdata, nst, fire, sat1, p)
+
     @always_seq(clk.posedge, reset=rst)
     def seq():
         if take:
-            v.next = v_new
-            ie.next = ie_new
-            ii.next = ii_new
+            st.next = nst
             spk.next = fire
-            sat.next = sat or sat_e or sat_h or sat_v
+            sat.next = sat or sat1
             vld.next = 1
         elif m_out_tready:
             vld.next = 0
@@ -154,10 +187,10 @@ def alpha(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tva
         take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
         s_in_tready.next = not rst and (not vld or m_out_tready)
         m_out_tvalid.next = vld
-        m_out_tdata.next = concat(ii[iw:], ie[iw:], v[vw:], spk)
+        m_out_tdata.next = concat(st, spk)
         status_sat.next = sat
 
-    return (dec_e, dec_h, dec_v, clip_e, clip_h, clip_v, syn, memb, compare, after, seq, comb)
+    return step, seq, comb
 
 
 def stimulus(p: AlphaParams, rng, n: int) -> list[tuple[int, int]]:

@@ -111,9 +111,23 @@ def trunc_decay(x, k, y, frac: int, pw: int):
     return mult, rnd, comb
 
 
+STATE_WIDTH = U_WIDTH + V_WIDTH       # packed state {u, v}: m_out_tdata without the spike
+
+
+def state_width(p: CubaLifParams) -> int:
+    return STATE_WIDTH
+
+
+def init_word(p: CubaLifParams) -> int:
+    """The packed state after reset: u = v = 0 (Lava's default)."""
+    return 0
+
+
 @block
-def cuba_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
-             m_out_tready, status_sat, p: CubaLifParams):
+def cuba_lif_step(st, x, nst, fire, sat_o, p: CubaLifParams):
+    """The combinational timestep (module doc): packed state ``st`` = {u, v} and the int16
+    input ``x`` (a_in) -> packed next state ``nst``, ``fire`` and ``sat_o`` (v clipped in this
+    step).  Shared by ``neuron.cuba_lif`` and ``neuron.engine``."""
     ku = const(p.ku, DECAY_SHIFT)                 # 0..4095
     kv = const(p.kv, DECAY_SHIFT + 1)             # 1..4096
     bias = sconst(p.bias, SUM_WIDTH)
@@ -124,12 +138,13 @@ def cuba_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_
     zlow = const(0, ACT_SHIFT)
     half = 24 - 1                                 # bit 23 of the 24-bit residue
 
-    u = ssig(U_WIDTH)                             # state = output register
+    u = ssig(U_WIDTH)
     v = ssig(V_WIDTH)
-    spk = Signal(bool(0))
-    vld = Signal(bool(0))
-    sat = Signal(bool(0))
-    take = Signal(bool(0))
+
+    @always_comb
+    def unpack():
+        v.next = st[V_WIDTH:].signed()
+        u.next = st[STATE_WIDTH:V_WIDTH].signed()
 
     u_dec = Signal(modbv(0)[24:])                 # u_dec modulo 2^24 (all the wrap needs)
     v_dec = ssig(V_WIDTH)
@@ -137,8 +152,7 @@ def cuba_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_
     dec_v = trunc_decay(v, kv, v_dec, DECAY_SHIFT, PV_WIDTH)
 
     # a_in << 6, sign-extended to 24 bits; u_dec modulo 2^24
-    act24 = ConcatSignal(*([s_in_tdata(IN_WIDTH - 1)] * (24 - IN_WIDTH - ACT_SHIFT)
-                           + [s_in_tdata, zlow]))
+    act24 = ConcatSignal(*([x(IN_WIDTH - 1)] * (24 - IN_WIDTH - ACT_SHIFT) + [x, zlow]))
     sum24 = Signal(modbv(0)[24:])
     u_top = Signal(bool(0))
     u_new = ConcatSignal(u_top, sum24)            # 25-bit two's complement of u'
@@ -149,7 +163,6 @@ def cuba_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_
     v_clp = ssig(V_WIDTH)
     v_new = ssig(V_WIDTH)
     clip = Signal(bool(0))
-    fire = Signal(bool(0))
 
     @always_comb
     def wrap():
@@ -180,13 +193,33 @@ def cuba_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_
         else:
             v_new.next = v_clp
 
+    @always_comb
+    def pack():
+        nst.next = concat(u_new, v_new[V_WIDTH:])
+        sat_o.next = clip
+
+    return unpack, dec_u, dec_v, wrap, vsum, vclip, thresh, pack
+
+
+@block
+def cuba_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
+             m_out_tready, status_sat, p: CubaLifParams):
+    st = Signal(intbv(init_word(p))[STATE_WIDTH:])     # state = output register
+    nst = Signal(intbv(0)[STATE_WIDTH:])
+    fire = Signal(bool(0))
+    sat1 = Signal(bool(0))
+    spk = Signal(bool(0))
+    vld = Signal(bool(0))
+    sat = Signal(bool(0))
+    take = Signal(bool(0))
+    step = cuba_lif_step(st, s_in_tdata, nst, fire, sat1, p)
+
     @always_seq(clk.posedge, reset=rst)
     def seq():
         if take:
-            u.next = u_new.signed()
-            v.next = v_new
+            st.next = nst
             spk.next = fire
-            sat.next = sat or clip
+            sat.next = sat or sat1
             vld.next = 1
         elif m_out_tready:
             vld.next = 0
@@ -196,10 +229,10 @@ def cuba_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_
         take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
         s_in_tready.next = not rst and (not vld or m_out_tready)
         m_out_tvalid.next = vld
-        m_out_tdata.next = concat(u[U_WIDTH:], v[V_WIDTH:], spk)
+        m_out_tdata.next = concat(st, spk)
         status_sat.next = sat
 
-    return dec_u, dec_v, wrap, vsum, vclip, thresh, seq, comb
+    return step, seq, comb
 
 
 def drive_level(p: CubaLifParams) -> int:

@@ -117,18 +117,27 @@ def sconst(value: int, width: int):
     return const(value & ((1 << width) - 1), width)
 
 
+def state_width(p: IzhikevichParams) -> int:
+    """Bits of the packed state {u, v} (m_out_tdata without the spike bit)."""
+    return 2 * p.width
+
+
+def init_word(p: IzhikevichParams) -> int:
+    """The packed state after reset: v = v_init, u = u_init."""
+    m = (1 << p.width) - 1
+    return ((p.u_init & m) << p.width) | (p.v_init & m)
+
+
 @block
-def izhikevich(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
-               m_out_tready, status_sat, p: IzhikevichParams):
+def izhikevich_step(st, xin, nst, fire, sat_new, p: IzhikevichParams):
+    """The combinational timestep (module doc): packed state ``st`` = {u, v} and the input
+    ``xin`` (W bits) -> packed next state ``nst``, ``fire`` and ``sat_new`` (v' or u' clipped in
+    this step).  Shared by ``neuron.izhikevich`` and ``neuron.engine``."""
     W, F, DT = p.width, p.frac_bits, p.dt_shift
     w = widths(p)
     WD, WV, WE, WU = w["dv"], w["vn"], w["e"], w["un"]
-    v = _s(W, p.v_init)
-    u = _s(W, p.u_init)
-    spk = Signal(bool(0))
-    vld = Signal(bool(0))
-    sat = Signal(bool(0))
-    take = Signal(bool(0))
+    v = _s(W)
+    u = _s(W)
     x = _s(W)
     vv = _s(2 * W)
     t1p = _s(w["t1p"])
@@ -140,10 +149,8 @@ def izhikevich(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_ou
     dup = _s(w["dup"])
     un0 = _s(WU)
     un1 = _s(WU + 1)
-    fire = Signal(bool(0))
     vnext = _s(W)
     unext = _s(W)
-    sat_new = Signal(bool(0))
     unused_frac = Signal(intbv(0)[4 * F:])
 
     k004 = sconst(p.k004, w["kw"])
@@ -168,7 +175,9 @@ def izhikevich(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_ou
 
     @always_comb
     def comb_in():
-        x.next = s_in_tdata.signed()
+        x.next = xin.signed()
+        v.next = st[W:].signed()
+        u.next = st[2 * W:W].signed()
 
     @always_comb
     def comb_mul():
@@ -225,14 +234,34 @@ def izhikevich(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_ou
             else:
                 unext.next = un0[W:].signed()
 
+    @always_comb
+    def comb_pack():
+        nst.next = concat(unext[W:0], vnext[W:0])
+
+    return comb_in, comb_mul, comb_v, comb_u, comb_unused, comb_next, comb_pack
+
+
+@block
+def izhikevich(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
+               m_out_tready, status_sat, p: IzhikevichParams):
+    SW = state_width(p)
+    st = Signal(intbv(init_word(p))[SW:])         # state = output register (reset: v_init, u_init)
+    nst = Signal(intbv(0)[SW:])
+    fire = Signal(bool(0))
+    sat1 = Signal(bool(0))
+    spk = Signal(bool(0))
+    vld = Signal(bool(0))
+    sat = Signal(bool(0))
+    take = Signal(bool(0))
+    step = izhikevich_step(st, s_in_tdata, nst, fire, sat1, p)
+
     @always_seq(clk.posedge, reset=rst)
     def seq():
         if take:
-            v.next = vnext
-            u.next = unext
+            st.next = nst
             spk.next = fire
             vld.next = 1
-            if sat_new:
+            if sat1:
                 sat.next = 1
         elif m_out_tready:
             vld.next = 0
@@ -241,11 +270,11 @@ def izhikevich(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_ou
     def comb():
         s_in_tready.next = not rst and (not vld or m_out_tready)
         take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
-        m_out_tdata.next = concat(u[W:0], v[W:0], spk)
+        m_out_tdata.next = concat(st, spk)
         m_out_tvalid.next = vld
         status_sat.next = sat
 
-    return comb_in, comb_mul, comb_v, comb_u, comb_unused, comb_next, seq, comb
+    return step, seq, comb
 
 
 def stimulus(p: IzhikevichParams, rng, n: int) -> list[int]:
