@@ -1,7 +1,7 @@
 """Time-multiplexed neuron engine: the bit-true specification of ``neuron.engine``.
 
-N neurons of one type (``neuron`` = 'if', 'lif' or 'li') share one datapath; their state lives
-in block RAM.  A timestep has two phases:
+N neurons of one type (``neuron`` = 'if', 'lif', 'li', 'cuba_lif', 'alif', 'alpha' or
+'izhikevich') share one datapath; their state lives in block RAM.  A timestep has two phases:
 
 1. accumulate: synaptic events (address a, weight w) arrive in order; each adds w into the
    neuron's input accumulator, saturating to the ``in_width``-bit signed range after every
@@ -10,40 +10,85 @@ in block RAM.  A timestep has two phases:
        acc[a] = clip(acc[a] + w, -2^(iw-1), 2^(iw-1) - 1)        a < N
        (dropped, ``drop`` flag)                                   N <= a < 2^aw
 
-   Saturating accumulation is order dependent: the events are applied in stream order.
-2. update: every neuron n = 0..N-1 takes one timestep of its single-neuron model
-   (``neuron.if_`` / ``neuron.lif`` / ``neuron.li``) with input i = acc[n]; acc is cleared.
-   The spiking addresses leave in ascending order; the last carries tlast.  A timestep with no
-   spike is closed by one marker beat (tdata 0, tlast 1, tuser 1).
+   'alpha' has two accumulators per neuron, split by the sign of the weight (excitatory and
+   inhibitory synapses): w >= 0 adds w to acc_exc, w < 0 adds -w to acc_inh, each clipped to
+   2^(iw-1) - 1 (both only grow from 0).  Saturating accumulation is order dependent: the
+   events are applied in stream order.
+2. update: every neuron n = 0..N-1 takes one timestep of its single-neuron model with input
+   i = acc[n] (sign-extended to that model's input width); acc is cleared.  The spiking
+   addresses leave in ascending order; the last carries tlast.  A timestep with no spike is
+   closed by one marker beat (tdata 0, tlast 1, tuser 1).
 
-The neuron step is *literally* the single-neuron population model: :func:`step` calls
-``lif.run_population`` / ``if_.run_population`` / ``li.run_population`` with T = 1 on the
-engine's :func:`neuron_params`, the equivalent single-neuron Params (lif: shift leak, no
-refractory period).  Flags per timestep: ``acc_sat`` (an accumulator saturated), ``sat`` (a
-membrane integration saturated), ``drop`` (an event addressed a neuron >= N); the RTL's
-``status_*`` ports are their running OR since reset (:func:`run`).
+The neuron step is *literally* the single-neuron population model: :func:`step` calls that
+model's ``run_population`` (or ``run_population_states``) with T = 1 on :func:`neuron_params`,
+the single-neuron Params every neuron follows:
 
-Types of the issue's list that the engine does not implement yet ('cuba_lif', 'alpha', 'alif',
-'izhikevich') raise ParamError naming the supported set; so does any unknown string.
+    'if', 'lif', 'li'      built from the engine's own fields width, frac_bits, threshold,
+                           leak_shift, reset, v_reset ('lif': shift leak, no refractory period)
+    'cuba_lif', 'alif',    the neuron core's Params from ``cell`` ("name=value,..." of
+    'alpha', 'izhikevich'  ``neuron.<type>``'s fields, its defaults otherwise); in_width is the
+                           engine's (alif, alpha: passed to the cell; cuba_lif: <= 16, the int16
+                           a_in; izhikevich: <= the Q format width).  The engine fields of the
+                           first group must stay at their defaults for these types.
+
+The state of a neuron is one RAM word, the single core's m_out_tdata without the spike bit
+(:func:`ram_words`): v ('if', 'lif', 'li'), {u, v} ('cuba_lif'), {a, v} ('alif'),
+{i_inh, i_exc, v} ('alpha'), {u, v} ('izhikevich'); after reset every word holds the core's
+reset state (izhikevich: v_init, u_init).  Flags per timestep: ``acc_sat`` (an accumulator
+saturated), ``sat`` (the neuron model's per-step saturation flag), ``drop`` (an event
+addressed a neuron >= N); the RTL's ``status_*`` ports are their running OR since reset
+(:func:`run`).  Unknown types raise ParamError naming the supported set.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from neurohdl.errors import ParamError
 from neurohdl.params import Params, pfield
 
-from . import if_, li, lif
+from . import alif, alpha, cuba_lif, if_, izhikevich, li, lif
 from ._common import (frac_field, in_width_field, random_threshold, smax, smin,
                       threshold_field, width_field)
 
-NEURONS = ("if", "lif", "li")
-NOT_YET = ("cuba_lif", "alpha", "alif", "izhikevich")
+NEURONS = ("if", "lif", "li", "cuba_lif", "alif", "alpha", "izhikevich")
+CELL_TYPES = ("cuba_lif", "alif", "alpha", "izhikevich")
+CELL_PARAMS = {"cuba_lif": cuba_lif.CubaLifParams, "alif": alif.AlifParams,
+               "alpha": alpha.AlphaParams, "izhikevich": izhikevich.IzhikevichParams}
+LIF_FIELDS = ("width", "frac_bits", "threshold", "leak_shift", "reset", "v_reset")
 RESETS = ("zero", "subtract", "to_v_reset")
 MAX_N = 65536
 MAX_W_WIDTH = 32
+
+
+def parse_cell(text: str) -> dict[str, str]:
+    """'du=409, dv=205' -> {'du': '409', 'dv': '205'} (values coerced by the cell's Params)."""
+    out: dict[str, str] = {}
+    for item in (t.strip() for t in str(text).split(",")):
+        if not item:
+            continue
+        if "=" not in item:
+            raise ParamError(f"EngineParams.cell = {text!r}: allowed 'name=value' items "
+                             f"separated by commas (item {item!r} has no '=')")
+        k, v = (x.strip() for x in item.split("=", 1))
+        if k in out:
+            raise ParamError(f"EngineParams.cell = {text!r}: allowed each name once ({k!r} "
+                             "twice)")
+        out[k] = v
+    return out
+
+
+def cell_text(q: Params) -> str:
+    """The ``cell`` string of a cell Params: its fields that differ from the defaults (optional
+    fields, e.g. izhikevich's a/b/c/d resolved from the preset, are left to the cell)."""
+    items = []
+    for f in fields(q):
+        v = getattr(q, f.name)
+        if f.name == "in_width" or f.default is None or v == f.default:
+            continue                     # optional fields: re-resolved by the cell (presets)
+        items.append(f"{f.name}={v}")
+    return ",".join(items)
 
 
 @dataclass(frozen=True)
@@ -51,9 +96,9 @@ class EngineParams(Params):
     """N neurons of one type, time-multiplexed over one pipelined datapath, state in block RAM;
     synaptic events accumulate into a saturating per-neuron input; spikes leave as AER."""
 
-    neuron: str = pfield("lif", "neuron type of all N neurons: 'if', 'lif' (shift leak) or 'li' "
-                         "(no spike); 'cuba_lif', 'alpha', 'alif', 'izhikevich' are not "
-                         "supported by the engine yet")
+    neuron: str = pfield("lif", "neuron type of all N neurons: 'if', 'lif' (shift leak), 'li' "
+                         "(no spike), 'cuba_lif', 'alif', 'alpha' (two accumulators split by "
+                         "the weight's sign) or 'izhikevich'")
     n: int = pfield(256, "number of neurons N (addresses 0..N-1)", lo=1, hi=MAX_N, rand=(1, 24))
     width: int = width_field()
     in_width: int = in_width_field()
@@ -66,29 +111,107 @@ class EngineParams(Params):
                         "'to_v_reset' ('lif' only)", choices=RESETS)
     v_reset: int = pfield(0, "reset value for reset = 'to_v_reset', raw LSBs, below threshold",
                           lo=lambda p: smin(p.width), hi=lambda p: p.threshold - 1)
+    cell: str = pfield("", "'cuba_lif', 'alif', 'alpha', 'izhikevich': that core's Params as "
+                       "'name=value,...' (e.g. 'du=409,dv=205,vth=80'); empty = its defaults; "
+                       "in_width is the engine's")
+
+    @property
+    def cellp(self):
+        """The single-neuron Params of 'cuba_lif', 'alif', 'alpha', 'izhikevich' (from
+        ``cell``); None for the other types."""
+        return self.__dict__.get("_cellp")
 
     def check(self):
         if self.neuron not in NEURONS:
-            allowed = "one of " + ", ".join(repr(c) for c in NEURONS)
-            if self.neuron in NOT_YET:
-                allowed += f" ({self.neuron!r} is not supported by the engine yet)"
-            raise self.error("neuron", self.neuron, allowed)
+            raise self.error("neuron", self.neuron, "one of " + ", ".join(repr(c) for c in
+                                                                         NEURONS))
         if self.neuron == "if" and self.reset not in if_.RESETS:
             raise self.error("reset", self.reset, "one of 'zero', 'subtract' for neuron = 'if'")
+        if self.neuron not in CELL_TYPES:
+            if self.cell:
+                raise self.error("cell", self.cell, "'' for neuron = "
+                                 f"{self.neuron!r} (its fields are the engine's own)")
+            return
+        for f in fields(self):
+            if f.name in LIF_FIELDS and getattr(self, f.name) != f.default:
+                raise self.error(f.name, getattr(self, f.name),
+                                 f"its default {f.default!r} for neuron = {self.neuron!r} "
+                                 f"({f.name} configures 'if', 'lif', 'li'; set the "
+                                 f"{self.neuron} neuron's fields in cell)")
+        kw = parse_cell(self.cell)
+        cls = CELL_PARAMS[self.neuron]
+        if "in_width" in kw:
+            raise self.error("cell", self.cell, "no in_width item (the engine's in_width "
+                             "is the neuron's input width)")
+        if any(f.name == "in_width" for f in fields(cls)):
+            kw["in_width"] = self.in_width
+        try:
+            q = cls.from_dict(kw)
+        except ParamError as e:
+            raise ParamError(f"EngineParams.cell = {self.cell!r}: {e}") from None
+        if self.neuron == "cuba_lif" and self.in_width > cuba_lif.IN_WIDTH:
+            raise self.error("in_width", self.in_width, f"2..{cuba_lif.IN_WIDTH} for neuron "
+                             "= 'cuba_lif' (its input a_in is int16)")
+        if self.neuron == "izhikevich" and self.in_width > q.width:
+            raise self.error("in_width", self.in_width, f"2..{q.width} for neuron = "
+                             f"'izhikevich' (its input is Q{q.int_bits}.{q.frac_bits})")
+        object.__setattr__(self, "_cellp", q)
 
     def derive(self):
         self.set_derived("aw", max(1, (self.n - 1).bit_length()))
         self.set_derived("syn_width", self.w_width + self.aw)
         self.set_derived("sum_width", max(self.width, self.in_width) + 1)
+        two = self.neuron == "alpha"
+        self.set_derived("acc_width", 2 * self.in_width if two else self.in_width)
+        layout = state_layout(self)
+        self.set_derived("state_width", sum(w for _, w in layout))
+        self.set_derived("cell_in_width", {"cuba_lif": cuba_lif.IN_WIDTH,
+                                           "alpha": 2 * self.in_width}.get(
+            self.neuron, self.cellp.width if self.neuron == "izhikevich" else self.in_width))
 
     @classmethod
     def _random_field(cls, f, rng, partial):
         r = rng.random()
         if f.name == "neuron":
             return rng.choice(NEURONS)
+        cellish = partial.neuron in CELL_TYPES
+        if cellish and f.name in LIF_FIELDS:
+            return f.default
+        if f.name == "in_width" and partial.neuron == "cuba_lif":
+            return rng.choice([2, 16, rng.randint(2, 16)])
+        if f.name == "in_width" and partial.neuron == "izhikevich":
+            # raw Q.F currents: drive that makes the presets fire needs >= ~F + 4 bits
+            return rng.choice([24, 32, rng.randint(12, 32)])
+        if f.name == "cell":
+            if not cellish:
+                return ""
+            c = CELL_PARAMS[partial.neuron]
+            fixed = {"in_width": partial.in_width} if any(
+                x.name == "in_width" for x in fields(c)) else {}
+            if partial.neuron == "izhikevich":
+                ib = rng.choice([16, 16, rng.randint(8, 24)])
+                lo = max(8, partial.in_width - ib)
+                if lo > 32 - ib:
+                    ib = 32 - lo
+                fixed["int_bits"] = ib
+                fixed["frac_bits"] = rng.choice([lo, 32 - ib, rng.randint(lo, 32 - ib)])
+            q = c.random(rng, **fixed)
+            if rng.random() < 0.75:          # mostly a threshold the weights reach: spikes
+                reach = 3 * smax(partial.w_width)
+                try:
+                    if partial.neuron == "cuba_lif":
+                        q = q.replace(vth=rng.randint(0, max(0, reach // 8)))
+                    elif partial.neuron in ("alif", "alpha"):
+                        q = q.replace(threshold=rng.randint(1, max(1, min(smax(q.width),
+                                                                          reach))))
+                except ParamError:
+                    pass
+            return cell_text(q)
         if f.name == "n":
             return 1 if r < 0.1 else 2 if r < 0.15 else 3 if r < 0.2 else 24 if r < 0.3 \
                 else rng.randint(4, 23)
+        if f.name == "w_width" and partial.neuron == "izhikevich":
+            return max(2, partial.in_width - rng.randint(0, 8))
         if f.name == "w_width":
             return partial.in_width if r < 0.3 else 2 if r < 0.4 else \
                 rng.randint(2, partial.in_width)
@@ -112,13 +235,60 @@ def neuron_params(p: EngineParams):
     if p.neuron == "if":
         return if_.IfParams(width=p.width, in_width=p.in_width, frac_bits=p.frac_bits,
                             threshold=p.threshold, reset=p.reset)
-    return li.LiParams(width=p.width, in_width=p.in_width, frac_bits=p.frac_bits,
-                       leak_shift=p.leak_shift)
+    if p.neuron == "li":
+        return li.LiParams(width=p.width, in_width=p.in_width, frac_bits=p.frac_bits,
+                           leak_shift=p.leak_shift)
+    return p.cellp
 
 
-def init(p: EngineParams) -> np.ndarray:
-    """Membranes after reset: zeros (int64, N)."""
-    return np.zeros(p.n, dtype=np.int64)
+def state_layout(p: EngineParams) -> list[tuple[str, int]]:
+    """The RAM word of one neuron, low bits first: (state variable, width)."""
+    if p.neuron not in CELL_TYPES:
+        return [("v", p.width)]
+    q = p.cellp
+    if p.neuron == "cuba_lif":
+        return [("v", cuba_lif.V_WIDTH), ("u", cuba_lif.U_WIDTH)]
+    if p.neuron == "alif":
+        return [("v", q.width), ("a", q.a_width)]
+    if p.neuron == "alpha":
+        return [("v", q.width), ("i_exc", q.i_width), ("i_inh", q.i_width)]
+    return [("v", q.width), ("u", q.width)]
+
+
+def state_names(p: EngineParams) -> tuple[str, ...]:
+    """Order of the arrays in a state tuple (the single model's ``state0`` order)."""
+    return {"cuba_lif": ("u", "v"), "alif": ("v", "a"), "alpha": ("v", "i_exc", "i_inh"),
+            "izhikevich": ("v", "u")}.get(p.neuron, ("v",))
+
+
+def init(p: EngineParams):
+    """State after reset: the membranes (int64, N) for 'if', 'lif', 'li'; a tuple of int64
+    (N,) arrays in :func:`state_names` order for the other types (izhikevich: v_init, u_init)."""
+    if p.neuron not in CELL_TYPES:
+        return np.zeros(p.n, dtype=np.int64)
+    if p.neuron == "izhikevich":
+        v0, u0 = izhikevich.initial_state(p.cellp)
+        return (np.full(p.n, v0, dtype=np.int64), np.full(p.n, u0, dtype=np.int64))
+    return tuple(np.zeros(p.n, dtype=np.int64) for _ in state_names(p))
+
+
+def as_dict(p: EngineParams, state) -> dict[str, np.ndarray]:
+    if p.neuron not in CELL_TYPES:
+        return {"v": np.asarray(state, dtype=np.int64)}
+    return dict(zip(state_names(p), state))
+
+
+def ram_words(p: EngineParams, state) -> list[int]:
+    """The RAM word of every neuron (unsigned Python ints, :func:`state_layout`)."""
+    d = as_dict(p, state)
+    out = []
+    for n in range(p.n):
+        word, off = 0, 0
+        for name, w in state_layout(p):
+            word |= (int(d[name][n]) & ((1 << w) - 1)) << off
+            off += w
+        out.append(word)
+    return out
 
 
 def check_events(p: EngineParams, events) -> None:
@@ -132,38 +302,61 @@ def check_events(p: EngineParams, events) -> None:
 
 
 def accumulate(p: EngineParams, events):
-    """Phase 1: (acc int64 (N,), acc_sat, drop) from the timestep's events, in order."""
+    """Phase 1: (acc, acc_sat, drop) from the timestep's events, in order.  acc is int64 (N,),
+    for 'alpha' (N, 2): column 0 the excitatory sum, column 1 the inhibitory magnitude."""
     check_events(p, events)
-    acc = np.zeros(p.n, dtype=np.int64)
+    two = p.neuron == "alpha"
+    acc = np.zeros((p.n, 2) if two else p.n, dtype=np.int64)
     lo, hi = smin(p.in_width), smax(p.in_width)
     acc_sat = drop = False
     for a, w in events:
-        a = int(a)
+        a, w = int(a), int(w)
         if a >= p.n:
             drop = True
             continue
-        x = int(acc[a]) + int(w)
+        if two:
+            col = 0 if w >= 0 else 1
+            x = int(acc[a, col]) + abs(w)
+        else:
+            x = int(acc[a]) + w
         if x > hi or x < lo:
             acc_sat = True
             x = min(hi, max(lo, x))
-        acc[a] = x
+        if two:
+            acc[a, col] = x
+        else:
+            acc[a] = x
     return acc, acc_sat, drop
 
 
-def step(p: EngineParams, v: np.ndarray, events):
-    """One timestep: (v' (N,), spike addresses ascending, flags {acc_sat, sat, drop})."""
+def step(p: EngineParams, v, events):
+    """One timestep: (state', spike addresses ascending, flags {acc_sat, sat, drop}).  The
+    state is the membrane array for 'if', 'lif', 'li' and a tuple of arrays otherwise
+    (:func:`init`)."""
     acc, acc_sat, drop = accumulate(p, events)
     q = neuron_params(p)
-    I = acc.reshape(1, -1)
-    if p.neuron == "lif":
+    I = acc.reshape(1, *acc.shape)
+    kind = p.neuron
+    if kind == "lif":
         spikes, vs, sats = lif.run_population(q, I, state0=(v, np.zeros(p.n, dtype=np.int64)))
-    elif p.neuron == "if":
+        new = vs[0].copy()
+    elif kind == "if":
         spikes, vs, sats = if_.run_population(q, I, v0=v)
-    else:
+        new = vs[0].copy()
+    elif kind == "li":
         spikes, vs, sats = li.run_population(q, I, v0=v)
+        new = vs[0].copy()
+    elif kind == "izhikevich":
+        spikes, vs, sats, us = izhikevich.run_population(q, I, state=v, with_u=True)
+        new = (vs[0].copy(), us[0].copy())
+    else:
+        mod = {"cuba_lif": cuba_lif, "alif": alif, "alpha": alpha}[kind]
+        r = mod.run_population_states(q, I, state0=v)
+        spikes, sats = r["spike"], r["sat"]
+        new = tuple(r[name][0].copy() for name in state_names(p))
     addrs = np.nonzero(spikes[0])[0].astype(np.int64)
-    return vs[0].copy(), addrs, {"acc_sat": bool(acc_sat), "sat": bool(sats[0].any()),
-                                 "drop": bool(drop)}
+    return new, addrs, {"acc_sat": bool(acc_sat), "sat": bool(sats[0].any()),
+                        "drop": bool(drop)}
 
 
 def aer_beats(addrs) -> list[tuple[int, int, int]]:
@@ -175,18 +368,27 @@ def aer_beats(addrs) -> list[tuple[int, int, int]]:
     return [(a, int(i == len(addrs) - 1), 0) for i, a in enumerate(addrs)]
 
 
-def run(p: EngineParams, timesteps, v0=None):
-    """Timesteps (a list of event lists) from reset (or ``v0``).  Returns (beats per timestep,
-    v after each timestep (T, N), sticky status {acc_sat, sat, drop} after each timestep)."""
-    v = init(p) if v0 is None else np.asarray(v0, dtype=np.int64).copy()
-    beats, vs, status = [], [], []
+def run_states(p: EngineParams, timesteps, state0=None):
+    """Timesteps (a list of event lists) from reset (or ``state0``).  Returns (beats per
+    timestep, state after each timestep (list), sticky status {acc_sat, sat, drop} after each
+    timestep)."""
+    st_ = init(p) if state0 is None else state0
+    beats, states, status = [], [], []
     st = {"acc_sat": False, "sat": False, "drop": False}
     for events in timesteps:
-        v, addrs, fl = step(p, v, events)
+        st_, addrs, fl = step(p, st_, events)
         st = {k: st[k] or fl[k] for k in st}
         beats.append(aer_beats(addrs))
-        vs.append(v.copy())
+        states.append(st_)
         status.append(dict(st))
+    return beats, states, status
+
+
+def run(p: EngineParams, timesteps, v0=None):
+    """Timesteps (a list of event lists) from reset (or ``v0``, a state).  Returns (beats per
+    timestep, membrane v after each timestep (T, N), sticky status after each timestep)."""
+    beats, states, status = run_states(p, timesteps, v0)
+    vs = [as_dict(p, s)["v"] for s in states]
     return beats, np.array(vs, dtype=np.int64).reshape(len(vs), p.n), status
 
 
@@ -200,7 +402,7 @@ def random_events(p: EngineParams, rng, n_events: int) -> list[tuple[int, int]]:
     read-modify-write hazards), saturation-extreme weights, drive near threshold, out-of-range
     addresses (N not a power of two)."""
     lo, hi = smin(p.w_width), smax(p.w_width)
-    thr = p.threshold
+    thr = p.threshold if p.neuron not in CELL_TYPES else hi
     out: list[tuple[int, int]] = []
     while len(out) < n_events:
         kind = rng.choice(["uni", "same", "same", "ext", "drive", "pair", "oob"])
@@ -223,6 +425,7 @@ def random_events(p: EngineParams, rng, n_events: int) -> list[tuple[int, int]]:
     return out[:n_events]
 
 
-__all__ = ["EngineParams", "NEURONS", "NOT_YET", "RESETS", "MAX_N", "neuron_params", "init",
-           "accumulate", "step", "aer_beats", "run", "pack_event", "random_events",
-           "check_events", "ParamError"]
+__all__ = ["EngineParams", "NEURONS", "CELL_TYPES", "RESETS", "MAX_N", "neuron_params",
+           "state_layout", "state_names", "init", "ram_words", "accumulate", "step",
+           "aer_beats", "run", "run_states", "pack_event", "random_events", "check_events",
+           "parse_cell", "cell_text", "ParamError"]

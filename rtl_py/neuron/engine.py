@@ -47,13 +47,22 @@ Update sweep (on ``timestep_start`` while idle; 4 drain cycles let the last accu
 After reset an init sweep writes 0 into every word of both RAMs (N + 8 cycles, status_busy high,
 no output, no done pulse): block RAM cannot be reset.
 """
-from myhdl import ConcatSignal, Signal, always, always_comb, always_seq, block, intbv, modbv
+from myhdl import ConcatSignal, Signal, always, always_comb, always_seq, block, concat, intbv, modbv
 
 from neurohdl.core import OUT, Port, Vectors, clk_rst, const, stream, CoreDecl
 from neurohdl.models.neuron import engine as model
 from neurohdl.models.neuron._common import smax, smin, to_bits
 from neurohdl.models.neuron.engine import EngineParams
+from neurohdl.rtl.neuron import alif as alif_rtl
+from neurohdl.rtl.neuron import alpha as alpha_rtl
+from neurohdl.rtl.neuron import cuba_lif as cuba_rtl
+from neurohdl.rtl.neuron import izhikevich as izh_rtl
 from neurohdl.rtl.neuron._common import sext
+
+# the single-neuron cores whose combinational timestep the engine instantiates
+CELL_RTL = {"cuba_lif": (cuba_rtl, cuba_rtl.cuba_lif_step), "alif": (alif_rtl, alif_rtl.alif_step),
+            "alpha": (alpha_rtl, alpha_rtl.alpha_step),
+            "izhikevich": (izh_rtl, izh_rtl.izhikevich_step)}
 
 DRAIN_CYCLES = 4
 
@@ -90,6 +99,11 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     reset_mode = p.reset
     pow2 = N == (1 << aw)
     spiking = kind != "li"
+    cellish = kind in model.CELL_TYPES
+    two = kind == "alpha"                  # two accumulators {inh, exc} per neuron
+    SW = p.state_width                     # RAM word of a neuron's state
+    AW = p.acc_width                       # RAM word of a neuron's accumulator(s)
+    init_word = CELL_RTL[kind][0].init_word(p.cellp) if cellish else 0
 
     # ---- constants -------------------------------------------------------------------
     ST_IDLE, ST_DRAIN, ST_SWEEP, ST_FLUSH, ST_WAIT = (const(i, 3) for i in range(5))
@@ -105,7 +119,8 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     v_max = const(smax(vw), vw)
     v_min = const(to_bits(smin(vw), vw), vw)
     v_zero = const(0, vw)
-    acc_zero = const(0, iw)
+    init_c = const(init_word, SW)
+    acc_zero = const(0, AW)
     v_after_sub_sat = const(smax(vw) - p.threshold, vw)
     v_rst_c = const(to_bits(p.v_reset, vw), vw)
     top_w = M + 2 - vw                     # u[M:vw-1]: all equal iff u fits vw bits
@@ -113,8 +128,8 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     top_ones = const((1 << top_w) - 1, top_w)
 
     # ---- memories --------------------------------------------------------------------
-    vmem = [Signal(intbv(0)[vw:]) for _ in range(N)]
-    accmem = [Signal(intbv(0)[iw:]) for _ in range(N)]
+    vmem = [Signal(intbv(0)[SW:]) for _ in range(N)]
+    accmem = [Signal(intbv(0)[AW:]) for _ in range(N)]
 
     # ---- control ---------------------------------------------------------------------
     state = Signal(intbv(2)[3:])          # reset: the init sweep
@@ -149,32 +164,42 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     a1_w, a2_w, a3_w = (Signal(intbv(0)[ww:]) for _ in range(3))
     h2, h3, h4 = Signal(bool(0)), Signal(bool(0)), Signal(bool(0))
     syn_ready = Signal(bool(0))
-    y_acc = Signal(intbv(0)[iw:])
-    f1_val, f2_val = Signal(intbv(0)[iw:]), Signal(intbv(0)[iw:])
+    y_acc = Signal(intbv(0)[AW:])
+    f1_val, f2_val = Signal(intbv(0)[AW:]), Signal(intbv(0)[AW:])
     acc_sum_n = Signal(modbv(0)[iw + 1:])
     acc_sum = Signal(intbv(0)[iw + 1:])
-    acc_new = Signal(intbv(0)[iw:])
+    acc_clip = Signal(intbv(0)[iw:])
+    acc_new = Signal(intbv(0)[AW:])
     acc_pos, acc_neg = Signal(bool(0)), Signal(bool(0))
-    y_x = sext(y_acc, iw + 1)
     w_x = sext(a3_w, iw + 1)
+    if two:
+        y_half = Signal(intbv(0)[iw:])       # the accumulator the weight's sign selects
+        w_op = Signal(modbv(0)[iw + 1:])     # |w|
+        other4 = Signal(intbv(0)[iw:])       # the other accumulator, passed through
+        sel4 = Signal(bool(0))               # 1: inhibitory (upper half)
+        zero_w = const(0, iw + 1)
+        y_x = sext(y_half, iw + 1)
+    else:
+        y_x = sext(y_acc, iw + 1)
 
     # ---- RAM ports -------------------------------------------------------------------
     acc_raddr = Signal(intbv(0)[aw:])
     v_raddr = Signal(intbv(0)[aw:])
-    acc_rd = Signal(intbv(0)[iw:])
-    acc_rd2 = Signal(intbv(0)[iw:])
-    v_rd = Signal(intbv(0)[vw:])
-    v_r2 = Signal(intbv(0)[vw:])
+    acc_rd = Signal(intbv(0)[AW:])
+    acc_rd2 = Signal(intbv(0)[AW:])
+    v_rd = Signal(intbv(0)[SW:])
+    v_r2 = Signal(intbv(0)[SW:])
     v_we = Signal(bool(0))
     acc_we = Signal(bool(0))
     acc_wa = Signal(intbv(0)[aw:])
-    acc_wd = Signal(intbv(0)[iw:])
-    v_new = Signal(intbv(0)[vw:])
+    acc_wd = Signal(intbv(0)[AW:])
+    v_new = Signal(intbv(0)[SW:])
+    satf = Signal(bool(0))                 # S5: this neuron's update saturated
 
     # ---- update datapath -------------------------------------------------------------
     vl_n = Signal(modbv(0)[vw:])
     vl = Signal(intbv(0)[vw:])
-    i3 = Signal(intbv(0)[iw:])
+    i3 = Signal(intbv(0)[AW:])
     u_n = Signal(modbv(0)[M + 1:])
     u = Signal(intbv(0)[M + 1:])
     pos, neg = Signal(bool(0)), Signal(bool(0))
@@ -183,123 +208,174 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
     i3_x = sext(i3, M + 1)
     gens = []
 
-    # S3 leak (v >>> k as a concatenation of sign copies and the kept bits)
-    if kind == "if":
-        @always_comb
-        def comb_leak():
-            vl_n.next = v_r2
-    else:
-        ks = min(k, vw)
-        kept = [] if k >= vw else [v_r2(k)] if k == vw - 1 else [v_r2(vw, k)]
-        parts = [v_r2(vw - 1)] * ks + kept
-        vsh = ConcatSignal(*parts) if len(parts) > 1 else parts[0]
+    if cellish:
+        # S3 registers the RAM word (st3) and the input (i3); the single core's combinational
+        # timestep runs between S3 and S4; S4 registers its results; S5 writes them.
+        mod, step_block = CELL_RTL[kind]
+        q = p.cellp
+        ciw = p.cell_in_width
+        st3 = Signal(intbv(0)[SW:])
+        nst = Signal(intbv(0)[SW:])
+        nst4 = Signal(intbv(0)[SW:])
+        fire_c, sat_c, fire4, sat4 = (Signal(bool(0)) for _ in range(4))
+        if two or ciw == iw:
+            x3 = i3
+        else:                              # a plain wire: the cell slices its input
+            x3 = Signal(intbv(0)[ciw:])
+            i3_ext = sext(i3, ciw)
 
-        @always_comb
-        def comb_leak():
-            vl_n.next = v_r2 - vsh
-    gens.append(comb_leak)
-
-    @always_comb
-    def comb_u():
-        u_n.next = vl_x + i3_x
-    gens.append(comb_u)
-
-    if spiking:
-        i2_x = sext(acc_rd2, M + 1)
-        im_n = Signal(modbv(0)[M + 1:])
-        im = Signal(intbv(0)[M + 1:])
-        d_n = Signal(modbv(0)[M + 2:])
-        d_neg = Signal(bool(0))
-        vl_x2 = sext(vl, M + 2)
-        im_x = sext(im, M + 2)
-
-        @always_comb
-        def comb_im():
-            im_n.next = i2_x - thr_c
-
-        @always_comb
-        def comb_d():
-            d_n.next = vl_x2 + im_x
+            @always_comb
+            def comb_x3():
+                x3.next = i3_ext
+            gens.append(comb_x3)
+        gens.append(step_block(st3, x3, nst, fire_c, sat_c, q))
+        spike = fire4
 
         @always(clk.posedge)
-        def seq_spk():
+        def seq_cell():
             if adv:
-                im.next = im_n
-                d_neg.next = d_n[M + 1]
+                st3.next = v_r2
+                nst4.next = nst
+                fire4.next = fire_c
+                sat4.next = sat_c
 
         @always_comb
-        def comb_spike():
-            spike.next = not d_neg
-        gens += [comb_im, comb_d, seq_spk, comb_spike]
-        if reset_mode == "subtract":
-            d_lo = Signal(intbv(0)[vw:])
-            d_mid_unused = Signal(intbv(0)[M + 1 - vw:])
+        def comb_vnew():
+            if initing:
+                v_new.next = init_c
+            else:
+                v_new.next = nst4
+            satf.next = sat4
+        gens += [seq_cell, comb_vnew]
+    else:
+        # S3 leak (v >>> k as a concatenation of sign copies and the kept bits)
+        if kind == "if":
+            @always_comb
+            def comb_leak():
+                vl_n.next = v_r2
+        else:
+            ks = min(k, vw)
+            kept = [] if k >= vw else [v_r2(k)] if k == vw - 1 else [v_r2(vw, k)]
+            parts = [v_r2(vw - 1)] * ks + kept
+            vsh = ConcatSignal(*parts) if len(parts) > 1 else parts[0]
+
+            @always_comb
+            def comb_leak():
+                vl_n.next = v_r2 - vsh
+        gens.append(comb_leak)
+
+        @always_comb
+        def comb_u():
+            u_n.next = vl_x + i3_x
+        gens.append(comb_u)
+
+        if spiking:
+            i2_x = sext(acc_rd2, M + 1)
+            im_n = Signal(modbv(0)[M + 1:])
+            im = Signal(intbv(0)[M + 1:])
+            d_n = Signal(modbv(0)[M + 2:])
+            d_neg = Signal(bool(0))
+            vl_x2 = sext(vl, M + 2)
+            im_x = sext(im, M + 2)
+
+            @always_comb
+            def comb_im():
+                im_n.next = i2_x - thr_c
+
+            @always_comb
+            def comb_d():
+                d_n.next = vl_x2 + im_x
 
             @always(clk.posedge)
-            def seq_dlo():
+            def seq_spk():
                 if adv:
-                    d_lo.next = d_n[vw:]
+                    im.next = im_n
+                    d_neg.next = d_n[M + 1]
 
             @always_comb
-            def comb_dmid():
-                d_mid_unused.next = d_n[M + 1:vw]
-            gens += [seq_dlo, comb_dmid]
+            def comb_spike():
+                spike.next = not d_neg
+            gens += [comb_im, comb_d, seq_spk, comb_spike]
+            if reset_mode == "subtract":
+                d_lo = Signal(intbv(0)[vw:])
+                d_mid_unused = Signal(intbv(0)[M + 1 - vw:])
+
+                @always(clk.posedge)
+                def seq_dlo():
+                    if adv:
+                        d_lo.next = d_n[vw:]
+
+                @always_comb
+                def comb_dmid():
+                    d_mid_unused.next = d_n[M + 1:vw]
+                gens += [seq_dlo, comb_dmid]
+            else:
+                d_unused = Signal(intbv(0)[M + 1:])
+
+                @always_comb
+                def comb_dunused():
+                    d_unused.next = d_n[M + 1:]
+                gens.append(comb_dunused)
         else:
-            d_unused = Signal(intbv(0)[M + 1:])
+            spike = const(0, 1)                # li: never fires
+
+        @always_comb
+        def comb_range():
+            pos.next = not u[M] and u[M + 1:vw - 1] != top_zero
+            neg.next = u[M] and u[M + 1:vw - 1] != top_ones
+        gens.append(comb_range)
+
+        # S5 new membrane
+        if kind == "li":
+            @always_comb
+            def comb_vnew():
+                if initing:
+                    v_new.next = v_zero
+                elif pos:
+                    v_new.next = v_max
+                elif neg:
+                    v_new.next = v_min
+                else:
+                    v_new.next = u[vw:]
+        elif reset_mode == "subtract":
+            @always_comb
+            def comb_vnew():
+                if initing:
+                    v_new.next = v_zero
+                elif spike:
+                    if pos:
+                        v_new.next = v_after_sub_sat
+                    else:
+                        v_new.next = d_lo
+                elif neg:
+                    v_new.next = v_min
+                else:
+                    v_new.next = u[vw:]
+        else:
+            v_spk = v_zero if reset_mode == "zero" else v_rst_c
 
             @always_comb
-            def comb_dunused():
-                d_unused.next = d_n[M + 1:]
-            gens.append(comb_dunused)
-    else:
-        spike = const(0, 1)                # li: never fires
-
-    @always_comb
-    def comb_range():
-        pos.next = not u[M] and u[M + 1:vw - 1] != top_zero
-        neg.next = u[M] and u[M + 1:vw - 1] != top_ones
-    gens.append(comb_range)
-
-    # S5 new membrane
-    if kind == "li":
-        @always_comb
-        def comb_vnew():
-            if initing:
-                v_new.next = v_zero
-            elif pos:
-                v_new.next = v_max
-            elif neg:
-                v_new.next = v_min
-            else:
-                v_new.next = u[vw:]
-    elif reset_mode == "subtract":
-        @always_comb
-        def comb_vnew():
-            if initing:
-                v_new.next = v_zero
-            elif spike:
-                if pos:
-                    v_new.next = v_after_sub_sat
+            def comb_vnew():
+                if initing:
+                    v_new.next = v_zero
+                elif spike:
+                    v_new.next = v_spk
+                elif neg:
+                    v_new.next = v_min
                 else:
-                    v_new.next = d_lo
-            elif neg:
-                v_new.next = v_min
-            else:
-                v_new.next = u[vw:]
-    else:
-        v_spk = v_zero if reset_mode == "zero" else v_rst_c
+                    v_new.next = u[vw:]
+        gens.append(comb_vnew)
 
         @always_comb
-        def comb_vnew():
-            if initing:
-                v_new.next = v_zero
-            elif spike:
-                v_new.next = v_spk
-            elif neg:
-                v_new.next = v_min
-            else:
-                v_new.next = u[vw:]
-    gens.append(comb_vnew)
+        def comb_satf():
+            satf.next = pos or neg
+
+        @always(clk.posedge)
+        def seq_lif():
+            if adv:
+                vl.next = vl_n
+                u.next = u_n
+        gens += [comb_satf, seq_lif]
 
     # ---- accumulate combinational ----------------------------------------------------
     @always_comb
@@ -325,21 +401,55 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
         accept.next = s_syn_tvalid and rdy and not b2b
     gens.append(comb_acc)
 
-    @always_comb
-    def comb_accsum():
-        acc_sum_n.next = y_x + w_x
-    gens.append(comb_accsum)
+    if two:
+        @always_comb
+        def comb_half():
+            if a3_w[ww - 1]:
+                y_half.next = y_acc[AW:iw]
+                w_op.next = zero_w - w_x
+            else:
+                y_half.next = y_acc[iw:]
+                w_op.next = w_x
+
+        @always_comb
+        def comb_accsum():
+            acc_sum_n.next = y_x + w_op
+
+        @always(clk.posedge)
+        def seq_half():
+            sel4.next = a3_w[ww - 1]
+            if a3_w[ww - 1]:
+                other4.next = y_acc[iw:]
+            else:
+                other4.next = y_acc[AW:iw]
+
+        @always_comb
+        def comb_accword():
+            if sel4:
+                acc_new.next = concat(acc_clip, other4)
+            else:
+                acc_new.next = concat(other4, acc_clip)
+        gens += [comb_half, comb_accsum, seq_half, comb_accword]
+    else:
+        @always_comb
+        def comb_accsum():
+            acc_sum_n.next = y_x + w_x
+
+        @always_comb
+        def comb_accword():
+            acc_new.next = acc_clip
+        gens += [comb_accsum, comb_accword]
 
     @always_comb
     def comb_accsat():
         acc_pos.next = not acc_sum[iw] and acc_sum[iw - 1]
         acc_neg.next = acc_sum[iw] and not acc_sum[iw - 1]
         if not acc_sum[iw] and acc_sum[iw - 1]:
-            acc_new.next = acc_max
+            acc_clip.next = acc_max
         elif acc_sum[iw] and not acc_sum[iw - 1]:
-            acc_new.next = acc_min
+            acc_clip.next = acc_min
         else:
-            acc_new.next = acc_sum[iw:]
+            acc_clip.next = acc_sum[iw:]
     gens.append(comb_accsat)
 
     # ---- RAM ports -------------------------------------------------------------------
@@ -426,9 +536,7 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
         if adv:
             v_r2.next = v_rd
             acc_rd2.next = acc_rd
-            vl.next = vl_n
             i3.next = acc_rd2
-            u.next = u_n
             p1_a.next = cnt
             p2_a.next = p1_a
             p3_a.next = p2_a
@@ -460,7 +568,7 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
             p4_v.next = p3_v
             p4_f.next = p3_f
             if p4_v and not initing:
-                if pos or neg:
+                if satf:
                     sat_r.next = 1
                 if spike:
                     if pend_v:

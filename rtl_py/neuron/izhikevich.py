@@ -36,7 +36,7 @@ from neurohdl.models.neuron.izhikevich import IzhikevichParams
 
 # unused_frac is never read on purpose (Verilator's *unused* idiom); MyHDL's conversion warning
 # about exactly that signal says nothing new.
-warnings.filterwarnings("ignore", message=r".*Signal is driven but not read: unused_frac$")
+warnings.filterwarnings("ignore", message=r".*Signal is driven but not read: \w*unused_frac$")
 
 
 def ports(p: IzhikevichParams):

@@ -1,10 +1,12 @@
-"""neuron.engine: converted Verilog vs the population model over random configurations (if / lif
-/ li, N = 1..24 including non-powers of two, widths 3..16, every reset mode) and timesteps of
+"""neuron.engine: converted Verilog vs the population model over random configurations (every
+neuron type: if / lif / li with every reset mode, cuba_lif / alif / alpha / izhikevich with random
+cell Params; N = 1..24 including non-powers of two, widths 3..32) and timesteps of
 random synaptic streams (back-to-back same-address runs for the read-modify-write hazards,
 saturating weights, out-of-range addresses), with idle on s_syn, back-pressure on m_aer, idle
 gaps between timesteps and events queued while the engine is busy.  Compared: every m_aer beat
-(tdata, tlast, tuser), the sticky status flags at each status_done, and (Icarus) the membrane
-RAM after every timestep.  The model is checked against N independent single-neuron models."""
+(tdata, tlast, tuser), the sticky status flags at each status_done, and (Icarus) every word of
+the state RAM after every timestep.  The model is checked against N independent single-neuron
+models (each core's scalar ``step()``)."""
 import random
 
 import cocotb
@@ -16,8 +18,8 @@ from cocotb.triggers import ClockCycles, FallingEdge, ReadOnly, RisingEdge
 
 from neurohdl import ParamError
 from neurohdl.models.neuron import engine as model
-from neurohdl.models.neuron import if_, li, lif
-from neurohdl.models.neuron._common import from_bits, smax, smin
+from neurohdl.models.neuron import alif, alpha, cuba_lif, if_, izhikevich, li, lif
+from neurohdl.models.neuron._common import smax, smin
 from neurohdl.models.neuron.engine import EngineParams
 from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core, params_for
@@ -79,11 +81,11 @@ async def _setup(dut, idle, stall):
 
 
 def read_membranes(dut, p):
-    """The membrane RAM through the simulator's hierarchy (Icarus exposes memories); None where
-    the simulator does not."""
+    """The state RAM words through the simulator's hierarchy (Icarus exposes memories); None
+    where the simulator does not."""
     try:
         mem = dut.vmem
-        return [int(from_bits(int(mem[i].value), p.width)) for i in range(p.n)]
+        return [int(mem[i].value) for i in range(p.n)]
     except Exception:  # noqa: BLE001 - Verilator without --public, or no array access
         return None
 
@@ -135,7 +137,7 @@ def flat(beats):
 
 def check(env: Env, timesteps, beats, mems, flags, what, p_model=None):
     pm = p_model or env.p
-    want_beats, want_v, want_st = model.run(pm, timesteps)
+    want_beats, want_states, want_st = model.run_states(pm, timesteps)
     ctx = f"{what}; {env.p}"
     compare(flat(beats), expected(flat(want_beats), run_seed()), f"{what} m_aer "
             "(tdata << 2 | tlast << 1 | tuser)", ctx)
@@ -146,9 +148,9 @@ def check(env: Env, timesteps, beats, mems, flags, what, p_model=None):
     if "icarus" in cocotb.SIM_NAME.lower():
         assert mems and mems[0] is not None, "Icarus: the membrane RAM was not readable"
     if mems and mems[0] is not None:
-        got = [x & ((1 << pm.width) - 1) for m in mems for x in m]
-        want = [int(x) & ((1 << pm.width) - 1) for x in want_v.reshape(-1)]
-        compare(got, expected(want, run_seed() + 2), f"{what} membranes (t * N + n)", ctx)
+        got = [x for m in mems for x in m]
+        want = [w for st in want_states for w in model.ram_words(pm, st)]
+        compare(got, expected(want, run_seed() + 2), f"{what} state RAM words (t * N + n)", ctx)
     assert env.sink.empty(), f"extra m_aer beats; {ctx}"
     assert not env.errors, env.errors[:3]
 
@@ -189,6 +191,18 @@ async def hazards_back_to_back(dut):
     check(env, ts, beats, mems, flags, "hazards")
 
 
+def fire_level(p):
+    """About the input that makes a resting neuron fire in one step."""
+    q = p.cellp
+    if p.neuron == "cuba_lif":
+        return max(1, q.vth + 1 - (q.bias >> 6))
+    if p.neuron in ("alif", "alpha"):
+        return q.threshold
+    if p.neuron == "izhikevich":
+        return (100 << q.frac_bits) << q.dt_shift
+    return p.threshold
+
+
 @cocotb.test()
 async def all_spike_then_silence(dut):
     """Every neuron driven to threshold (a beat per neuron, tlast on N-1) under cycle
@@ -196,7 +210,7 @@ async def all_spike_then_silence(dut):
     env = await _setup(dut, "cycle", "cycle")
     p = env.p
     hi = smax(p.w_width)
-    reps = min(64, -(-p.threshold // max(1, hi)) + 1)
+    reps = min(64, -(-fire_level(p) // max(1, hi)) + 1)
     ts = [[(n, hi) for n in range(p.n) for _ in range(reps)], [], [], [(0, hi)], []]
     beats, mems, flags = await run_timesteps(env, ts)
     check(env, ts, beats, mems, flags, "all-spike")
@@ -241,9 +255,35 @@ async def latency_and_throughput(dut):
         f"{TIMESTEP_OVERHEAD} = {p.n + TIMESTEP_OVERHEAD}; {p}"
 
 
+def _cell_mutations(p):
+    q = p.cellp
+    name = {"cuba_lif": "vth", "alif": "threshold", "alpha": "threshold",
+            "izhikevich": "dt_shift"}[p.neuron]
+    out = []
+    for d in (1, -1):
+        try:
+            out.append(p.replace(cell=model.cell_text(q.replace(**{name: getattr(q, name) + d}))))
+        except ParamError:
+            pass
+    if p.neuron == "izhikevich":
+        for pre in ("fast_spiking", "chattering", "regular_spiking"):
+            if pre != q.preset:
+                out.append(p.replace(cell=model.cell_text(q.replace(preset=pre))))
+    elif p.neuron != "cuba_lif":
+        out += [p.replace(cell=model.cell_text(q.replace(reset=x)))
+                for x in ("zero", "subtract") if x != q.reset]
+    else:
+        out += [p.replace(cell=model.cell_text(q.replace(du=x))) for x in (q.du + 1, q.du - 1)
+                if 0 <= x <= 4095]
+    return out
+
+
 def _mutations(p):
     """Wrong models, most plausible first: leak k off by one, threshold off by one, another
-    reset, another neuron type."""
+    reset, another neuron type (the cell types: a cell field off by one, another reset or
+    preset)."""
+    if p.neuron in model.CELL_TYPES:
+        return _cell_mutations(p)
     out = []
     if p.neuron in ("lif", "li"):
         out += [p.replace(leak_shift=k) for k in (p.leak_shift + 1, p.leak_shift - 1)
@@ -252,7 +292,7 @@ def _mutations(p):
         out += [p.replace(threshold=t) for t in (p.threshold + 1, p.threshold - 1)
                 if 1 <= t <= smax(p.width) and p.v_reset < t]
         out += [p.replace(reset=x) for x in ("zero", "subtract") if x != p.reset]
-    out += [p.replace(neuron=x, reset="zero") for x in model.NEURONS if x != p.neuron]
+    out += [p.replace(neuron=x, reset="zero") for x in ("if", "lif", "li") if x != p.neuron]
     return out
 
 
@@ -274,13 +314,19 @@ async def scoreboard_must_fail(dut):
 # ---------------------------------------------------------------- pytest side -------------
 
 # 0 default-format LIF (Q8.8, N = 13); 1 IF with subtract reset, N = 3; 2 LI, N = 2;
-# 3 N = 1; 4 the widest random widths with N = 24 (not a power of two), to_v_reset; 5 random
+# 3 N = 1; 4 the widest random widths with N = 24 (not a power of two), to_v_reset;
+# 5..8 cuba_lif / alif / alpha / izhikevich (random cell Params, in_width / w_width that fire);
+# 9 random
 PINS = [{"neuron": "lif", "n": 13, "width": 16, "in_width": 16, "w_width": 8, "frac_bits": 8,
          "threshold": 256},
         {"neuron": "if", "n": 3, "reset": "subtract"},
         {"neuron": "li", "n": 2},
         {"n": 1},
         {"neuron": "lif", "n": 24, "width": 16, "in_width": 16, "reset": "to_v_reset"},
+        {"neuron": "cuba_lif", "n": 5, "in_width": 16, "w_width": 12},
+        {"neuron": "alif", "n": 6, "in_width": 12, "w_width": 8},
+        {"neuron": "alpha", "n": 7, "in_width": 12, "w_width": 9},
+        {"neuron": "izhikevich", "n": 3, "in_width": 32, "w_width": 25},
         {}]
 
 
@@ -294,39 +340,52 @@ def test_engine(i, seed, tmp_path):
 
 
 def test_engine_verilator(seed, tmp_path):
+    kind = random.Random(seed).choice(model.NEURONS)      # each type over runs
     check_core("neuron.engine", seed, tmp_path, sim="verilator",
-               p=params_for("neuron.engine", seed, neuron="lif", n=7),
-               )
+               p=params_for("neuron.engine", seed, neuron=kind, n=7))
 
 
 # -- model against N independent single-neuron models ------------------------------------------
 
 def _independent(p, timesteps):
-    """Reference: a scalar accumulator per neuron and N independent single-neuron ``step()``
-    instances (Python ints), spikes gathered per timestep."""
+    """Reference: scalar accumulators per neuron (alpha: excitatory / inhibitory by the weight's
+    sign) and N independent single-neuron ``step()`` instances (Python ints), spikes gathered
+    per timestep; returns the spikes, every neuron's state tuple and the flags."""
     q = model.neuron_params(p)
-    mod = {"lif": lif, "if": if_, "li": li}[p.neuron]
-    states = [mod.init(q) for _ in range(p.n)]
+    mod = {"lif": lif, "if": if_, "li": li, "cuba_lif": cuba_lif, "alif": alif,
+           "alpha": alpha, "izhikevich": izhikevich}[p.neuron]
+    init = izhikevich.initial_state if p.neuron == "izhikevich" else mod.init
+    states = [init(q) for _ in range(p.n)]
     lo, hi = smin(p.in_width), smax(p.in_width)
+    two = p.neuron == "alpha"
     out = []
     for events in timesteps:
-        acc = [0] * p.n
+        acc = [[0, 0] if two else 0 for _ in range(p.n)]
         acc_sat = drop = False
         for a, w in events:
             if a >= p.n:
                 drop = True
                 continue
-            x = acc[a] + w
-            acc_sat |= not lo <= x <= hi
-            acc[a] = min(hi, max(lo, x))
-        spikes, vs, sat = [], [], False
+            if two:
+                c = 0 if w >= 0 else 1
+                x = acc[a][c] + abs(w)
+                acc_sat |= x > hi
+                acc[a][c] = min(hi, x)
+            else:
+                x = acc[a] + w
+                acc_sat |= not lo <= x <= hi
+                acc[a] = min(hi, max(lo, x))
+        spikes, sts, sat = [], [], False
         for n in range(p.n):
-            states[n], (s, v, o) = mod.step(q, states[n], acc[n])
+            states[n], (s, v, o) = mod.step(q, states[n], tuple(acc[n]) if two else acc[n])
             if s:
                 spikes.append(n)
-            vs.append(v)
+            st = states[n]
+            if p.neuron in ("lif", "if", "li"):
+                st = (v,)                      # the engine keeps the membrane only
+            sts.append(tuple(int(x) for x in st))
             sat |= bool(o)
-        out.append((spikes, vs, (acc_sat, sat, drop)))
+        out.append((spikes, sts, (acc_sat, sat, drop)))
     return out
 
 
@@ -336,9 +395,11 @@ def test_population_equals_independent_neurons(seed):
         p = EngineParams.random(r, n=r.choice([1, 2, 3, 7, 24, 100]))
         ts = [model.random_events(p, r, r.randint(0, 3 * p.n)) for _ in range(12)]
         v = model.init(p)
-        for events, (spikes, vs, fl) in zip(ts, _independent(p, ts)):
+        for events, (spikes, sts, fl) in zip(ts, _independent(p, ts)):
             v, addrs, flags = model.step(p, v, events)
-            assert addrs.tolist() == spikes and v.tolist() == vs, p
+            got = [v] if p.neuron in ("lif", "if", "li") else list(v)
+            assert addrs.tolist() == spikes, p
+            assert [tuple(int(a[n]) for a in got) for n in range(p.n)] == sts, p
             assert (flags["acc_sat"], flags["sat"], flags["drop"]) == fl, p
 
 
@@ -366,13 +427,24 @@ def test_membrane_saturation_flag():
 
 
 @pytest.mark.parametrize("kw, words", [
-    ({"neuron": "izhikevich"}, ["EngineParams.neuron = 'izhikevich'", "'if', 'lif', 'li'",
-                                "not supported by the engine yet"]),
-    ({"neuron": "cuba_lif"}, ["EngineParams.neuron = 'cuba_lif'", "not supported"]),
-    ({"neuron": "alpha"}, ["EngineParams.neuron = 'alpha'", "not supported"]),
-    ({"neuron": "alif"}, ["EngineParams.neuron = 'alif'", "not supported"]),
     ({"neuron": "hodgkin"}, ["EngineParams.neuron = 'hodgkin'", "allowed one of 'if', 'lif', "
-                                                                "'li'"]),
+                                                                "'li', 'cuba_lif', 'alif', "
+                                                                "'alpha', 'izhikevich'"]),
+    ({"neuron": "lif", "cell": "du=3"}, ["EngineParams.cell = 'du=3'", "'' for neuron = 'lif'"]),
+    ({"neuron": "cuba_lif", "cell": "du=5000"}, ["EngineParams.cell = 'du=5000'",
+                                                 "CubaLifParams.du = 5000", "0..4095"]),
+    ({"neuron": "cuba_lif", "cell": "tau=3"}, ["CubaLifParams.tau: no such parameter"]),
+    ({"neuron": "cuba_lif", "cell": "du"}, ["EngineParams.cell = 'du'", "no '='"]),
+    ({"neuron": "cuba_lif", "cell": "du=1,du=2"}, ["'du' twice"]),
+    ({"neuron": "cuba_lif", "in_width": 20, "w_width": 8}, ["EngineParams.in_width = 20",
+                                                             "2..16", "int16"]),
+    ({"neuron": "alif", "cell": "in_width=8"}, ["EngineParams.cell = 'in_width=8'",
+                                                "no in_width item"]),
+    ({"neuron": "alif", "threshold": 100}, ["EngineParams.threshold = 100", "its default 256",
+                                            "set the alif neuron's fields in cell"]),
+    ({"neuron": "alpha", "cell": "threshold=0"}, ["AlphaParams.threshold = 0"]),
+    ({"neuron": "izhikevich", "in_width": 30, "cell": "int_bits=10,frac_bits=10"},
+     ["EngineParams.in_width = 30", "2..20", "Q10.10"]),
     ({"neuron": "if", "reset": "to_v_reset"}, ["EngineParams.reset = 'to_v_reset'", "'if'"]),
     ({"n": 0}, ["EngineParams.n = 0", "1..65536"]),
     ({"n": 65537}, ["EngineParams.n = 65537", "1..65536"]),
