@@ -12,6 +12,13 @@ Configurations:
   lif256   the .core default: 256 LIF, Q8.8 membrane and accumulator (16/16 bits), 8-bit weights
   lif4096  4096 LIF, Q6.6 membrane and accumulator (12/12 bits), 8-bit weights: 24 of 30 EBR
            (at 16/16 bits the two RAMs need 32 EBR: 4096 x 16 bits = 16 EBR each)
+  cuba256  256 Loihi CUBA-LIF (49-bit {u, v} word, int16 accumulator), cell defaults
+  alif256  256 ALIF (Q8.8 v, 8-bit a), cell defaults
+  alpha256 256 alpha neurons (Q8.8 v, 20-bit currents, two 16-bit accumulators), defaults
+  izh256   256 Izhikevich neurons in Q8.8 (int_bits 8, frac_bits 8: the Q16.16 default needs
+           13 multipliers, more than the UP5K's 8 DSPs), 16-bit accumulator
+The four cell types run the single core's combinational step between two pipeline registers,
+so their Fmax is that of one neuron step (multipliers included), not of the LIF datapath.
 """
 from __future__ import annotations
 
@@ -27,9 +34,14 @@ CONFIGS = {
     "lif256": {},
     "lif4096": {"n": 4096, "width": 12, "in_width": 12, "w_width": 8, "frac_bits": 6,
                 "threshold": 64},
+    "cuba256": {"neuron": "cuba_lif"},
+    "alif256": {"neuron": "alif"},
+    "alpha256": {"neuron": "alpha"},
+    "izh256": {"neuron": "izhikevich", "cell": "int_bits=8,frac_bits=8"},
 }
+CELLS = ("cuba256", "alif256", "alpha256", "izh256")
 RUNS = [("lif256", "ice40"), ("lif256", "ecp5"), ("lif4096", "ice40"),
-        ("lif256", "xilinx_synth")]
+        ("lif256", "xilinx_synth")] + [(c, t) for c in CELLS for t in ("ice40", "ecp5")]
 GOALS = {("lif256", "ice40"): 60.0, ("lif256", "ecp5"): 140.0}
 
 

@@ -122,6 +122,8 @@ class EngineParams(Params):
         return self.__dict__.get("_cellp")
 
     def check(self):
+        if self.cell is None:                # an empty value from YAML / --set cell=
+            self.resolve("cell", "")
         if self.neuron not in NEURONS:
             raise self.error("neuron", self.neuron, "one of " + ", ".join(repr(c) for c in
                                                                          NEURONS))
