@@ -1,0 +1,1 @@
+"""bus family: bus-attached blocks (CSR block, bridges)."""
