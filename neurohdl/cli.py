@@ -1,4 +1,4 @@
-"""neurohdl command line: list, gen, sim, build, report.
+"""neurohdl command line: list, gen, sim, build, report, regmap.
 
     neurohdl list
     neurohdl gen sc.lfsr --set width=12 --out out/lfsr [--hdl vhdl]
@@ -103,6 +103,14 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_regmap(args) -> int:
+    from .regmap_export import export
+
+    print(f"regmap: {args.rdl} -> {args.out} (base {args.base:#x})")
+    export(args.rdl, args.out, base=args.base, vlnv=args.vlnv)
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="neurohdl", description=__doc__.split("\n")[0])
     ap.add_argument("--version", action="version", version=f"neurohdl {__version__}")
@@ -148,6 +156,14 @@ def main(argv=None) -> int:
     r.add_argument("--targets", default="ice40,ecp5,xilinx_synth")
     r.add_argument("--cores", nargs="*")
     r.set_defaults(fn=cmd_report)
+
+    m = sub.add_parser("regmap", help="C header + runtime, markdown, IP-XACT, regmap.json and "
+                                      "manifest.json from a SystemRDL map")
+    m.add_argument("rdl")
+    m.add_argument("--out", required=True)
+    m.add_argument("--base", type=lambda x: int(x, 0), default=0, help="block base address")
+    m.add_argument("--vlnv", help="the block's VLNV for the manifest and IP-XACT")
+    m.set_defaults(fn=cmd_regmap)
 
     args = ap.parse_args(argv)
     try:
