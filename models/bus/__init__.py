@@ -1,0 +1,1 @@
+"""Bus family: the UART <-> Wishbone bridge (bus.uart_bridge)."""
