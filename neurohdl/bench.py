@@ -26,6 +26,8 @@ def _streams(ports):
 
 
 def render_bench(decl: CoreDecl, p, name: str, n: int, seed: int) -> str:
+    if decl.bench is not None:      # the core's own bench (it honours NEUROHDL_FAULT=model too)
+        return decl.bench(p, name, n, seed)
     if decl.vectors is None:
         raise DRCError(f"{decl.name}: no vectors() declared, cannot build a replay bench")
     vec = decl.vectors(p, random.Random(seed), n)

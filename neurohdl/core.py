@@ -86,6 +86,8 @@ class CoreDecl:
     description: str
     arith: dict[str, str]           # arithmetic node -> policy (saturate|wrap|flag|exact: why)
     vectors: Callable | None = None  # vectors(p, rng, n) -> Vectors, from the model
+    bench: Callable | None = None    # bench(p, name, n, seed) -> Verilog of <name>_tb: a core's
+                                     # own replay bench (cores without streams, e.g. bus.uart_bridge)
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", self.name):

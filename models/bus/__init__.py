@@ -1,1 +1,1 @@
-"""bus family: bus-attached blocks (CSR block, bridges)."""
+"""bus family: bus-attached blocks and bridges (bus.csr, bus.uart_bridge)."""
