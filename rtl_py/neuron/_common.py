@@ -9,7 +9,7 @@
 """
 from dataclasses import replace
 
-from myhdl import ConcatSignal
+from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
 
 from neurohdl.core import OUT, Port, clk_rst, stream
 
@@ -36,4 +36,44 @@ def sext(sig, width: int):
     return ConcatSignal(*([sig(n - 1)] * (width - n)), sig)
 
 
-__all__ = ["neuron_ports", "sext"]
+@block
+def stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
+                   m_out_tready, status_sat, step, state_width: int, init_word: int, p):
+    """A single-neuron core around its combinational timestep block ``step(st, x, nst, fire,
+    sat, p)`` (the block ``neuron.engine`` also instantiates): the packed state ``st`` (reset
+    to ``init_word``) and the spike are the output register, ``m_out_tdata = {st, spike}``.
+    ``s_in_tready = !rst && (!m_out_tvalid || m_out_tready)``; an accepted beat loads the next
+    state and the spike, ORs the step's saturation into the sticky ``status_sat`` and sets
+    ``m_out_tvalid``.  Latency 1 cycle, one timestep per cycle, tdata held while stalled."""
+    st = Signal(intbv(init_word)[state_width:])
+    nst = Signal(intbv(0)[state_width:])
+    fire = Signal(bool(0))
+    sat1 = Signal(bool(0))
+    spk = Signal(bool(0))
+    vld = Signal(bool(0))
+    sat = Signal(bool(0))
+    take = Signal(bool(0))
+    core = step(st, s_in_tdata, nst, fire, sat1, p)
+
+    @always_seq(clk.posedge, reset=rst)
+    def seq():
+        if take:
+            st.next = nst
+            spk.next = fire
+            sat.next = sat or sat1
+            vld.next = 1
+        elif m_out_tready:
+            vld.next = 0
+
+    @always_comb
+    def comb():
+        take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
+        s_in_tready.next = not rst and (not vld or m_out_tready)
+        m_out_tvalid.next = vld
+        m_out_tdata.next = concat(st, spk)
+        status_sat.next = sat
+
+    return core, seq, comb
+
+
+__all__ = ["neuron_ports", "sext", "stepped_neuron"]

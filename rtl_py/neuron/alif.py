@@ -21,13 +21,13 @@ Handshake: v, a and the spike are the output register.  ``s_in_tready = !rst &&
 the sticky ``status_sat`` and sets ``m_out_tvalid``.  Latency 1 cycle, throughput one timestep
 per cycle, tdata held while stalled.
 """
-from myhdl import Signal, always_comb, always_seq, block, concat, intbv
+from myhdl import Signal, always_comb, block, concat, intbv
 
 from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.neuron import alif as model
 from neurohdl.models.neuron._common import smax, stimulus
 from neurohdl.models.neuron.alif import AlifParams
-from neurohdl.rtl.neuron._common import neuron_ports
+from neurohdl.rtl.neuron._common import neuron_ports, stepped_neuron
 from neurohdl.rtl.neuron.cuba_lif import sext, ssig, trunc_decay, zext
 
 
@@ -176,36 +176,10 @@ def alif_step(st, x, nst, fire, sat_o, p: AlifParams):
 @block
 def alif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
          m_out_tready, status_sat, p: AlifParams):
-    SW = state_width(p)
-    st = Signal(intbv(init_word(p))[SW:])         # state = output register
-    nst = Signal(intbv(0)[SW:])
-    fire = Signal(bool(0))
-    sat1 = Signal(bool(0))
-    spk = Signal(bool(0))
-    vld = Signal(bool(0))
-    sat = Signal(bool(0))
-    take = Signal(bool(0))
-    step = alif_step(st, s_in_tdata, nst, fire, sat1, p)
+    return stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
+                          m_out_tvalid, m_out_tready, status_sat, alif_step, state_width(p),
+                          init_word(p), p)
 
-    @always_seq(clk.posedge, reset=rst)
-    def seq():
-        if take:
-            st.next = nst
-            spk.next = fire
-            sat.next = sat or sat1
-            vld.next = 1
-        elif m_out_tready:
-            vld.next = 0
-
-    @always_comb
-    def comb():
-        take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
-        s_in_tready.next = not rst and (not vld or m_out_tready)
-        m_out_tvalid.next = vld
-        m_out_tdata.next = concat(st, spk)
-        status_sat.next = sat
-
-    return step, seq, comb
 
 
 def vectors(p: AlifParams, rng, n: int) -> Vectors:

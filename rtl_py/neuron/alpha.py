@@ -20,7 +20,7 @@ timestep per cycle, tdata held while stalled.
 """
 import random
 
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
+from myhdl import ConcatSignal, Signal, always_comb, block, concat
 
 from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import alpha as model
@@ -28,6 +28,7 @@ from neurohdl.models.neuron._common import smax
 from neurohdl.models.neuron._common import stimulus as one_stimulus
 from neurohdl.models.neuron.alpha import AlphaParams
 from neurohdl.rtl.neuron.cuba_lif import sext, ssig, trunc_decay
+from neurohdl.rtl.neuron._common import stepped_neuron
 
 
 def ports(p: AlphaParams):
@@ -161,36 +162,10 @@ def alpha_step(st, x, nst, fire, sat_o, p: AlphaParams):
 @block
 def alpha(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
           m_out_tready, status_sat, p: AlphaParams):
-    SW = state_width(p)
-    st = Signal(intbv(init_word(p))[SW:])         # state = output register
-    nst = Signal(intbv(0)[SW:])
-    fire = Signal(bool(0))
-    sat1 = Signal(bool(0))
-    spk = Signal(bool(0))
-    vld = Signal(bool(0))
-    sat = Signal(bool(0))
-    take = Signal(bool(0))
-    step = alpha_step(st, s_in_tdata, nst, fire, sat1, p)
+    return stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
+                          m_out_tvalid, m_out_tready, status_sat, alpha_step, state_width(p),
+                          init_word(p), p)
 
-    @always_seq(clk.posedge, reset=rst)
-    def seq():
-        if take:
-            st.next = nst
-            spk.next = fire
-            sat.next = sat or sat1
-            vld.next = 1
-        elif m_out_tready:
-            vld.next = 0
-
-    @always_comb
-    def comb():
-        take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
-        s_in_tready.next = not rst and (not vld or m_out_tready)
-        m_out_tvalid.next = vld
-        m_out_tdata.next = concat(st, spk)
-        status_sat.next = sat
-
-    return step, seq, comb
 
 
 def stimulus(p: AlphaParams, rng, n: int) -> list[tuple[int, int]]:

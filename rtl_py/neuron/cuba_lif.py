@@ -29,12 +29,13 @@ a constant) are also used by ``neuron.alif`` and ``neuron.alpha``.
 """
 from dataclasses import replace
 
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv, modbv
+from myhdl import ConcatSignal, Signal, always_comb, block, concat, intbv, modbv
 
 from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import cuba_lif as model
 from neurohdl.models.neuron.cuba_lif import (ACT_SHIFT, DECAY_SHIFT, IN_WIDTH, U_WIDTH, V_MAX,
                                              V_WIDTH, CubaLifParams)
+from neurohdl.rtl.neuron._common import stepped_neuron
 
 PU_WIDTH = U_WIDTH + DECAY_SHIFT     # |u| <= 2^23, ku <= 4095: |pu| < 2^35
 PV_WIDTH = V_WIDTH + DECAY_SHIFT     # |v| <= 2^23 - 1, kv <= 4096: |pv| < 2^35
@@ -204,35 +205,10 @@ def cuba_lif_step(st, x, nst, fire, sat_o, p: CubaLifParams):
 @block
 def cuba_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
              m_out_tready, status_sat, p: CubaLifParams):
-    st = Signal(intbv(init_word(p))[STATE_WIDTH:])     # state = output register
-    nst = Signal(intbv(0)[STATE_WIDTH:])
-    fire = Signal(bool(0))
-    sat1 = Signal(bool(0))
-    spk = Signal(bool(0))
-    vld = Signal(bool(0))
-    sat = Signal(bool(0))
-    take = Signal(bool(0))
-    step = cuba_lif_step(st, s_in_tdata, nst, fire, sat1, p)
+    return stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
+                          m_out_tvalid, m_out_tready, status_sat, cuba_lif_step, STATE_WIDTH,
+                          init_word(p), p)
 
-    @always_seq(clk.posedge, reset=rst)
-    def seq():
-        if take:
-            st.next = nst
-            spk.next = fire
-            sat.next = sat or sat1
-            vld.next = 1
-        elif m_out_tready:
-            vld.next = 0
-
-    @always_comb
-    def comb():
-        take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
-        s_in_tready.next = not rst and (not vld or m_out_tready)
-        m_out_tvalid.next = vld
-        m_out_tdata.next = concat(st, spk)
-        status_sat.next = sat
-
-    return step, seq, comb
 
 
 def drive_level(p: CubaLifParams) -> int:

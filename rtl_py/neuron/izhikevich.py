@@ -27,11 +27,12 @@ timestep per cycle, tdata held while stalled, no combinational path to
 """
 import warnings
 
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
+from myhdl import ConcatSignal, Signal, always_comb, block, concat, intbv
 
 from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import izhikevich as model
 from neurohdl.models.neuron.izhikevich import IzhikevichParams
+from neurohdl.rtl.neuron._common import stepped_neuron
 
 
 # unused_frac is never read on purpose (Verilator's *unused* idiom); MyHDL's conversion warning
@@ -244,37 +245,10 @@ def izhikevich_step(st, xin, nst, fire, sat_new, p: IzhikevichParams):
 @block
 def izhikevich(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
                m_out_tready, status_sat, p: IzhikevichParams):
-    SW = state_width(p)
-    st = Signal(intbv(init_word(p))[SW:])         # state = output register (reset: v_init, u_init)
-    nst = Signal(intbv(0)[SW:])
-    fire = Signal(bool(0))
-    sat1 = Signal(bool(0))
-    spk = Signal(bool(0))
-    vld = Signal(bool(0))
-    sat = Signal(bool(0))
-    take = Signal(bool(0))
-    step = izhikevich_step(st, s_in_tdata, nst, fire, sat1, p)
+    return stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
+                          m_out_tvalid, m_out_tready, status_sat, izhikevich_step, state_width(p),
+                          init_word(p), p)
 
-    @always_seq(clk.posedge, reset=rst)
-    def seq():
-        if take:
-            st.next = nst
-            spk.next = fire
-            vld.next = 1
-            if sat1:
-                sat.next = 1
-        elif m_out_tready:
-            vld.next = 0
-
-    @always_comb
-    def comb():
-        s_in_tready.next = not rst and (not vld or m_out_tready)
-        take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
-        m_out_tdata.next = concat(st, spk)
-        m_out_tvalid.next = vld
-        status_sat.next = sat
-
-    return step, seq, comb
 
 
 def stimulus(p: IzhikevichParams, rng, n: int) -> list[int]:
