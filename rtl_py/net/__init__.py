@@ -1,0 +1,1 @@
+"""net family: systems of cores (net.snn_soc)."""
