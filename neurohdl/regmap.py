@@ -15,8 +15,8 @@ Supported SystemRDL subset (docs/regmap.md has the table):
 * ``regwidth`` = ``accesswidth`` = 32; offsets word aligned (systemrdl-compiler's defaults)
 * field properties: ``name``, ``desc``, ``sw`` (``rw`` | ``r`` | ``w``), ``hw`` (``r`` | ``w`` |
   ``na``), ``reset`` (a constant), ``onwrite = woclr`` (write 1 to clear), ``hwset``,
-  ``singlepulse``, ``swmod``.  Anything else explicitly set (``counter``, ``rclr``, ``we``,
-  ``hwclr``, ``intr``, ``precedence``, references as reset values...) is refused.
+  ``singlepulse``, ``swmod``, ``swacc``.  Anything else explicitly set (``counter``, ``rclr``,
+  ``we``, ``hwclr``, ``intr``, ``precedence``, references as reset values...) is refused.
 * register properties ``name``, ``desc``, ``regwidth``, ``accesswidth``; addrmap properties
   ``name``, ``desc``, ``addressing``, ``alignment``, ``lsb0``.
 
@@ -37,7 +37,12 @@ w1c      sw=rw, onwrite=woclr, hwset   storage; 1 bit input ``hw_<reg>_<field>_s
 ======== ============================ ======================================================
 
 ``swmod`` on a writable field adds an output ``csr_<reg>_<field>_pulse``, high for one cycle after
-every write whose byte enables touch the field.  Port names are lower case.
+every write whose byte enables touch the field.  ``swacc`` on a status field (sw=r, hw=w only)
+adds an output ``csr_<reg>_<field>_swacc``, high in the cycle in which a read of the register is
+performed (the clock edge that captures the read data, ``hw_<reg>_<field>`` included): a FIFO
+whose head drives ``hw_<reg>_<field>`` and which pops on the strobe at that edge presents its
+next head to the next read.  Writes and error responses never raise it.  Port names are lower
+case.
 """
 from __future__ import annotations
 
@@ -55,7 +60,7 @@ REG_WIDTH = 32
 KINDS = ("const", "status", "config", "pulse", "w1c")
 
 FIELD_PROPS = {"name", "desc", "sw", "hw", "reset", "onwrite", "hwset", "singlepulse", "swmod",
-               "fieldwidth"}
+               "swacc", "fieldwidth"}
 REG_PROPS = {"name", "desc", "regwidth", "accesswidth"}
 MAP_PROPS = {"name", "desc", "addressing", "alignment", "lsb0"}
 
@@ -74,6 +79,7 @@ class Field:
     kind: str           # const | status | config | pulse | w1c
     reset: int = 0
     swmod: bool = False
+    swacc: bool = False     # status fields only: csr_<reg>_<field>_swacc strobe on reads
     desc: str = ""
 
     @property
@@ -148,7 +154,7 @@ class HwPort:
     width: int
     reg: str
     field: str
-    what: str           # status | set | value | pulse
+    what: str           # status | set | value | pulse | swacc
 
 
 @dataclass(frozen=True)
@@ -196,6 +202,8 @@ class RegMap:
                     out.append(HwPort(f"csr_{n}", "out", f.width, r.name, f.name, "value"))
                 if f.swmod:
                     out.append(HwPort(f"csr_{n}_pulse", "out", 1, r.name, f.name, "pulse"))
+                if f.swacc:
+                    out.append(HwPort(f"csr_{n}_swacc", "out", 1, r.name, f.name, "swacc"))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -243,7 +251,8 @@ def _classify(reg_node, f) -> Field:
                    + ", ".join(sorted(FIELD_PROPS)))
     sw, hw = _access(f.get_property("sw")), _access(f.get_property("hw"))
     onwrite = f.get_property("onwrite")
-    hwset, sp, swmod = (bool(f.get_property(k)) for k in ("hwset", "singlepulse", "swmod"))
+    hwset, sp, swmod, swacc = (bool(f.get_property(k))
+                               for k in ("hwset", "singlepulse", "swmod", "swacc"))
     reset = f.get_property("reset")
     if reset is not None and not isinstance(reset, int):
         raise _err(f, f"reset = {reset!r}: allowed a constant integer")
@@ -256,6 +265,9 @@ def _classify(reg_node, f) -> Field:
         raise _err(f, f"onwrite = {_access(onwrite)}: allowed only woclr")
     if (onwrite is not None) != hwset:
         raise _err(f, "onwrite = woclr and hwset: allowed only together (a sticky w1c flag)")
+    if swacc and (sw != "r" or hw != "w" or hwset or sp):
+        what = f"sw={sw}, hw={hw}" + (", hwset" if hwset else "") + (", singlepulse" if sp else "")
+        raise _err(f, f"swacc: allowed only on sw=r, hw=w fields (status inputs), not {what}")
     if swmod and sw == "r":
         raise _err(f, "swmod on a read-only field: allowed only on writable fields")
     if hwset:
@@ -281,7 +293,8 @@ def _classify(reg_node, f) -> Field:
                        "not supported; allowed hw=r or na")
         kind = "config"
     return Field(name=f.inst_name, lsb=f.lsb, width=f.width, sw=sw, hw=hw, kind=kind,
-                 reset=int(reset or 0), swmod=swmod, desc=_text(f.get_property("desc")))
+                 reset=int(reset or 0), swmod=swmod, swacc=swacc,
+                 desc=_text(f.get_property("desc")))
 
 
 def _text(s) -> str:

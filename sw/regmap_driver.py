@@ -17,6 +17,8 @@ A transport has ``read32(addr) -> int`` and ``write32(addr, value) -> None`` (``
 :class:`AsyncDriver`) and raises :class:`BusError` on an error response.  Field writes
 read-modify-write the register but write 0 into w1c, singlepulse and write-only fields other
 than the target, so a field write never clears a pending flag or fires a pulse by accident.
+Reads of a register with a ``swacc`` field (``read``, ``read_field``, the read of a field
+write's read-modify-write) raise its strobe, e.g. pop a FIFO: read such registers once per item.
 """
 from __future__ import annotations
 

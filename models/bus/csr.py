@@ -14,6 +14,13 @@ data has 1s, singlepulse bits pulse where the data has 1s (the field reads 0 and
 high for exactly one cycle), and ``swmod`` pulses when any enabled byte overlaps the field.
 Status fields read their ``hw_*`` input at the access; ``hw_*_set`` inputs set all bits of their
 w1c field.  The Wishbone front-end maps OKAY to ACK and SLVERR/DECERR to ERR.
+
+``swacc`` status fields: ``csr_<reg>_<field>_swacc`` is high *in* the cycle in which a read of
+the register is performed (the clock edge that captures the read data), and in no other cycle:
+not on writes, not on erroring accesses.  :meth:`CsrModel.strobes` gives its value for a cycle
+from the access performed in it (the bench compares it on every clock edge); :meth:`CsrModel.read`
+also records one ``(port, 1)`` per strobe in ``pulses`` beside the ``swmod`` pulses, so the
+per-port counts are checked like theirs.  (``swmod`` pulses come one cycle *after* the write.)
 """
 from __future__ import annotations
 
@@ -76,7 +83,9 @@ class CsrModel:
     def __init__(self, rm: RegMap, addr_width: int):
         self.rm, self.addr_width = rm, addr_width
         self.hw_in: dict[str, int] = {q.name: 0 for q in rm.hw_ports() if q.direction == "in"}
-        self.pulses: list[tuple[str, int]] = []   # (port, value) in order of the writes
+        self.swacc_ports = [q.name for q in rm.hw_ports() if q.what == "swacc"]
+        self.pulses: list[tuple[str, int]] = []   # (port, value) in access order (swmod,
+        # singlepulse: writes; swacc: reads)
         self.reset()
 
     @classmethod
@@ -97,7 +106,25 @@ class CsrModel:
         r = self.decode(addr)
         if r is None:
             return DECERR, 0
-        return OKAY, self.value(r.name)
+        v = self.value(r.name)
+        self.pulses += [(port, 1) for port in self._swacc_of(r)]
+        return OKAY, v
+
+    def _swacc_of(self, r) -> list[str]:
+        return ["csr_" + self._port(r, f, "_swacc") for f in r.fields if f.swacc]
+
+
+    def strobes(self, access: tuple[int, bool] | None) -> dict[str, int]:
+        """The ``csr_*_swacc`` outputs during a cycle in which ``access`` = ``(addr, we)`` is
+        performed (None: no access that cycle): 1 for every swacc field of a register read
+        with OKAY, else 0.  Combinational in the access: no state."""
+        out = dict.fromkeys(self.swacc_ports, 0)
+        if access is None or access[1]:
+            return out
+        r = self.decode(access[0])
+        if r is not None:
+            out.update(dict.fromkeys(self._swacc_of(r), 1))
+        return out
 
     def value(self, reg: str) -> int:
         """What a read of ``reg`` returns now."""
@@ -148,7 +175,8 @@ class CsrModel:
         raise KeyError(port)
 
     def outputs(self) -> dict[str, int]:
-        """Steady-state values of the ``csr_*`` value outputs (pulse outputs idle at 0)."""
+        """Steady-state values of the ``csr_*`` value outputs (pulse and swacc outputs idle at
+        0)."""
         out = {}
         for r in self.rm.regs:
             for f in r.fields:
@@ -157,6 +185,8 @@ class CsrModel:
                         0 if f.kind == "pulse" else self.state[(r.name, f.name)]
                 if f.swmod:
                     out["csr_" + self._port(r, f, "_pulse")] = 0
+                if f.swacc:
+                    out["csr_" + self._port(r, f, "_swacc")] = 0
         return out
 
     def unmapped(self) -> list[int]:

@@ -16,6 +16,11 @@ Timing (see docs/cores/bus/csr.md):
   ``bready``; no new write is performed while a response waits).  A read is performed in the
   cycle ``arvalid && arready``; ``rvalid`` rises the cycle after (held until ``rready``).
   Writes win when a write and a read would be performed in the same cycle (``arready`` low).
+* ``swacc`` strobes (``csr_<reg>_<field>_swacc``) are combinational from the access decode:
+  ``a_stb && !a_we && sel`` -- high during the cycle in which the read is performed, whose
+  closing edge registers ``wb_ack``/``wb_dat_r`` (Wishbone: the ``wb_cyc && wb_stb && !wb_stall``
+  cycle) or ``rdata``/``rvalid`` (AXI-Lite: the ``arvalid && arready`` cycle).  A read of a
+  mapped register is always OKAY, so ``sel`` alone makes it a successful read.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
@@ -59,7 +64,9 @@ def ports(p: CsrParams) -> list[Port]:
         doc = {"status": f"read as {q.reg}.{q.field}",
                "set": f"high for a cycle: sets every bit of {q.reg}.{q.field}",
                "value": f"{q.reg}.{q.field} as software wrote it",
-               "pulse": f"one cycle after a write touching {q.reg}.{q.field}"}[q.what]
+               "pulse": f"one cycle after a write touching {q.reg}.{q.field}",
+               "swacc": f"high in the cycle a read of {q.reg} is performed "
+                        "(combinational from the bus request)"}[q.what]
         hw.append(Port(q.name, q.direction, q.width, "status" if q.direction == IN else "cfg",
                        doc))
     return clk_rst() + bus_ports(p) + hw
@@ -147,6 +154,17 @@ def fld_swmod(clk, rst, sel, wr, bm, pulse, lsb, width):
 
 
 @block
+def fld_swacc(sel, rd_acc, strobe):
+    """strobe: a read of this register is performed this cycle (combinational, no register:
+    the read data is captured at the same edge, so a FIFO popping here shows its next head to
+    a back-to-back read)."""
+    @always_comb
+    def comb():
+        strobe.next = sel and rd_acc
+    return comb
+
+
+@block
 def drive(src, dst):
     @always_comb
     def comb():
@@ -172,6 +190,13 @@ def regfile(clk, rst, a_stb, a_we, a_addr, a_wdata, a_wstrb, a_hit, a_wok, a_rda
     def wr_comb():
         wr.next = a_stb and a_we
     insts += [lanes, wr_comb]
+    if any(f.swacc for r in rm.regs for f in r.fields):
+        rd_acc = Signal(bool(0))    # only when used: an unread signal would trip the lint
+
+        @always_comb
+        def rd_comb():
+            rd_acc.next = a_stb and not a_we
+        insts.append(rd_comb)
 
     hit, wok, rd = const(0, 1), const(0, 1), const(0, W)   # chain starts
     for ri, r in enumerate(rm.regs):
@@ -202,6 +227,8 @@ def regfile(clk, rst, a_stb, a_we, a_addr, a_wdata, a_wstrb, a_hit, a_wok, a_rda
             if f.swmod:
                 insts.append(fld_swmod(clk, rst, sel, wr, bm, getattr(csr, name + "_pulse"),
                                        lsb, width))
+            if f.swacc:
+                insts.append(fld_swacc(sel, rd_acc, getattr(csr, name + "_swacc")))
             if f.readable:
                 rd_n = Signal(intbv(0)[W:])
                 insts.append(rd_part(sel, val, rd, rd_n, lsb, width))

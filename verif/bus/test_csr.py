@@ -11,7 +11,16 @@
   AXI-Lite with seeded pauses on all five channels (independent AW/W acceptance).
 * ``host_driver`` -- the generated-driver layer (neurohdl.sw.regmap_driver.AsyncDriver) over the
   simulated bus.
+* ``swacc_fifo`` -- every ``swacc`` field's ``hw_*`` input is the head of a bench FIFO that pops
+  on the field's ``csr_*_swacc`` strobe (sampled at the clock edge, like a FIFO's read enable):
+  back-to-back reads must return successive entries, other accesses must not pop.
 * ``scoreboard_must_fail`` -- the same checks against a mutated model (byte lane 0 ignored).
+* ``swacc_must_fail`` -- the suite against a model whose swacc strobe comes one cycle late.
+
+On every clock edge (all tests) the ``csr_*_swacc`` outputs are compared with the model's
+:meth:`CsrModel.strobes` for the access performed in that cycle, taken from the bus handshake
+(Wishbone ``cyc && stb && !stall``, AXI-Lite ``arvalid && arready``); the strobes are also counted
+per port against the model's reads, like the ``swmod`` pulses against its writes.
 
 Every cycle ACK and ERR are checked never to be high together (Wishbone), as the conventions
 ask for a formal proof -- see docs/cores/bus/csr.md for why this is a simulation assertion.
@@ -128,7 +137,42 @@ class Bench:
                             if q.what == "value" and q.name not in self.pulse_ports]
         self.status_ports = [q for q in rm.hw_ports() if q.what == "status"]
         self.set_ports = [q.name for q in rm.hw_ports() if q.what == "set"]
+        self.swacc_ports = [q.name for q in rm.hw_ports() if q.what == "swacc"]
+        self.pulse_ports += self.swacc_ports          # counted per port, like swmod pulses
         self.n_reads = 0
+        self.n_strobes = 0                            # swacc strobes seen high (coverage)
+
+    def _access(self):
+        """The access performed in the cycle that ends at this edge, from the bus handshake
+        (values before the edge): (addr, we) or None."""
+        d = self.dut
+        if int(d.rst.value):
+            return None
+        if self.p.bus == "wishbone":
+            if int(d.wb_cyc.value) and int(d.wb_stb.value) and not int(d.wb_stall.value):
+                return int(d.wb_adr.value), bool(int(d.wb_we.value))
+            return None
+        if int(d.s_axil_arvalid.value) and int(d.s_axil_arready.value):
+            return int(d.s_axil_araddr.value), False
+        return None     # AXI-Lite writes are performed internally; they never strobe
+
+    async def watch_swacc(self):
+        """Every edge: csr_*_swacc == the model's strobes for the access of that cycle."""
+        if not self.swacc_ports:
+            return
+        n = 0
+        while True:
+            await RisingEdge(self.dut.clk)
+            n += 1
+            acc = self._access()
+            want = self.model.strobes(acc)
+            for port, w in want.items():
+                v = getattr(self.dut, port).value
+                got = int(v) if v.is_resolvable else None
+                self.n_strobes += bool(got)
+                if got != w and len(self.errors) < 20:
+                    a = "none" if acc is None else f"{acc[0]:#x} we={acc[1]:d}"
+                    self.errors.append(f"cycle {n}: {port} = {v} != model {w} (access {a})")
 
     async def watch_pulses(self):
         while True:
@@ -225,6 +269,7 @@ async def _setup(dut, kind: str, pattern=None, model_cls=CsrModel):
         cocotb.start_soon(check_ack_err_exclusive(dut, "wb", b.errors))
     await reset(dut)
     cocotb.start_soon(b.watch_pulses())
+    cocotb.start_soon(b.watch_swacc())
     await ClockCycles(dut.clk, 2)
     return p, b
 
@@ -357,6 +402,81 @@ async def host_driver(dut):
             pass
         else:
             raise AssertionError(f"write to read-only {ro.name} raised no BusError; {p}")
+    await ClockCycles(dut.clk, 2)
+    assert not b.errors, b.errors[:3]
+
+
+@cocotb.test()
+@cocotb.parametrize(pattern=[None, "random"])
+async def swacc_fifo(dut, pattern):
+    """FIFO pop on read: each swacc field's hw_* input shows the head of a bench FIFO that pops
+    at every clock edge where the field's strobe is high; the model pops on the reads it answers.
+    Wishbone: bursts of back-to-back requests (a strobe that came a cycle late would show the
+    old head to the next read)."""
+    p, b = await _setup(dut, "pipelined", pattern)
+    rm, rng, model = b.model.rm, b.rng, b.model
+    if not b.swacc_ports:
+        return
+    fifos = {}          # swacc port -> [hw input port, entries, rtl index, model index]
+    for q in rm.hw_ports():
+        if q.what == "swacc":
+            f = rm.reg(q.reg).field(q.field)
+            entries = [rng.getrandbits(f.width) for _ in range(200)]
+            fifos[q.name] = [f"hw_{q.reg}_{q.field}".lower(), entries, 0, 0]
+
+    def head(e, i):
+        return e[i] if i < len(e) else 0
+
+    for port, (inp, e, _, _) in fifos.items():
+        getattr(dut, inp).value = e[0]
+    await RisingEdge(dut.clk)
+
+    async def pop():
+        while True:
+            await RisingEdge(dut.clk)
+            for port, st in fifos.items():
+                if int(getattr(dut, port).value):
+                    st[2] += 1
+                    getattr(dut, st[0]).value = head(st[1], st[2])
+    cocotb.start_soon(pop())
+
+    def model_read(addr):
+        for port, st in fifos.items():
+            model.hw_in[st[0]] = head(st[1], st[3])
+        resp, data = model.read(addr)
+        for port, x in model.strobes((addr, False)).items():
+            fifos[port][3] += x
+        return resp, data
+
+    swacc_regs = [r.offset for r in rm.regs if any(f.swacc for f in r.fields)]
+    others = [r.offset for r in rm.regs] + b.unmapped_sample(2)
+    for burst in range(12):
+        ops = []
+        for _ in range(rng.randint(1, 10)):
+            a = rng.choice(swacc_regs) if rng.random() < 0.7 else rng.choice(others)
+            a |= rng.randrange(4) if rng.random() < 0.1 else 0
+            ops.append(WbOp(a, rng.getrandbits(32) if rng.random() < 0.15 else None, b.strb()))
+        want = []
+        for op in ops:
+            if op.dat is None:
+                r, d = model_read(op.adr)
+                want.append((_norm(p, r), d))
+            else:
+                want.append((_norm(p, model.write(op.adr, op.dat, op.sel)), 0))
+        if p.bus == "wishbone":
+            got = await b.bus.batch(ops)
+        else:
+            got = [await b.bus.read(op.adr) if op.dat is None
+                   else (await b.bus.write(op.adr, op.dat, op.sel), 0) for op in ops]
+        assert got == want, f"burst {burst}: rtl {got} != model {want} ({ops}); {p}"
+        if rng.random() < 0.5:
+            await ClockCycles(dut.clk, rng.randint(1, 3))
+    await ClockCycles(dut.clk, 3)
+    for port, (_, _, n_rtl, n_model) in fifos.items():
+        assert n_rtl == n_model, f"{port}: rtl popped {n_rtl}, model {n_model}; {p}"
+    b.check_pulses()
+    assert b.n_strobes > 0, "no swacc strobe seen"
+    assert not b.errors, b.errors[:3]
 
 
 class _LaneZeroBlind(CsrModel):
@@ -372,11 +492,35 @@ async def scoreboard_must_fail(dut):
     await _suite(b)
 
 
+class _SwaccLate(CsrModel):
+    """Mutated model: the swacc strobe one cycle after the read (registered, as swmod's pulse
+    is) -- the per-port counts still agree, only the per-cycle comparison can catch it."""
+
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        self._prev = None
+
+    def strobes(self, access):
+        now = super().strobes(access)
+        prev, self._prev = self._prev, now
+        return prev if prev is not None else dict.fromkeys(now, 0)
+
+
+@cocotb.test(expect_fail=True)
+async def swacc_must_fail(dut):
+    """Every map of the suite has a swacc field (random maps get one if none was drawn)."""
+    p, b = await _setup(dut, "ext", None, model_cls=_SwaccLate)
+    assert b.swacc_ports, "map without swacc fields: the mutation cannot show"
+    await _suite(b)
+
+
 # ---------------------------------------------------------------- pytest side ---------------
 
 def random_rdl(rng: random.Random, name: str = "rmap") -> str:
     """A small random register map in the supported subset; register 0 always has an RW field
-    at bit 0 (the must-fail mutation needs one)."""
+    at bit 0 (the lane-0 must-fail mutation needs one); half the status fields get ``swacc``,
+    and a map that drew none gets one more register with a swacc status field (the swacc
+    must-fail mutation needs one)."""
     n = rng.randint(1, 7)
     offsets = sorted(rng.sample(range(0, 20), n))
     lines = [f"addrmap {name} {{", f'    name = "random map";']
@@ -397,7 +541,8 @@ def random_rdl(rng: random.Random, name: str = "rmap") -> str:
             msb = lsb + width - 1
             reset = rng.getrandbits(width)
             body = {"rw": f"sw = rw; hw = r;", "rwna": "sw = rw; hw = na;",
-                    "w": "sw = w; hw = r;", "status": "sw = r; hw = w;",
+                    "w": "sw = w; hw = r;",
+                    "status": "sw = r; hw = w;" + (" swacc;" if rng.random() < 0.5 else ""),
                     "const": "sw = r; hw = na;", "pulse": "sw = w; hw = r; singlepulse;",
                     "w1c": f"sw = rw; hw = {rng.choice(['r', 'na'])}; onwrite = woclr; hwset;",
                     "swmod": "sw = rw; hw = r; swmod;"}[kind]
@@ -405,6 +550,12 @@ def random_rdl(rng: random.Random, name: str = "rmap") -> str:
             fields.append(f"field {{ {body} }} f{j}[{msb}:{lsb}]{rst};")
             cur, j = msb + 1, j + 1
         lines.append("    reg { " + " ".join(fields) + f" }} R{i} @ {off * 4:#x};")
+    if not any("swacc" in ln for ln in lines):
+        off = rng.choice(sorted(set(range(0, 20)) - set(offsets)))
+        lsb = rng.choice([0, 0, 4])
+        msb = lsb + rng.choice([1, 8, 16, 28]) - 1
+        lines.append(f"    reg {{ field {{ sw = r; hw = w; swacc; }} f0[{msb}:{lsb}]; }} "
+                     f"R{n} @ {off * 4:#x};")
     lines.append("};")
     return "\n".join(lines) + "\n"
 
