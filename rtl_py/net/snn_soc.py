@@ -150,16 +150,21 @@ def fifo_fwft(clk, rst, flush, push, din, pop, dout, empty, full, count, depth: 
 @block
 def csr_block(clk, rst, cs: dict, cp: CsrParams):
     """bus.csr's Wishbone block on the signals ``cs`` (csr_top's grouping, inside a block)."""
+    hw, csr, bus = _groups(cs)
+    return csr_rtl.csr_wishbone(hw=hw, csr=csr, p=cp, clk=clk, rst=rst, **bus)
+
+
+def _groups(cs: dict):
     hw, csr = csr_rtl._Group(), csr_rtl._Group()
     bus = {}
-    for name, s in cs.items():
+    for name, sig in cs.items():
         if name.startswith("hw_"):
-            setattr(hw, name[3:], s)
+            setattr(hw, name[3:], sig)
         elif name.startswith("csr_"):
-            setattr(csr, name[4:], s)
+            setattr(csr, name[4:], sig)
         else:
-            bus[name] = s
-    return csr_rtl.csr_wishbone(hw=hw, csr=csr, p=cp, clk=clk, rst=rst, **bus)
+            bus[name] = sig
+    return hw, csr, bus
 
 
 @block
@@ -271,8 +276,8 @@ def soc_body(sigs: dict, p: SnnSocParams):
     sc_br = Signal(bool(0))
     if C:
         sp = p.sngp
-        sc_x = ConcatSignal(*[cs[f"csr_sc_val_{k}_value"](p.sc_width, 0)
-                              for k in reversed(range(C))])
+        lanes = [cs[f"csr_sc_val_{k}_value"](p.sc_width, 0) for k in reversed(range(C))]
+        sc_x = ConcatSignal(*lanes) if C > 1 else lanes[0]
         sc_bd = Signal(intbv(0)[C:])
         insts.append(sng_bank(clk, sng_rst, sc_x, sc_xv, sc_xr, sc_bd, sc_bv, sc_br, p=sp))
     else:
@@ -285,7 +290,7 @@ def soc_body(sigs: dict, p: SnnSocParams):
     remaining = Signal(intbv(0)[24:])
     stop_req = Signal(bool(0))
     L = Signal(intbv(0)[IA:])
-    lane = Signal(intbv(0)[max(1, C.bit_length()):])
+    lane = Signal(intbv(0)[max(1, C.bit_length(), XA):])
     bits = Signal(intbv(0)[max(C, 1):])
     from_sc = Signal(bool(0))
     axon = Signal(intbv(0)[XA:])
@@ -367,16 +372,40 @@ def soc_body(sigs: dict, p: SnnSocParams):
             w_raddr.next = ptr_n[WA:]
     insts.append(comb_wr)
 
+    # after reset the weight RAM is cleared word by word (block RAM cannot be reset): WORDS
+    # cycles with STATUS.init high; reset_net keeps the weights
+    wclr = Signal(bool(1))
+    wcnt = Signal(modbv(0)[WA:])
+    last_w = const(WORDS - 1, WA)
+    w_waddr = Signal(intbv(0)[WA:])
+    w_wdata = Signal(intbv(0)[WW:])
+
+    @always_comb
+    def comb_wport():
+        if wclr:
+            w_waddr.next = wcnt
+            w_wdata.next = w_zero
+        else:
+            w_waddr.next = ptr[WA:]
+            w_wdata.next = w_lo
+
+    @always_seq(clk.posedge, reset=rst)
+    def seq_wclr():
+        if wclr:
+            wcnt.next = wcnt + 1
+            if wcnt == last_w:
+                wclr.next = 0
+
     @always(clk.posedge)
     def seq_wmem():
-        if w_we:
-            wmem[ptr[WA:]].next = w_lo
+        if w_we or wclr:
+            wmem[w_waddr].next = w_wdata
 
     @always(clk.posedge)
     def seq_wmem_rd():
         w_q.next = wmem[w_raddr]
 
-    insts += [comb_prod, seq_wmem, seq_wmem_rd]
+    insts += [comb_prod, comb_wport, seq_wclr, seq_wmem, seq_wmem_rd]
 
     # ---- host-side bookkeeping --------------------------------------------------------------
     n_axons_c = const(A, 16)
@@ -389,7 +418,8 @@ def soc_body(sigs: dict, p: SnnSocParams):
 
     @always_comb
     def comb_glue():
-        busy.next = running or init_r or e_busy
+        busy.next = running or init_r or e_busy or wclr or net_rst or k_ctrl_run or \
+            k_ctrl_step or k_ctrl_reset_net
         eng_rst.next = rst or net_rst
         sng_rst.next = rst or net_rst
         ax_bad.next = ax_in >= n_axons_c
@@ -409,7 +439,8 @@ def soc_body(sigs: dict, p: SnnSocParams):
             (aer_v and not aer_u and out_full)
         irq.next = (k_irq_status_done and k_irq_enable_done) or \
             (k_irq_status_drop and k_irq_enable_drop)
-        status_busy.next = running or init_r or e_busy
+        status_busy.next = running or init_r or e_busy or wclr or net_rst or k_ctrl_run or \
+            k_ctrl_step or k_ctrl_reset_net
     insts.append(comb_glue)
 
     @always_seq(clk.posedge, reset=rst)
@@ -444,7 +475,7 @@ def soc_body(sigs: dict, p: SnnSocParams):
 
     # ---- the timestep sequencer -------------------------------------------------------------
     LW = len(lane)
-    lane_ax = lane(XA, 0) if LW >= XA else None
+    lane_ax = lane(XA, 0)
     sc_b0 = bits(0)
 
     @always_seq(clk.posedge, reset=rst)
@@ -455,7 +486,7 @@ def soc_body(sigs: dict, p: SnnSocParams):
             stop_req.next = 0
             if k_ctrl_reset_net:
                 net_rst.next = 1
-            elif not init_r and not e_busy:
+            elif not init_r and not e_busy and not wclr:
                 if k_ctrl_run:
                     if k_timesteps_count == zero_rem:
                         done_set.next = 1
@@ -565,8 +596,15 @@ def soc_body(sigs: dict, p: SnnSocParams):
             so_v.next = 1
     insts.append(comb_status)
 
+    init_any = Signal(bool(1))
+
+    @always_comb
+    def comb_init():
+        init_any.next = init_r or wclr
+    insts.append(comb_init)
+
     src = {
-        "hw_status_busy": busy, "hw_status_init": init_r,
+        "hw_status_busy": busy, "hw_status_init": init_any,
         "hw_status_in_full": in_full, "hw_status_in_empty": in_empty,
         "hw_status_out_full": out_full, "hw_status_out_empty": out_empty,
         "hw_status_acc_sat": e_acc_sat, "hw_status_sat": e_sat,
@@ -603,6 +641,113 @@ def wire(a, b):
     return comb
 
 
+def bench_program(p: SnnSocParams, rng) -> list[tuple[bool, int, list[int], bool, int]]:
+    """A short host program as (write, word address, words, fixed, settle cycles) bursts: load
+    weights, read them back, inject spikes, step, run, read spikes and counters."""
+    A = {r.name: r.offset // 4 for r in model.regmap().regs}
+    ep = p.enginep
+    hi = (1 << (ep.w_width - 1)) - 1
+    words = [rng.choice([0, hi, rng.randint(0, hi)]) for _ in range(p.n_axons * p.n_neurons)]
+    per_ts = 40 * (2 * p.n_neurons * (p.in_depth + p.sc_channels) + p.n_neurons + 64)
+    prog = [(False, A["ID"], [0], True, 0), (False, A["INFO_SIZE"], [0] * 3, False, 0),
+            (True, A["WADDR"], [0], True, 0), (True, A["WDATA"], words, True, 0),
+            (True, A["WADDR"], [0], True, 0), (False, A["WREAD"], [0] * len(words), True, 0)]
+    if p.sc_channels:
+        prog.append((True, A["SC_VAL_0"], [rng.randrange(1 << p.sc_width)
+                                           for _ in range(p.sc_channels)], False, 0))
+    for t in range(3):
+        spikes = [rng.randrange(p.n_axons) for _ in range(min(4, p.in_depth))]
+        prog += [(True, A["SPIKE_IN"], spikes, True, 0), (True, A["TIMESTEPS"], [t + 1], True, 0),
+                 (True, A["CTRL"], [1], True, per_ts * (t + 1)),
+                 (False, A["SPIKE_OUT"], [0] * 6, True, 0),
+                 (False, A["TSTEP"], [0] * 4, False, 0), (False, A["STATUS"], [0], True, 0)]
+    return prog
+
+
+def bench(p: SnnSocParams, name: str, n: int, seed: int) -> str:
+    """Self-checking Verilog bench for the FuseSoC ``sim`` target (host = 'uart'): a bit-level
+    UART host sends the frames of :func:`bench_program` and checks every response byte against
+    the model (bus.uart_bridge's framing over SocModel's answers)."""
+    import os
+    import random as _r
+
+    from neurohdl.errors import ParamError
+    from neurohdl.models.bus import uart_bridge as ub
+    if p.host != "uart":
+        raise ParamError(f"SnnSocParams.host = {p.host!r}: allowed 'uart' for the sim bench "
+                         "(it drives the UART pins)")
+    rng = _r.Random(seed)
+    bp = bridge_params(p)
+    m = model.SocModel(p)
+    req, exp, ends, rends, waits = [], [], [], [], []
+    for write, a, words, fixed, settle in bench_program(p, rng):
+        for off in range(0, len(words), bp.max_burst):
+            chunk = words[off:off + bp.max_burst]
+            addr = a if fixed else a + off
+            frame = ub.encode_request(bp, write, addr, chunk if write else (), len(chunk), fixed)
+            data = []
+            for i, w in enumerate(chunk):
+                ba = 4 * (addr + (0 if fixed else i))
+                if write:
+                    m.write32(ba, w)
+                else:
+                    data.append(m.read32(ba)[1])
+            resp = ub.encode_response(bp, ub.Status.ACK, len(chunk) - 1, data)
+            req += list(frame)
+            exp += list(resp)
+            ends.append(len(req))
+            rends.append(len(exp))
+            waits.append(settle if off + bp.max_burst >= len(words) else 0)
+    if os.environ.get("NEUROHDL_FAULT") == "model":
+        exp[len(exp) // 2] ^= 1
+    div = bp.divisor
+    L = [f"// self-checking bench for {CORE.vlnv()} ({type(p).__name__} {p.digest()}), seed "
+         f"{seed}: do not edit", "`timescale 1ns/10ps", f"module {name}_tb;",
+         "reg clk = 1'b0;", "reg rst = 1'b1;", "always #5 clk = ~clk;",
+         "reg uart_rx = 1'b1;", "wire uart_tx, irq, status_busy;",
+         f"{name} dut (.clk(clk), .rst(rst), .uart_rx(uart_rx), .uart_tx(uart_tx), .irq(irq), "
+         ".status_busy(status_busy));",
+         f"reg [7:0] req [0:{len(req) - 1}];", f"reg [7:0] exp [0:{len(exp) - 1}];",
+         f"integer ends [0:{len(ends) - 1}];", f"integer rends [0:{len(rends) - 1}];",
+         f"integer waits [0:{len(ends) - 1}];",
+         "integer i, j, f, ri = 0, cycles = 0;", "reg [7:0] rb;", "initial begin"]
+    L += [f"    req[{i}] = 8'h{b:02x};" for i, b in enumerate(req)]
+    L += [f"    exp[{i}] = 8'h{b:02x};" for i, b in enumerate(exp)]
+    L += [f"    ends[{i}] = {e}; rends[{i}] = {r}; waits[{i}] = {w};"
+          for i, (e, r, w) in enumerate(zip(ends, rends, waits))]
+    L += ["end",
+          "task send_byte(input [7:0] b);", "    integer k;", "    begin",
+          f"        uart_rx = 1'b0; repeat ({div}) @(posedge clk);",
+          f"        for (k = 0; k < 8; k = k + 1) begin uart_rx = b[k]; repeat ({div}) @(posedge clk); end",
+          f"        uart_rx = 1'b1; repeat ({div}) @(posedge clk);", "    end", "endtask",
+          "initial begin",
+          "    repeat (4) @(posedge clk); rst <= 1'b0; repeat (4) @(posedge clk);",
+          "    while (status_busy) @(posedge clk);",
+          "    i = 0;",
+          f"    for (f = 0; f < {len(ends)}; f = f + 1) begin",
+          "        while (i < ends[f]) begin send_byte(req[i]); i = i + 1; end",
+          "        while (ri < rends[f]) @(posedge clk);",
+          f"        repeat ({2 * div}) @(posedge clk);",
+          "        repeat (waits[f]) @(posedge clk);",
+          "        while (status_busy) @(posedge clk);",
+          "    end",
+          f'    $display("PASS {name}_tb: all model transactions matched after %0d cycles", cycles);',
+          "    $finish;", "end",
+          "initial begin : receiver", "    forever begin", "        @(negedge uart_tx);",
+          f"        repeat ({div // 2}) @(posedge clk);",
+          f"        for (j = 0; j < 8; j = j + 1) begin repeat ({div}) @(posedge clk); rb[j] = uart_tx; end",
+          f"        repeat ({div}) @(posedge clk);",
+          f'        if (uart_tx !== 1\'b1) begin $display("FAIL uart_tx: bad stop bit"); $fatal(1); end',
+          f'        if (ri >= {len(exp)}) begin $display("FAIL uart_tx: unexpected byte %h", rb); $fatal(1); end',
+          '        if (rb !== exp[ri]) begin $display("FAIL uart_tx byte %0d: rtl %h != model %h", ri, rb, exp[ri]); $fatal(1); end',
+          "        ri = ri + 1;", "    end", "end",
+          "always @(posedge clk) begin", "    cycles = cycles + 1;",
+          f"    if (cycles > {(len(req) + len(exp) + 8 * len(ends)) * 14 * div + sum(waits) + 20 * p.n_neurons + 10000}) begin",
+          f'        $display("FAIL {name}_tb: timeout after %0d cycles (%0d of {len(exp)} bytes)", cycles, ri);',
+          "        $fatal(1);", "    end", "end", "endmodule"]
+    return "\n".join(L) + "\n"
+
+
 @block
 def snn_soc_uart(clk, rst, uart_rx, uart_tx, irq, status_busy, p: SnnSocParams):
     return soc_body(p=p, sigs=dict(clk=clk, rst=rst, uart_rx=uart_rx, uart_tx=uart_tx, irq=irq,
@@ -636,4 +781,5 @@ CORE = CoreDecl(
            "accumulate": "saturate: neuron.engine's input accumulators (STATUS.acc_sat)",
            "membrane": "saturate: neuron.engine's update (STATUS.sat)"},
     vectors=lambda p, rng, n: Vectors(),
+    bench=bench,
 )

@@ -1,0 +1,401 @@
+"""net.snn_soc: the converted SoC vs its register-level model (models/net/snn_soc.py).
+
+The host reaches the DUT the way a user's program does: through ``uart_rx``/``uart_tx`` with
+real bit-level 8N1 framing (cocotbext-uart's UartSource/UartSink under the host library's own
+``AsyncUartTransport``), or, for host = 'wishbone', through the pipelined Wishbone master of
+verif/common/wishbone.py (back-to-back requests, seeded idle gaps; ACK/ERR exclusivity checked).
+Every word the host reads is compared with what the model answers for the same access sequence;
+after every run the bench also compares the ``irq`` pin.  A program (seeded) covers: the reset
+initialisation, INFO/ID, weight loading with fixed-address bursts (including refused values
+and a pointer past the memory), weight read-back, SC values, spike injection (including axons
+out of range and a full input FIFO), single steps and multi-step runs, spike read-out with
+fixed-address bursts that run past the FIFO's end, an output FIFO left to overflow (drops),
+clr_cnt, reset_net, interrupts, and error responses (unmapped address, read-only register).
+"""
+from __future__ import annotations
+
+import logging
+import random
+
+import cocotb
+import numpy as np
+import pytest
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles, Timer
+from cocotb.utils import get_sim_time
+
+from neurohdl.models.bus.csr import OKAY
+from neurohdl.models.net import snn_soc as model
+from neurohdl.models.net.snn_soc import SnnSocParams, SocModel
+from neurohdl.simrun import params_from_env
+from neurohdl.verif.common.runner import check_core, params_for
+from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.stream import reset, run_seed
+
+CLK_NS = 10
+BUSY_POLLS = 400
+
+
+class HostError(Exception):
+    """An access the SoC answered with an error (UART NACK BUS_ERR / Wishbone ERR)."""
+
+
+class UartHost:
+    """Word-burst port over the UART pins: neurohdl.sw.uart_protocol.AsyncUartTransport (the
+    host library's own framing code) on cocotbext-uart BFMs."""
+
+    def __init__(self, dut, p: SnnSocParams):
+        from cocotbext.uart import UartSink, UartSource
+
+        from neurohdl.rtl.net.snn_soc import bridge_params
+        from neurohdl.sw.uart_protocol import AsyncUartTransport
+        bp = bridge_params(p)
+        self.bit_ns = bp.divisor * CLK_NS
+        baud = 1e9 / (self.bit_ns + 1e-3)
+        self.src = UartSource(dut.uart_rx, baud=baud)
+        self.sink = UartSink(dut.uart_tx, baud=baud)
+        for bfm in (self.src, self.sink):       # one log line per byte slows the run
+            bfm.log.setLevel(logging.WARNING)
+        self.t = AsyncUartTransport(bp, self)
+
+    # the async byte pipe of AsyncUartTransport
+    async def write(self, data: bytes):
+        await self.src.write(bytes(data))
+        await self.src.wait()
+
+    async def read(self, n: int) -> bytes:
+        got = bytearray()
+        end = get_sim_time("ns") + (n + 8) * 12 * self.bit_ns + 2_000_000
+        while len(got) < n and get_sim_time("ns") < end:
+            if self.sink.empty():
+                await self.sink.wait(20 * self.bit_ns, "ns")
+            while len(got) < n and not self.sink.empty():
+                got += self.sink.read_nowait(1)
+        return bytes(got)
+
+    async def rd(self, addr: int, n: int = 1, fixed: bool = False) -> list[int]:
+        from neurohdl.sw.uart_protocol import BusError
+        try:
+            return await self.t.read(addr, n, fixed)
+        except BusError as e:
+            raise HostError(str(e)) from None
+
+    async def wr(self, addr: int, words, fixed: bool = False) -> None:
+        from neurohdl.sw.uart_protocol import BusError
+        try:
+            await self.t.write(addr, list(words), fixed)
+        except BusError as e:
+            raise HostError(str(e)) from None
+
+
+class WbHost:
+    """Word-burst port over the top-level Wishbone slave (host = 'wishbone')."""
+
+    def __init__(self, dut, rng: random.Random):
+        from neurohdl.verif.common.stream import pauses
+        from neurohdl.verif.common.wishbone import WishboneMaster
+        self.wb = WishboneMaster(dut, dut.clk, prefix="wb",
+                                 idle=pauses("random", rng.getrandbits(32), "wb"))
+
+    async def _go(self, ops):
+        res = await self.wb.transact(ops)
+        assert not self.wb.errors, self.wb.errors[:3]
+        bad = [r for r in res if not r.ok]
+        if bad:
+            raise HostError(f"ERR at {bad[0].op.adr:#x}")
+        return [r.data for r in res]
+
+    async def rd(self, addr: int, n: int = 1, fixed: bool = False) -> list[int]:
+        from neurohdl.verif.common.wishbone import WbOp
+        return await self._go([WbOp(4 * (addr + (0 if fixed else i))) for i in range(n)])
+
+    async def wr(self, addr: int, words, fixed: bool = False) -> None:
+        from neurohdl.verif.common.wishbone import WbOp
+        await self._go([WbOp(4 * (addr + (0 if fixed else i)), int(w))
+                        for i, w in enumerate(words)])
+
+
+class ModelPort:
+    """The same word-burst accesses on the model; an error response raises HostError."""
+
+    def __init__(self, m: SocModel):
+        self.m = m
+
+    def rd(self, addr: int, n: int = 1, fixed: bool = False) -> list[int]:
+        out = []
+        for i in range(n):
+            resp, d = self.m.read32(4 * (addr + (0 if fixed else i)))
+            if resp != OKAY:
+                raise HostError(f"model resp {resp}")
+            out.append(d)
+        return out
+
+    def wr(self, addr: int, words, fixed: bool = False) -> None:
+        for i, w in enumerate(words):
+            if self.m.write32(4 * (addr + (0 if fixed else i)), int(w)) != OKAY:
+                raise HostError("model error")
+
+
+class Bench:
+    def __init__(self, dut, p: SnnSocParams, salt: str, mutate: bool = False):
+        self.dut, self.p = dut, p
+        self.seed = run_seed()
+        self.rng = random.Random(f"{self.seed}:{salt}")
+        self.m = SocModel(p)
+        self.mp = ModelPort(self.m)
+        self.rm = model.regmap()
+        self.A = {r.name: r.offset // 4 for r in self.rm.regs}
+        self.k = 0
+        self.mutate = mutate
+        self.ctx = f"{p} seed={self.seed}"
+
+    async def start(self):
+        Clock(self.dut.clk, CLK_NS, unit="ns").start()
+        if self.p.host == "uart":
+            self.dut.uart_rx.value = 1
+            self.host = UartHost(self.dut, self.p)
+        else:
+            self.host = WbHost(self.dut, self.rng)
+        await reset(self.dut)
+        await ClockCycles(self.dut.clk, 2)
+        await self.wait_idle()
+
+    # ------------------------------------------------------------ accesses ------------------
+    async def rd(self, reg: str, n: int = 1, fixed: bool = True, what: str = ""):
+        a = self.A[reg]
+        want = self.mp.rd(a, n, fixed)
+        if self.mutate and reg == "SPIKE_OUT" and any(want):
+            i = next(i for i, w in enumerate(want) if w)
+            want[i] ^= 1 << 16                     # the wrong model: one spike's tstep
+        got = await self.host.rd(a, n, fixed)
+        self.k += 1
+        compare(got, expected(want, self.seed + self.k), f"read {reg} x{n} {what}",
+                f"access {self.k}; {self.ctx}")
+        return got
+
+    async def wr(self, reg: str, words, fixed: bool = True):
+        a = self.A[reg]
+        self.mp.wr(a, words, fixed)
+        await self.host.wr(a, words, fixed)
+
+    async def error_access(self, write: bool, addr: int):
+        """An access the map refuses: both the model and the DUT must answer an error."""
+        for side in ("model", "dut"):
+            try:
+                if side == "model":
+                    self.mp.wr(addr, [0x5A5A]) if write else self.mp.rd(addr)
+                else:
+                    await (self.host.wr(addr, [0x5A5A]) if write else self.host.rd(addr))
+            except HostError:
+                continue
+            raise AssertionError(f"{side}: {'write' if write else 'read'} of {addr * 4:#x} "
+                                 f"did not answer an error; {self.ctx}")
+
+    async def wait_idle(self):
+        """Poll STATUS (DUT only) until busy is low; then one compared read."""
+        for _ in range(BUSY_POLLS):
+            st = (await self.host.rd(self.A["STATUS"]))[0]
+            if not st & 1:
+                break
+            if self.p.host != "uart":
+                await ClockCycles(self.dut.clk, 8)
+        else:
+            raise AssertionError(f"STATUS.busy stuck high; {self.ctx}")
+        await self.rd("STATUS", what="after idle")
+
+    async def check_irq(self):
+        await ClockCycles(self.dut.clk, 2)
+        got = int(self.dut.irq.value)
+        want = expected([self.m.irq], self.seed + 7777 + self.k)[0]
+        assert got == want, f"irq pin {got} != model {want}; access {self.k}; {self.ctx}"
+
+    # ------------------------------------------------------------ program pieces ------------
+    def random_weights(self) -> list[int]:
+        ep = self.m.ep
+        lo, hi = -(1 << (ep.w_width - 1)), (1 << (ep.w_width - 1)) - 1
+        dens = self.rng.choice([0.3, 0.6, 1.0])
+        out = []
+        for _ in range(self.p.n_axons * self.p.n_neurons):
+            if self.rng.random() < dens:
+                v = self.rng.choice([lo, hi, self.rng.randint(lo, hi),
+                                     self.rng.randint(max(lo, -8), min(hi, ep.threshold))])
+            else:
+                v = 0
+            out.append(v & 0xFFFF)
+        return out
+
+    async def load_weights(self, bad: bool):
+        words = self.random_weights()
+        if bad:                                    # values the format cannot hold: refused
+            ww = self.m.ep.w_width
+            for _ in range(2):
+                i = self.rng.randrange(len(words))
+                words[i] = self.rng.choice([(1 << (ww - 1)), (-(1 << (ww - 1)) - 1) & 0xFFFF,
+                                            0x7FFF]) if ww < 16 else words[i]
+        await self.wr("WADDR", [0])
+        await self.wr("WDATA", words)
+        await self.rd("WPTR")
+        await self.rd("STATUS", what="after weights")
+        # read back: the whole memory in fixed-address bursts, plus one word past its end
+        await self.wr("WADDR", [0])
+        n = len(words) + 1
+        await self.rd("WREAD", n)
+        # past the memory: writes refused (werr), reads 0
+        await self.wr("WDATA", [1])
+        await self.rd("STATUS", what="after write past end")
+
+    async def inject(self):
+        p, rng = self.p, self.rng
+        k = rng.choice([0, 1, 3, p.in_depth, p.in_depth + 2])
+        axons = [rng.choice([rng.randrange(p.n_axons), rng.randrange(p.n_axons),
+                             p.n_axons + rng.randrange(3)]) for _ in range(k)]
+        if axons:
+            await self.wr("SPIKE_IN", axons)
+        await self.rd("LEVELS")
+        await self.rd("IN_DROPPED")
+
+    async def timestep(self):
+        p, rng = self.p, self.rng
+        if p.sc_channels and rng.random() < 0.7:
+            top = (1 << p.sc_width) - 1
+            vals = [rng.choice([0, top, rng.randint(0, top)]) for _ in range(p.sc_channels)]
+            await self.wr("SC_VAL_0", vals, fixed=False)
+        if rng.random() < 0.5:
+            await self.wr("CTRL", [2])                     # step
+        else:
+            await self.wr("TIMESTEPS", [rng.choice([0, 1, 2, 4])])
+            await self.wr("CTRL", [1])                     # run
+        await self.wait_idle()
+        await self.check_irq()
+
+    async def read_out(self):
+        lvl = (self.m.out_fifo and len(self.m.out_fifo)) or 0
+        n = lvl + self.rng.choice([0, 1, 2]) if self.rng.random() < 0.8 else \
+            max(1, lvl // 2)
+        if n:
+            await self.rd("SPIKE_OUT", n, what="spikes")
+        for r in ("TSTEP", "EVENTS_IN", "EVENTS_OUT", "EVENTS_DROPPED", "LEVELS",
+                  "IRQ_STATUS", "STATUS"):
+            await self.rd(r)
+
+
+async def program(b: Bench, rounds: int):
+    await b.rd("ID")
+    await b.rd("INFO_SIZE", 3, fixed=False, what="info")
+    await b.wr("IRQ_ENABLE", [b.rng.randrange(4)])
+    await b.load_weights(bad=b.rng.random() < 0.5)
+    for r in range(rounds):
+        await b.inject()
+        await b.timestep()
+        if b.rng.random() < 0.75:
+            await b.read_out()
+        if b.rng.random() < 0.2:
+            await b.wr("IRQ_STATUS", [3])                   # w1c
+            await b.check_irq()
+        if b.rng.random() < 0.15:
+            await b.wr("CTRL", [8])                         # clr_cnt
+        if b.rng.random() < 0.15:
+            await b.wr("CTRL", [16])                        # reset_net
+            await b.wait_idle()
+    await b.read_out()
+    await b.error_access(False, b.rng.choice(sorted(set(range(0x60 // 4)) - set(b.A.values()))))
+    await b.error_access(True, b.A["ID"])
+    await b.rd("SCRATCH")
+    m = b.m
+    b.dut._log.info(f"program done: {b.k} compared reads, {len(m.spike_log)} spikes emitted, "
+                    f"{m.ev_drop} dropped out, {m.in_dropped} dropped in, TSTEP {m.tstep}; "
+                    f"{b.ctx}")
+
+
+@cocotb.test()
+async def soc_matches_model(dut):
+    """A seeded host program through the real host port; every read word vs the model."""
+    p = params_from_env(SnnSocParams)
+    b = Bench(dut, p, "program")
+    await b.start()
+    await program(b, rounds=6 if p.host == "uart" else 16)
+
+
+@cocotb.test(expect_fail=True)
+async def scoreboard_must_fail(dut):
+    """The same bench against a wrong model (one spike's timestep off by one bit): caught."""
+    p = params_from_env(SnnSocParams)
+    b = Bench(dut, p, "mutant", mutate=True)
+    await b.start()
+    ep = b.m.ep
+    # a network that surely spikes: every weight at its maximum, every axon injected
+    hi = (1 << (ep.w_width - 1)) - 1
+    await b.wr("WADDR", [0])
+    await b.wr("WDATA", [hi] * (p.n_axons * p.n_neurons))
+    for _ in range(2):
+        await b.wr("SPIKE_IN", list(range(min(p.n_axons, p.in_depth))))
+        await b.wr("CTRL", [2])
+        await b.wait_idle()
+    await b.read_out()
+
+
+# ---------------------------------------------------------------- pytest side -------------
+
+# five configurations per run: two random SoCs driven through the UART pins (bit-level serial,
+# ~30 s of simulation each) and three with the Wishbone host port (back-to-back bus accesses)
+@pytest.mark.parametrize("i", range(5))
+def test_snn_soc(i, seed, tmp_path):
+    p = params_for("net.snn_soc", seed + i, **({"host": "wishbone"} if i >= 2 else {}))
+    check_core("net.snn_soc", seed + i, tmp_path, p=p)
+
+
+def test_snn_soc_verilator(seed, tmp_path):
+    check_core("net.snn_soc", seed, tmp_path, sim="verilator")
+
+
+def test_snn_soc_model_counters_invariant():
+    """EVENTS_IN = EVENTS_OUT + EVENTS_DROPPED through an overflowing output FIFO, and the
+    spikes the model emits equal neuron.engine's model fed the fan-out by hand."""
+    from neurohdl.models.neuron import engine as eng
+    p = SnnSocParams(n_neurons=6, n_axons=3, out_depth=4, sc_channels=0,
+                     engine="threshold=20;leak_shift=3")
+    m = SocModel(p)
+    rng = np.random.default_rng(5)
+    W = rng.integers(-4, 30, size=(3, 6))
+    m.weights[:] = W.reshape(-1)
+    st = eng.init(m.ep)
+    for t in range(6):
+        axons = [int(a) for a in rng.integers(0, 3, size=3)]
+        for a in axons:
+            m.push(a)
+        got = m.timestep()
+        events = [(n, int(W[a, n])) for a in axons for n in range(6) if W[a, n]]
+        st, want, _ = eng.step(m.ep, st, events)
+        assert got == [int(x) for x in want]
+        assert m.ev_in == m.ev_out + m.ev_drop
+    assert m.ev_drop > 0 and len(m.out_fifo) == p.out_depth
+
+
+def test_snn_soc_model_refuses_bad_weights_and_axons():
+    p = SnnSocParams(n_neurons=2, n_axons=2, sc_channels=0, engine="w_width=4")
+    m = SocModel(p)
+    A = {r.name: r.offset for r in model.regmap().regs}
+    m.write32(A["WADDR"], 0)
+    m.write32(A["WDATA"], 8)                  # 4-bit signed: 8 does not fit
+    assert m.werr and m.ptr == 0 and not m.weights.any()
+    m.write32(A["WDATA"], 0xFFF8)             # -8 fits
+    assert m.weights[0] == -8 and m.ptr == 1
+    m.write32(A["SPIKE_IN"], 2)               # axon 2 of 2: dropped, flagged
+    assert m.axon_err and m.in_dropped == 1 and not m.in_fifo
+
+
+@pytest.mark.parametrize("kw, words", [
+    ({"in_depth": 48}, ["in_depth", "power of two"]),
+    ({"engine": "n=4"}, ["engine", "n_neurons"]),
+    ({"engine": "threshold=0"}, ["engine", "threshold"]),
+    ({"engine": "neuron=lif;w_width=17;in_width=20"}, ["engine"]),
+    ({"n_axons": 2, "sc_channels": 3}, ["sc_channels"]),
+    ({"baud": 3_000_000}, ["baud"]),
+    ({"engine": "bogus"}, ["engine", "name=value"]),
+])
+def test_snn_soc_bad_params_raise(kw, words):
+    from neurohdl import ParamError
+    with pytest.raises(ParamError) as e:
+        SnnSocParams(**kw)
+    for w in words:
+        assert w in str(e.value), (w, str(e.value))
