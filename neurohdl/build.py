@@ -158,7 +158,11 @@ _STEPS = [("yosys", "synthesis (yosys)"), ("nextpnr-", "place and route (nextpnr
           ("neurohdl_gen:", "generating HDL (neurohdl_gen)"), ("vivado", "Vivado project files")]
 
 
-def run_fusesoc(args: list[str], log: Path, verbose: bool, cwd: Path) -> None:
+def run_fusesoc(args: list[str], log: Path, verbose: bool, cwd: Path, progress=None) -> None:
+    """Run fusesoc with the repo's tool wrappers on PATH, its full output to ``log``.
+    ``progress`` (default: print) gets one line per tool step; ``verbose`` echoes every line
+    to stdout instead."""
+    progress = progress or (lambda s: print(s, flush=True))
     env = dict(os.environ)
     tb = str(REPO_ROOT / "tools" / "bin")
     if tb not in env.get("PATH", "").split(os.pathsep):
@@ -179,7 +183,7 @@ def run_fusesoc(args: list[str], log: Path, verbose: bool, cwd: Path) -> None:
             for key, label in _STEPS:
                 if label not in shown and (line.startswith(key) or f" {key}" in line[:40]):
                     shown.add(label)
-                    print(f"  [{time.time() - t0:6.1f} s] {label}", flush=True)
+                    progress(f"  [{time.time() - t0:6.1f} s] {label}")
         rc = proc.wait()
     if rc != 0:
         tail = "".join(open(log).readlines()[-15:])
