@@ -48,6 +48,12 @@ from neurohdl.rtl.sc.sng_bank import sng_bank
 CNT = 32
 
 
+def _lo(sig, n: int):
+    """Bits [n-1:0] of a signal as a shadow signal (a 1-bit slice is taken as bit 0: MyHDL
+    converts a 1-bit range slice into an illegal select)."""
+    return sig(0) if n == 1 else sig(n, 0)
+
+
 def _bits(n: int) -> int:
     """Bits of an index 0..n-1 (at least 1)."""
     return max(1, (n - 1).bit_length())
@@ -411,7 +417,7 @@ def soc_body(sigs: dict, p: SnnSocParams):
     n_axons_c = const(A, 16)
     ax_in = k_spike_in_axon
     ax_bad = Signal(bool(0))
-    ax_lo = ax_in(XA, 0)
+    ax_lo = _lo(ax_in, XA)
     tag_cat = ConcatSignal(tag, aer_d)
     syn_cat = ConcatSignal(w_q, j)
     spike = Signal(bool(0))
@@ -421,7 +427,6 @@ def soc_body(sigs: dict, p: SnnSocParams):
         busy.next = running or init_r or e_busy or wclr or net_rst or k_ctrl_run or \
             k_ctrl_step or k_ctrl_reset_net
         eng_rst.next = rst or net_rst
-        sng_rst.next = rst or net_rst
         ax_bad.next = ax_in >= n_axons_c
         in_push.next = k_spike_in_axon_pulse and ax_in < n_axons_c and not in_full
         in_din.next = ax_lo
@@ -433,8 +438,6 @@ def soc_body(sigs: dict, p: SnnSocParams):
         syn_v.next = state == S_FANSEND and w_q != w_zero
         syn_d.next = syn_cat
         ts_start.next = state == S_UPD
-        sc_xv.next = state == S_TS
-        sc_br.next = state == S_SCW
         drop_set.next = (k_spike_in_axon_pulse and (ax_in >= n_axons_c or in_full)) or \
             (aer_v and not aer_u and out_full)
         irq.next = (k_irq_status_done and k_irq_enable_done) or \
@@ -442,6 +445,14 @@ def soc_body(sigs: dict, p: SnnSocParams):
         status_busy.next = running or init_r or e_busy or wclr or net_rst or k_ctrl_run or \
             k_ctrl_step or k_ctrl_reset_net
     insts.append(comb_glue)
+
+    if C:
+        @always_comb
+        def comb_sc():
+            sng_rst.next = rst or net_rst
+            sc_xv.next = state == S_TS
+            sc_br.next = state == S_SCW
+        insts.append(comb_sc)
 
     @always_seq(clk.posedge, reset=rst)
     def seq_host():
@@ -475,7 +486,7 @@ def soc_body(sigs: dict, p: SnnSocParams):
 
     # ---- the timestep sequencer -------------------------------------------------------------
     LW = len(lane)
-    lane_ax = lane(XA, 0)
+    lane_ax = _lo(lane, XA)
     sc_b0 = bits(0)
 
     @always_seq(clk.posedge, reset=rst)
@@ -576,7 +587,7 @@ def soc_body(sigs: dict, p: SnnSocParams):
     so_n = Signal(intbv(0)[16:])
     so_t = Signal(intbv(0)[15:])
     so_v = Signal(bool(0))
-    so_n_raw = zext(out_dout(NA, 0), 16)
+    so_n_raw = zext(_lo(out_dout, NA), 16)
     so_t_raw = out_dout(OW, NA)
     z16, z15 = const(0, 16), const(0, 15)
 

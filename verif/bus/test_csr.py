@@ -234,8 +234,10 @@ class Bench:
         used = {r.offset for r in self.model.rm.regs}
         span = 1 << self.p.addr_width
         out = set()
-        if span // 4 <= len(used):
-            return []
+        free_words = span // 4 - len(used)
+        # distinct byte addresses available: 4 per free word (low bits ignored by the block);
+        # a small space (addr_width 3 with one register) has fewer than n of them
+        n = min(n, 4 * free_words)
         while len(out) < n:
             a = self.rng.randrange(0, span, 4)
             if a not in used:
