@@ -233,8 +233,15 @@ def generate(core: str | CoreDecl, p: Params | None, out_dir, hdl: str = "verilo
             from .harness import write_harness
             files.append(write_harness(decl, p, tmp, name))
             top = f"{name}_harness"
+        host = None
+        if decl.regmap is not None:        # bus-attached: C header + runtime, docs, IP-XACT,
+            from .regmap_export import export   # regmap.json, manifest.json from the same map
+            written = export(decl.regmap(p), tmp / "regmap", vlnv=decl.vlnv(),
+                             params=p.to_dict(), log=lambda *a: None)
+            host = {k: f"regmap/{v.name}" for k, v in sorted(written.items())}
         manifest = {
             "core": decl.name, "vlnv": decl.vlnv(), "module": name, "top": top, "hdl": hdl,
+            "regmap": host,
             "files": files, "banner": banner(decl, p),
             "params_class": type(p).__name__, "params": p.to_dict(), "digest": p.digest(),
             "derived": {k: v for k, v in sorted(p.derived().items())},
@@ -246,6 +253,8 @@ def generate(core: str | CoreDecl, p: Params | None, out_dir, hdl: str = "verilo
         # Move into place: replace only our own files, leave foreign files alone.
         out_dir.mkdir(parents=True, exist_ok=True)
         for f in sorted(tmp.iterdir()):
+            if f.is_dir() and (out_dir / f.name).is_dir():
+                shutil.rmtree(out_dir / f.name)
             os.replace(f, out_dir / f.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -88,6 +88,8 @@ class CoreDecl:
     vectors: Callable | None = None  # vectors(p, rng, n) -> Vectors, from the model
     bench: Callable | None = None    # bench(p, name, n, seed) -> Verilog of <name>_tb: a core's
                                      # own replay bench (cores without streams, e.g. bus.uart_bridge)
+    regmap: Callable | None = None   # regmap(p) -> the SystemRDL file of a bus-attached core: every
+                                     # generation also writes its host artefacts into regmap/
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", self.name):

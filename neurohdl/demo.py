@@ -1,9 +1,17 @@
-"""``make demo``: the stochastic multiplier from model to bitstream.
+"""``make demo``: the SNN SoC from register map to boards and back to the host.
 
-1. builds ``neurohdl:sc:mul`` for iCE40 UP5K and ECP5-85F through fusesoc/edalize (YoWASP
-   yosys + nextpnr) and prints LUT/FF/BRAM/DSP/Fmax per target;
-2. runs the multiplier as converted Verilog (Icarus, cocotb) and as the numpy model for a few
-   (a, b, N), printing value, estimate, error, and whether RTL and model agree bit for bit.
+1. builds the SoC for its boards through fusesoc/edalize (YoWASP yosys + nextpnr, seed 1):
+   iCEBreaker (iCE40 UP5K bitstream), ULX3S (ECP5-85F bitstream), Arty A7 (Vivado project
+   set-up + yosys synth_xilinx utilisation), printing resources and Fmax per board;
+2. generates the host artefacts of the register map (C header + runtime, markdown, IP-XACT,
+   regmap.json, manifest.json);
+3. runs the demo program (neurohdl/demo_snn.py: a small network driven by SC-encoded inputs)
+   with the Python driver, loading the generated manifest, against the converted SoC in
+   simulation (through its UART pins) and against the numpy SoC model; prints the counters,
+   whether both agree bit for bit, and saves a spike raster PNG.
+
+``python -m neurohdl.demo --no-boards`` skips step 1; ``--boards icebreaker`` picks; ``--mul``
+runs the earlier single-core demo (sc.mul from model to bitstream).
 """
 from __future__ import annotations
 
@@ -28,6 +36,22 @@ def _rtl_counts(p, ops, work: Path) -> list[int]:
 
 
 def main(argv=None) -> int:
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m neurohdl.demo", description=__doc__.split("\n")[0])
+    ap.add_argument("--boards", default="icebreaker,ulx3s,arty",
+                    help="comma-separated boards to build (icebreaker, ulx3s, arty)")
+    ap.add_argument("--no-boards", action="store_true", help="skip the FPGA builds")
+    ap.add_argument("--out", default=None, help="output folder (default build/demo)")
+    ap.add_argument("--mul", action="store_true", help="the sc.mul demo instead")
+    a = ap.parse_args(argv)
+    if a.mul:
+        return mul_demo()
+    import importlib               # the demo program sits on top of the stack (neurohdl.sw)
+    demo = importlib.import_module("neurohdl.sw.demo_snn")
+    return demo.soc_demo([] if a.no_boards else [b for b in a.boards.split(",") if b], a.out)
+
+
+def mul_demo() -> int:
     from .build import build
     from .registry import REPO_ROOT, get
 

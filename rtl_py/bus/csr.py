@@ -376,4 +376,5 @@ CORE = CoreDecl(
                 "bus errors on unmapped and read-only accesses",
     arith={"registers": "exact: storage and masks only, no arithmetic"},
     vectors=lambda p, rng, n: Vectors(),
+    regmap=lambda p: p.rdl,
 )

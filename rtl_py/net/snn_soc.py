@@ -793,4 +793,5 @@ CORE = CoreDecl(
            "membrane": "saturate: neuron.engine's update (STATUS.sat)"},
     vectors=lambda p, rng, n: Vectors(),
     bench=bench,
+    regmap=lambda p: model.RDL,
 )
