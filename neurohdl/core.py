@@ -90,6 +90,8 @@ class CoreDecl:
                                      # own replay bench (cores without streams, e.g. bus.uart_bridge)
     regmap: Callable | None = None   # regmap(p) -> the SystemRDL file of a bus-attached core: every
                                      # generation also writes its host artefacts into regmap/
+    small: Callable | None = None    # small() -> a cheap Params for the framework's per-core checks
+                                     # that need just one configuration (must-fail); else defaults
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", self.name):
@@ -100,6 +102,11 @@ class CoreDecl:
             if pol.split(":")[0].strip() not in POLICIES:
                 raise DRCError(f"{self.name}: arithmetic node {node!r} declares policy {pol!r}; "
                                f"allowed {POLICIES} (optionally ': reason')")
+
+    @property
+    def system(self) -> bool:
+        """A system of cores (family ``net``): built from other cores' blocks."""
+        return self.family == "net"
 
     @property
     def family(self) -> str:

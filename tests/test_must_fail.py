@@ -12,7 +12,8 @@ from neurohdl.verif.common.runner import check_core
 
 @pytest.mark.parametrize("name", [e.name for e in cores()])
 def test_injected_model_fault_is_caught(name, seed, tmp_path):
-    p = next(e for e in cores() if e.name == name).decl.params()
+    decl = next(e for e in cores() if e.name == name).decl
+    p = decl.small() if decl.small else decl.params()
     r = check_core(name, seed, tmp_path / "a", p=p, extra_env={"NEUROHDL_FAULT": "model"},
                    expect_ok=False)
     assert r.tests > 0 and r.failed > 0, f"{name}: corrupted model not caught ({r.results_xml})"

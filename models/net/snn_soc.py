@@ -78,9 +78,9 @@ class SnnSocParams(Params):
     """SNN SoC: UART (or Wishbone) host port, CSR block, spike FIFOs, weight memory, SC encoder
     bank, a neuron engine and timestep control."""
 
-    n_neurons: int = pfield(16, "neurons N of the engine", lo=1, hi=MAX_NEURONS, rand=(1, 12))
+    n_neurons: int = pfield(16, "neurons N of the engine", lo=1, hi=MAX_NEURONS, rand=(1, 10))
     n_axons: int = pfield(8, "input axons (rows of the weight memory)", lo=1, hi=MAX_AXONS,
-                          rand=(1, 8))
+                          rand=(1, 6))
     engine: str = pfield("", "the engine's Params as 'name=value;...' (neuron, width, in_width, "
                          "w_width, threshold, leak_shift, reset, v_reset, frac_bits, cell; "
                          "';' separates, as cell's own text uses ',', e.g. 'neuron=alif;"

@@ -794,4 +794,7 @@ CORE = CoreDecl(
     vectors=lambda p, rng, n: Vectors(),
     bench=bench,
     regmap=lambda p: model.RDL,
+    # the must-fail check needs any configuration: a small one, UART divisor 8
+    small=lambda: SnnSocParams(n_neurons=4, n_axons=2, in_depth=4, out_depth=8, sc_channels=1,
+                               baud=1_500_000),
 )

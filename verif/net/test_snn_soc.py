@@ -212,7 +212,7 @@ async def soc_matches_model(dut):
     p = params_from_env(SnnSocParams)
     b = Bench(dut, p, "program")
     await b.start()
-    await program(b, rounds=4 if p.host == "uart" else 16)
+    await program(b, rounds=3 if p.host == "uart" else 16)
 
 
 @cocotb.test()
