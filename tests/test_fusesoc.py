@@ -95,24 +95,29 @@ endmodule
 """
 
 
-def test_downstream_project_uses_lfsr(tmp_path):
+def run_downstream(tmp_path, files: dict[str, str], vlnv: str) -> str:
+    """A user's project in its own folder: neurohdl and it added as FuseSoC libraries, then
+    ``fusesoc run --target=sim <vlnv>``; returns stdout (asserts success)."""
     env = fusesoc_env()
     proj = tmp_path / "acme"
     proj.mkdir()
-    (proj / "rng_user.core").write_text(DOWNSTREAM_CORE)
-    (proj / "tb.v").write_text(DOWNSTREAM_TB)
-    conf = proj / "fusesoc.conf"
-    fs = [shutil.which("fusesoc", path=env["PATH"]), "--config", str(conf)]
-    r = subprocess.run(fs + ["library", "add", "--sync-type", "local", "neurohdl", str(ROOT)],
-                       cwd=proj, env=env, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    r = subprocess.run(fs + ["library", "add", "--sync-type", "local", "acme", str(proj)],
-                       cwd=proj, env=env, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    r = subprocess.run(fs + ["run", "--target=sim", "acme:demo:rng_user"], cwd=proj, env=env,
+    for name, text in files.items():
+        (proj / name).write_text(text)
+    fs = [shutil.which("fusesoc", path=env["PATH"]), "--config", str(proj / "fusesoc.conf")]
+    for lib, path in (("neurohdl", ROOT), ("acme", proj)):
+        r = subprocess.run(fs + ["library", "add", "--sync-type", "local", lib, str(path)],
+                           cwd=proj, env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    r = subprocess.run(fs + ["run", "--target=sim", vlnv], cwd=proj, env=env,
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    assert "DOWNSTREAM OK" in r.stdout
+    return r.stdout
+
+
+def test_downstream_project_uses_lfsr(tmp_path):
+    out = run_downstream(tmp_path, {"rng_user.core": DOWNSTREAM_CORE, "tb.v": DOWNSTREAM_TB},
+                         "acme:demo:rng_user")
+    assert "DOWNSTREAM OK" in out
 
 
 # The SNN SoC inside a user's own Wishbone system: the user's core generates net.snn_soc with
@@ -179,18 +184,6 @@ endmodule
 
 
 def test_downstream_project_embeds_snn_soc(tmp_path):
-    env = fusesoc_env()
-    proj = tmp_path / "acme"
-    proj.mkdir()
-    (proj / "snn_user.core").write_text(SOC_USER_CORE)
-    (proj / "soc_tb.v").write_text(SOC_USER_TB)
-    conf = proj / "fusesoc.conf"
-    fs = [shutil.which("fusesoc", path=env["PATH"]), "--config", str(conf)]
-    for lib, path in (("neurohdl", ROOT), ("acme", proj)):
-        r = subprocess.run(fs + ["library", "add", "--sync-type", "local", lib, str(path)],
-                           cwd=proj, env=env, capture_output=True, text=True)
-        assert r.returncode == 0, r.stderr
-    r = subprocess.run(fs + ["run", "--target=sim", "acme:demo:snn_user"], cwd=proj, env=env,
-                       capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    assert "SOC DOWNSTREAM OK" in r.stdout
+    out = run_downstream(tmp_path, {"snn_user.core": SOC_USER_CORE, "soc_tb.v": SOC_USER_TB},
+                         "acme:demo:snn_user")
+    assert "SOC DOWNSTREAM OK" in out

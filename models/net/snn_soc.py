@@ -54,7 +54,7 @@ import numpy as np
 from neurohdl.errors import ParamError
 from neurohdl.models.bus.csr import OKAY, CsrModel
 from neurohdl.models.neuron import engine as eng
-from neurohdl.models.neuron.engine import EngineParams
+from neurohdl.models.neuron.engine import EngineParams, parse_items
 from neurohdl.models.sc import sng_bank
 from neurohdl.models.sc.sng_bank import SngBankParams
 from neurohdl.params import Params, pfield
@@ -166,19 +166,7 @@ class SnnSocParams(Params):
 
 def parse_engine(text: str) -> dict[str, str]:
     """'neuron=alif;cell=vth=80,beta=2' -> {'neuron': 'alif', 'cell': 'vth=80,beta=2'}."""
-    out: dict[str, str] = {}
-    for item in (t.strip() for t in str(text or "").split(";")):
-        if not item:
-            continue
-        if "=" not in item:
-            raise ParamError(f"SnnSocParams.engine = {text!r}: allowed 'name=value' items "
-                             f"separated by ';' (item {item!r} has no '=')")
-        k, v = (x.strip() for x in item.split("=", 1))
-        if k in out:
-            raise ParamError(f"SnnSocParams.engine = {text!r}: allowed each name once ({k!r} "
-                             "twice)")
-        out[k] = v
-    return out
+    return parse_items(text, "SnnSocParams.engine", ";", "';'")
 
 
 @lru_cache(maxsize=64)

@@ -62,21 +62,27 @@ MAX_N = 65536
 MAX_W_WIDTH = 32
 
 
-def parse_cell(text: str) -> dict[str, str]:
-    """'du=409, dv=205' -> {'du': '409', 'dv': '205'} (values coerced by the cell's Params)."""
+def parse_items(text: str, owner: str, sep: str = ",", sep_name: str = "commas"
+                ) -> dict[str, str]:
+    """'du=409, dv=205' -> {'du': '409', 'dv': '205'}: the 'name=value' list of a text Params
+    field (``owner``, e.g. 'EngineParams.cell'); values are coerced by the Params they feed."""
     out: dict[str, str] = {}
-    for item in (t.strip() for t in str(text).split(",")):
+    for item in (t.strip() for t in str(text or "").split(sep)):
         if not item:
             continue
         if "=" not in item:
-            raise ParamError(f"EngineParams.cell = {text!r}: allowed 'name=value' items "
-                             f"separated by commas (item {item!r} has no '=')")
+            raise ParamError(f"{owner} = {text!r}: allowed 'name=value' items "
+                             f"separated by {sep_name} (item {item!r} has no '=')")
         k, v = (x.strip() for x in item.split("=", 1))
         if k in out:
-            raise ParamError(f"EngineParams.cell = {text!r}: allowed each name once ({k!r} "
-                             "twice)")
+            raise ParamError(f"{owner} = {text!r}: allowed each name once ({k!r} twice)")
         out[k] = v
     return out
+
+
+def parse_cell(text: str) -> dict[str, str]:
+    """EngineParams.cell: 'du=409, dv=205' -> {'du': '409', 'dv': '205'}."""
+    return parse_items(text, "EngineParams.cell")
 
 
 def cell_text(q: Params) -> str:

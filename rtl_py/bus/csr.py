@@ -352,16 +352,25 @@ def csr_axil(clk, rst, s_axil_awaddr, s_axil_awvalid, s_axil_awready, s_axil_wda
     return core, ready, go, req, seq
 
 
+def group_ports(sigs: dict):
+    """Port name -> Signal split into the ``hw`` and ``csr`` interfaces and the bus ports (a
+    block that embeds the CSR calls csr_wishbone / csr_axil with them)."""
+    hw, csr = _Group(), _Group()
+    bus = {}
+    for name, sig in sigs.items():
+        if name.startswith("hw_"):
+            setattr(hw, name[3:], sig)
+        elif name.startswith("csr_"):
+            setattr(csr, name[4:], sig)
+        else:
+            bus[name] = sig
+    return hw, csr, bus
+
+
 def csr_top(p: CsrParams, **sigs):
     """What the framework calls with one Signal per declared port: groups the map's hardware
     ports into the ``hw``/``csr`` interfaces and elaborates the chosen front-end."""
-    hw, csr = _Group(), _Group()
-    for name, s in sigs.items():
-        if name.startswith("hw_"):
-            setattr(hw, name[3:], s)
-        elif name.startswith("csr_"):
-            setattr(csr, name[4:], s)
-    bus = {k: v for k, v in sigs.items() if not k.startswith(("hw_", "csr_"))}
+    hw, csr, bus = group_ports(sigs)
     top = csr_wishbone if p.bus == "wishbone" else csr_axil
     return top(hw=hw, csr=csr, p=p, **bus)
 

@@ -156,21 +156,8 @@ def fifo_fwft(clk, rst, flush, push, din, pop, dout, empty, full, count, depth: 
 @block
 def csr_block(clk, rst, cs: dict, cp: CsrParams):
     """bus.csr's Wishbone block on the signals ``cs`` (csr_top's grouping, inside a block)."""
-    hw, csr, bus = _groups(cs)
+    hw, csr, bus = csr_rtl.group_ports(cs)
     return csr_rtl.csr_wishbone(hw=hw, csr=csr, p=cp, clk=clk, rst=rst, **bus)
-
-
-def _groups(cs: dict):
-    hw, csr = csr_rtl._Group(), csr_rtl._Group()
-    bus = {}
-    for name, sig in cs.items():
-        if name.startswith("hw_"):
-            setattr(hw, name[3:], sig)
-        elif name.startswith("csr_"):
-            setattr(csr, name[4:], sig)
-        else:
-            bus[name] = sig
-    return hw, csr, bus
 
 
 @block
