@@ -336,7 +336,7 @@ def soc_body(sigs: dict, p: SnnSocParams):
         fan_addr.next = base + j_ext
 
     if words_c is None:                   # 2^20 words: every pointer is inside
-        insts.append(wire(const(1, 1), ptr_in))
+        insts.append(csr_rtl.drive(const(1, 1), ptr_in))
     else:
         @always_comb
         def comb_ptr():
@@ -627,16 +627,8 @@ def soc_body(sigs: dict, p: SnnSocParams):
             s = src[q.name]
         if len(s) != q.width:
             raise ValueError(f"net.snn_soc: {q.name} is {len(s)} bits, the CSR port {q.width}")
-        insts.append(wire(s, cs[q.name]))
+        insts.append(csr_rtl.drive(s, cs[q.name]))
     return insts
-
-
-@block
-def wire(a, b):
-    @always_comb
-    def comb():
-        b.next = a
-    return comb
 
 
 def bench_program(p: SnnSocParams, rng) -> list[tuple[bool, int, list[int], bool, int]]:
