@@ -27,6 +27,7 @@ pick_python() {
 missing_packages() {  # prints the apt packages needed for what is missing now
     local py=$1 ver pkgs=()
     command -v iverilog >/dev/null 2>&1 || pkgs+=(iverilog)
+    command -v ghdl >/dev/null 2>&1 || pkgs+=(ghdl)
     { command -v g++ >/dev/null 2>&1 && command -v make >/dev/null 2>&1; } || pkgs+=(build-essential)
     command -v perl >/dev/null 2>&1 || pkgs+=(perl)
     ver=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
@@ -63,9 +64,9 @@ sysdeps() {
         # shellcheck disable=SC2086
         apt_install $pkgs
         pkgs=$(missing_packages "$py")
-        case " $pkgs " in
-            *" "python*) die "still missing after apt-get: $pkgs (venv and tkinter must work for $py; is it Debian's own Python?)" ;;
-            " ") ;;
+        case "$pkgs" in
+            "") ;;
+            python*|*" "python*) die "still missing after apt-get: $pkgs (venv and tkinter must work for $py; is it Debian's own Python?)" ;;
             *) die "still missing after apt-get: $pkgs" ;;
         esac
     fi
