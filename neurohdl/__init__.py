@@ -1,6 +1,6 @@
 """neurohdl: bit-true numpy models, MyHDL designs, cocotb verification and FuseSoC packaging
 for stochastic-computing and neuromorphic hardware cores."""
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .errors import (CoreNotFound, DRCError, IdentifierError, NeurohdlError, ParamError,  # noqa: E402
                      QFormatError, ToolError)

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import __version__
 from .errors import NeurohdlError, ToolError
 from .registry import REPO_ROOT
 
@@ -40,7 +41,7 @@ class Board:
 
     @property
     def vlnv(self) -> str:
-        return f"neurohdl:board:{self.name}_snn:0.1.0"
+        return f"neurohdl:board:{self.name}_snn:{__version__}"
 
     @property
     def core_file(self) -> Path:

@@ -2,7 +2,7 @@
 
 Each ``rtl_py/<family>/<core>.py`` ends with
 
-    CORE = CoreDecl(name="sc.lfsr", version="0.1.0", params=LfsrParams, top=lfsr,
+    CORE = CoreDecl(name="sc.lfsr", version=__version__, params=LfsrParams, top=lfsr,
                     ports=ports, description="...", arith={...}, vectors=vectors)
 
 and nothing else is needed for the registry, the generator, the benches, the harness,

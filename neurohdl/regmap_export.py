@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import regmap
+from . import __version__, regmap
 
 C_RUNTIME = ("neurohdl_csr.h", "neurohdl_csr.c")
 TOOLS = ("systemrdl-compiler", "peakrdl-cheader", "peakrdl-markdown", "peakrdl-ipxact")
@@ -68,7 +68,7 @@ def export(rdl, out_dir, *, base: int = 0, vlnv: str | None = None,
     files["ipxact"] = out / f"{rm.name}.xml"
     ver = (vlnv or "").split(":")
     IPXACTExporter(vendor="neurohdl", library=ver[1] if len(ver) == 4 else "bus",
-                   version=ver[3] if len(ver) == 4 else "0.1.0").export(
+                   version=ver[3] if len(ver) == 4 else __version__).export(
         root.top, str(files["ipxact"]))
     files["regmap"] = out / "regmap.json"
     files["regmap"].write_text(rm.to_json() + "\n")

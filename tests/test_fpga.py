@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from neurohdl import __version__
 from neurohdl.build import build, parse_nextpnr, parse_yosys_stat
 from neurohdl.registry import REPO_ROOT, get
 
@@ -41,7 +42,7 @@ def test_mul_xilinx_project_setup(tmp_path):
     r = build("sc.mul", "xilinx", out=tmp_path)
     names = [os.path.basename(a) for a in r.artifacts]
     assert "Makefile" in names and any(n.endswith(".tcl") for n in names)
-    tcl = next(a for a in r.artifacts if a.endswith("0.1.0.tcl"))
+    tcl = next(a for a in r.artifacts if a.endswith(f"{__version__}.tcl"))
     text = open(tcl).read()
     assert "xc7a35ticsg324-1L" in text and "mul_harness" in text
 

@@ -16,6 +16,8 @@ from neurohdl.errors import CoreNotFound, IdentifierError, NeurohdlError
 from neurohdl.params import Params, pfield
 from neurohdl.registry import cores, get
 
+LFSR_VLNV = f"neurohdl:sc:lfsr:{neurohdl.__version__}"
+
 
 @dataclass(frozen=True)
 class DemoParams(Params):
@@ -104,7 +106,7 @@ def test_registry_lists_cores_with_vlnv():
     names = [e.name for e in cores()]
     assert "sc.lfsr" in names
     e = get("sc.lfsr")
-    assert e.decl.vlnv() == "neurohdl:sc:lfsr:0.1.0" and get("neurohdl:sc:lfsr:0.1.0") is e
+    assert e.decl.vlnv() == LFSR_VLNV and get(LFSR_VLNV) is e
     assert e.core_file and e.core_file.exists() and e.model_module == "neurohdl.models.sc.lfsr"
     with pytest.raises(CoreNotFound, match="not registered"):
         get("sc.nope")
@@ -128,7 +130,7 @@ def test_manifest_contents(tmp_path):
     from neurohdl.models.sc.lfsr import LfsrParams
     g = neurohdl.generate("sc.lfsr", LfsrParams(width=8), tmp_path)
     m = json.loads((tmp_path / "manifest.json").read_text())
-    assert m["vlnv"] == "neurohdl:sc:lfsr:0.1.0" and m["params"]["width"] == 8
+    assert m["vlnv"] == LFSR_VLNV and m["params"]["width"] == 8
     assert m["derived"]["period"] == 255 and m["tools"]["myhdl"]
     ports = {q["name"]: q for q in m["ports"]}
     assert ports["m_rnd_tdata"] == {"name": "m_rnd_tdata", "direction": "out", "width": 8,
@@ -176,7 +178,7 @@ def _cli(*args):
 
 def test_cli_list_and_gen(tmp_path):
     r = _cli("list")
-    assert r.returncode == 0 and "neurohdl:sc:lfsr:0.1.0" in r.stdout
+    assert r.returncode == 0 and LFSR_VLNV in r.stdout
     r = _cli("gen", "sc.lfsr", "--set", "width=8", "--out", str(tmp_path / "g"), "--hdl", "vhdl")
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "g" / "lfsr.vhd").exists() and (tmp_path / "g" / "manifest.json").exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from neurohdl import __version__
 from neurohdl.registry import cores
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,7 @@ def test_sim_bench_must_fail(tmp_path):
     env = fusesoc_env()
     env["NEUROHDL_FAULT"] = "model"
     r = fusesoc(["run", "--build-root", str(tmp_path / "b"), "--target=sim",
-                 "neurohdl:sc:lfsr:0.1.0"], tmp_path, env)
+                 f"neurohdl:sc:lfsr:{__version__}"], tmp_path, env)
     assert r.returncode != 0
     assert "FAIL m_rnd beat" in r.stdout
 
@@ -60,7 +61,7 @@ name: acme:demo:rng_user:1.0.0
 description: A user's design embedding neurohdl's LFSR
 filesets:
   rtl:
-    depend: [">=neurohdl:sc:lfsr:0.1.0"]
+    depend: [">=neurohdl:sc:lfsr:0.2.0"]
   tb:
     files: [tb.v]
     file_type: verilogSource
@@ -127,7 +128,7 @@ name: acme:demo:snn_user:1.0.0
 description: A user's system embedding neurohdl's SNN SoC as a Wishbone slave
 filesets:
   gen:
-    depend: [">=neurohdl:util:gen:0.1.0"]
+    depend: [">=neurohdl:util:gen:0.2.0"]
   tb:
     files: [soc_tb.v]
     file_type: verilogSource

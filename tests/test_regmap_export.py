@@ -12,18 +12,19 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from neurohdl import regmap
+from neurohdl import __version__, regmap
 from neurohdl.cli import main as cli_main
 from neurohdl.regmap_export import export
 from neurohdl.sw.regmap_driver import Driver, MemoryTransport, Table
 
 RDL = "cores/bus/csr_example.rdl"
+CSR_VLNV = f"neurohdl:bus:csr:{__version__}"
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory):
     d = tmp_path_factory.mktemp("regmap")
-    export(RDL, d, base=0x40000000, vlnv="neurohdl:bus:csr:0.1.0", log=lambda *_: None)
+    export(RDL, d, base=0x40000000, vlnv=CSR_VLNV, log=lambda *_: None)
     return d
 
 
@@ -34,7 +35,7 @@ def test_files_and_manifest(out):
         assert (out / name).stat().st_size > 0, name
     m = json.loads((out / "manifest.json").read_text())
     assert m["blocks"][0]["base"] == 0x40000000
-    assert m["blocks"][0]["vlnv"] == "neurohdl:bus:csr:0.1.0"
+    assert m["blocks"][0]["vlnv"] == CSR_VLNV
     assert m["blocks"][0]["regmap"] == rm.to_dict()
     assert set(m["tools"]) == {"systemrdl-compiler", "peakrdl-cheader", "peakrdl-markdown",
                                "peakrdl-ipxact"}

@@ -24,6 +24,7 @@ Timing (see docs/cores/bus/csr.md):
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
+from neurohdl import __version__
 from neurohdl.core import IN, OUT, CoreDecl, Port, Vectors, clk_rst, const
 from neurohdl.models.bus.csr import CsrParams, regmap_of
 
@@ -380,7 +381,7 @@ def csr(p: CsrParams = None, **sigs):
 
 
 CORE = CoreDecl(
-    name="bus.csr", version="0.1.0", params=CsrParams, top=csr, ports=ports,
+    name="bus.csr", version=__version__, params=CsrParams, top=csr, ports=ports,
     description="CSR block from a SystemRDL map, Wishbone B4 pipelined or AXI4-Lite slave, "
                 "bus errors on unmapped and read-only accesses",
     arith={"registers": "exact: storage and masks only, no arithmetic"},

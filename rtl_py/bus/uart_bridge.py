@@ -26,6 +26,7 @@ register) and ``wb_sel`` (constant).
 """
 from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv, modbv
 
+from neurohdl import __version__
 from neurohdl.core import IN, OUT, CoreDecl, Port, clk_rst, const
 from neurohdl.models.bus import uart_bridge as model
 from neurohdl.models.bus.uart_bridge import (CMD_RESERVED, SYNC_REQ, SYNC_RESP, Status,
@@ -662,7 +663,7 @@ def bench(p: UartBridgeParams, name: str, n: int, seed: int) -> str:
     return "\n".join(L) + "\n"
 
 CORE = CoreDecl(
-    name="bus.uart_bridge", version="0.1.0", params=UartBridgeParams, top=uart_bridge,
+    name="bus.uart_bridge", version=__version__, params=UartBridgeParams, top=uart_bridge,
     ports=ports,
     description="UART 8N1 <-> Wishbone B4 pipelined master with a framed, CRC-8 checked "
                 "read/write burst protocol",

@@ -35,6 +35,7 @@ WADDR/WDATA write, or less than 2 cycles after STATUS.busy fell, returns the pre
 """
 from myhdl import ConcatSignal, ResetSignal, Signal, always, always_comb, always_seq, block, intbv, modbv
 
+from neurohdl import __version__
 from neurohdl.core import IN, OUT, CoreDecl, Port, Vectors, clk_rst, const
 from neurohdl.models.bus.csr import CsrParams
 from neurohdl.models.bus.uart_bridge import UartBridgeParams
@@ -761,7 +762,7 @@ def top(p: SnnSocParams = None, **sigs):
 
 
 CORE = CoreDecl(
-    name="net.snn_soc", version="0.1.0", params=SnnSocParams, top=top, ports=ports,
+    name="net.snn_soc", version=__version__, params=SnnSocParams, top=top, ports=ports,
     description="SNN SoC: UART/Wishbone host port, CSR block, spike FIFOs, weight memory, SC "
                 "encoder bank, neuron engine and timestep control",
     arith={"counters": "wrap: TSTEP and the event counters are 32-bit and wrap (documented)",

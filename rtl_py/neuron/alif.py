@@ -23,6 +23,7 @@ per cycle, tdata held while stalled.
 """
 from myhdl import Signal, always_comb, block, concat, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.neuron import alif as model
 from neurohdl.models.neuron._common import smax, stimulus
@@ -190,7 +191,7 @@ def vectors(p: AlifParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.alif", version="0.1.0", params=AlifParams, top=alif, ports=ports,
+    name="neuron.alif", version=__version__, params=AlifParams, top=alif, ports=ports,
     description="Adaptive-threshold LIF neuron (LSNN/ALIF), theta = threshold + beta_a a, "
                 "multiplicative leak, reset by subtraction or to zero",
     arith={"leak": "exact: v * beta in vw + Fb bits (beta < 2^Fb), magnitude shift by Fb "

@@ -22,6 +22,7 @@ import random
 
 from myhdl import ConcatSignal, Signal, always_comb, block, concat
 
+from neurohdl import __version__
 from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import alpha as model
 from neurohdl.models.neuron._common import smax
@@ -185,7 +186,7 @@ def vectors(p: AlphaParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.alpha", version="0.1.0", params=AlphaParams, top=alpha, ports=ports,
+    name="neuron.alpha", version=__version__, params=AlphaParams, top=alpha, ports=ports,
     description="Alpha neuron (mlxsnn alpha), excitatory and inhibitory decaying synaptic "
                 "currents into a leaky membrane, v = beta v + i_exc - i_inh",
     arith={"synapse_decay": "exact: i * alpha in iw + Fb bits, magnitude shift by Fb (round "

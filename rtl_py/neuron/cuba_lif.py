@@ -31,6 +31,7 @@ from dataclasses import replace
 
 from myhdl import ConcatSignal, Signal, always_comb, block, concat, intbv, modbv
 
+from neurohdl import __version__
 from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import cuba_lif as model
 from neurohdl.models.neuron.cuba_lif import (ACT_SHIFT, DECAY_SHIFT, IN_WIDTH, U_WIDTH, V_MAX,
@@ -255,7 +256,7 @@ def vectors(p: CubaLifParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.cuba_lif", version="0.1.0", params=CubaLifParams, top=cuba_lif, ports=ports,
+    name="neuron.cuba_lif", version=__version__, params=CubaLifParams, top=cuba_lif, ports=ports,
     description="Loihi/Lava bit-accurate current-based LIF neuron (24-bit u and v, 12-bit "
                 "decays), one timestep per s_in beat",
     arith={"u_decay": "exact: u * (4095 - du) in 37 bits, then shift of the magnitude by 12 "

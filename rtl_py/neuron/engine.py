@@ -49,6 +49,7 @@ no output, no done pulse): block RAM cannot be reset.
 """
 from myhdl import ConcatSignal, Signal, always, always_comb, always_seq, block, concat, intbv, modbv
 
+from neurohdl import __version__
 from neurohdl.core import OUT, Port, Vectors, clk_rst, const, stream, CoreDecl
 from neurohdl.models.neuron import engine as model
 from neurohdl.models.neuron._common import smax, smin, to_bits
@@ -649,7 +650,7 @@ def vectors(p: EngineParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.engine", version="0.1.0", params=EngineParams, top=engine, ports=ports,
+    name="neuron.engine", version=__version__, params=EngineParams, top=engine, ports=ports,
     description="Time-multiplexed neuron engine: N if/lif/li neurons, state in block RAM, one "
                 "update per clock (6-stage pipeline), synaptic (address, weight) stream "
                 "accumulated with read-modify-write forwarding, AER spike output",

@@ -28,6 +28,7 @@ Timing: latency 1 cycle (the output register), throughput one timestep per cycle
 from myhdl import (ConcatSignal, Signal, always, always_comb, always_seq, block, concat,
                    intbv)
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.neuron import if_ as model
 from neurohdl.models.neuron._common import smax, stimulus, to_bits
@@ -196,7 +197,7 @@ def vectors(p: IfParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.if_", version="0.1.0", params=IfParams, top=if_, ports=ports,
+    name="neuron.if_", version=__version__, params=IfParams, top=if_, ports=ports,
     description="Integrate-and-fire neuron (v += I saturating, spike at v >= threshold, reset "
                 "to zero or by subtraction)",
     arith={"integrate": "saturate: v + i exact in max(vw, in_width) + 1 bits, clipped to vw "

@@ -29,6 +29,7 @@ import warnings
 
 from myhdl import ConcatSignal, Signal, always_comb, block, concat, intbv
 
+from neurohdl import __version__
 from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import izhikevich as model
 from neurohdl.models.neuron.izhikevich import IzhikevichParams
@@ -279,7 +280,7 @@ def vectors(p: IzhikevichParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.izhikevich", version="0.1.0", params=IzhikevichParams, top=izhikevich,
+    name="neuron.izhikevich", version=__version__, params=IzhikevichParams, top=izhikevich,
     ports=ports,
     description="Izhikevich 2003 neuron in fixed point (Q16.16 default), Euler step dt = "
                 "2^-dt_shift ms, presets RS/FS/CH/IB, saturating v and u",

@@ -22,6 +22,7 @@ Timing: latency 1 cycle (the output register), throughput one timestep per cycle
 from myhdl import (ConcatSignal, Signal, always, always_comb, always_seq, block, concat,
                    intbv)
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.neuron import li as model
 from neurohdl.models.neuron._common import stimulus, to_bits
@@ -141,7 +142,7 @@ def vectors(p: LiParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.li", version="0.1.0", params=LiParams, top=li, ports=ports,
+    name="neuron.li", version=__version__, params=LiParams, top=li, ports=ports,
     description="Leaky integrator readout neuron (v = v - (v >> k) + I saturating, no spike, "
                 "output {v, 0})",
     arith={"leak": "exact: v - (v >>> k), |v_l| <= |v|",

@@ -32,6 +32,7 @@ Timing: latency 1 cycle (the output register), throughput one timestep per cycle
 from myhdl import (ConcatSignal, Signal, always, always_comb, always_seq, block, concat,
                    intbv)
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.neuron import lif as model
 from neurohdl.models.neuron._common import smax, stimulus, to_bits
@@ -285,7 +286,7 @@ def vectors(p: LifParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.lif", version="0.1.0", params=LifParams, top=lif, ports=ports,
+    name="neuron.lif", version=__version__, params=LifParams, top=lif, ports=ports,
     description="Leaky integrate-and-fire neuron (shift, subtractive or multiplicative leak; "
                 "zero, subtract or v_reset reset; refractory counter), saturating",
     arith={"leak": "exact: shift v - (v >>> k), subtract toward 0 without crossing, or "

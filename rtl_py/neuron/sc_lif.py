@@ -19,6 +19,7 @@ form the output register.  ``s_in_tready = !rst && (!m_out_tvalid || m_out_tread
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
 
+from neurohdl import __version__
 from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import sc_lif as model
 from neurohdl.models.neuron.sc_lif import ScLifParams
@@ -197,7 +198,7 @@ def vectors(p: ScLifParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.sc_lif", version="0.1.0", params=ScLifParams, top=sc_lif, ports=ports,
+    name="neuron.sc_lif", version=__version__, params=ScLifParams, top=sc_lif, ports=ports,
     description="The seed's Q8.8 LIF neuron (per-step leak_k, gain_k, I_t, noise_in), "
                 "saturating membrane, threshold compare, reset and refractory count",
     arith={"leak_mul": "exact: leak_k * (v - v_rest) in 2W+1 bits, then floor >> frac_bits",

@@ -18,6 +18,7 @@ throughput one tick per cycle, tdata held while stalled, no combinational path t
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Port, Vectors, OUT, clk_rst, const, stream
 from neurohdl.fixed import bits_for
 from neurohdl.models.neuron import sc_lif_popcount as model
@@ -187,7 +188,7 @@ def vectors(p: ScLifPopcountParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.sc_lif_popcount", version="0.1.0", params=ScLifPopcountParams,
+    name="neuron.sc_lif_popcount", version=__version__, params=ScLifPopcountParams,
     top=sc_lif_popcount, ports=ports,
     description="Pure-SC LIF neuron, membrane = running popcount of a K-bit bitstream word, "
                 "shift leak, fires when the membrane exceeds the threshold",

@@ -19,6 +19,7 @@ per cycle, tdata held while stalled, no combinational path to ``m_out_tvalid``/`
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
 
+from neurohdl import __version__
 from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import stochastic_lif as model
 from neurohdl.models.neuron.stochastic_lif import StochasticLifParams
@@ -211,7 +212,7 @@ def vectors(p: StochasticLifParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.stochastic_lif", version="0.1.0", params=StochasticLifParams,
+    name="neuron.stochastic_lif", version=__version__, params=StochasticLifParams,
     top=stochastic_lif, ports=ports,
     description="Stochastic LIF neuron, shift leak, LFSR noise on the membrane or the "
                 "threshold (LFSR advances once per timestep), saturating membrane, refractory",

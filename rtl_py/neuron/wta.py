@@ -30,6 +30,7 @@ stage (data registers load on their stage's enable only) and bubbles are squeeze
 """
 from myhdl import ConcatSignal, Signal, always, always_comb, always_seq, block, concat, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import wta as model
 from neurohdl.models.neuron.wta import WtaParams
@@ -339,7 +340,7 @@ def vectors(p: WtaParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="neuron.wta", version="0.1.0", params=WtaParams, top=wta, ports=ports,
+    name="neuron.wta", version=__version__, params=WtaParams, top=wta, ports=ports,
     description="Winner-take-all over N neurons per timestep (global argmax or local square "
                 "window), membrane decides, ties to the lower index",
     arith={"compare": "exact: comparisons of equal-width offset-binary keys only; no "

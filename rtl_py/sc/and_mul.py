@@ -5,6 +5,7 @@ m_y_tready)`` (see ``rtl_py/sc/_gate.py``).
 """
 from myhdl import Signal, always_comb, block
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import and_mul as model
@@ -36,7 +37,7 @@ def vectors(p: AndMulParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.and_mul", version="0.1.0", params=AndMulParams, top=and_mul, ports=ports,
+    name="sc.and_mul", version=__version__, params=AndMulParams, top=and_mul, ports=ports,
     description="SC unipolar multiplier gate: y = a AND b on one paired bit stream",
     arith={"and": "exact: one-bit AND"},
     vectors=vectors,

@@ -18,6 +18,7 @@ out).  ``m_count_tvalid`` is the last valid bit, a register.  Throughput one bea
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.fixed import bits_for
 from neurohdl.models.sc import apc as model
@@ -147,7 +148,7 @@ def vectors(p: ApcParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.apc", version="0.1.0", params=ApcParams, top=apc, ports=ports,
+    name="sc.apc", version=__version__, params=ApcParams, top=apc, ports=ports,
     description="Parallel counter: ones among n bitstream bits per beat, pipelined exact adder "
                 "tree",
     arith={"tree": "exact: each node is bits_for(leaves under it) wide, operands zero-extended "

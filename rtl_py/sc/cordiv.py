@@ -9,6 +9,7 @@ m_y_tready)`` (see ``rtl_py/sc/_gate.py``).
 """
 from myhdl import Signal, always_comb, always_seq, block
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import cordiv as model
@@ -49,7 +50,7 @@ def vectors(p: CordivParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.cordiv", version="0.1.0", params=CordivParams, top=cordiv, ports=ports,
+    name="sc.cordiv", version=__version__, params=CordivParams, top=cordiv, ports=ports,
     description="SC divider CORDIV: z = y ? x : held z, P(z) = P(x)/P(y) for correlated x <= y",
     arith={"mux": "exact: one-bit 2:1 multiplexer",
            "hold": "exact: one-bit D flip-flop, loaded with x when y = 1"},

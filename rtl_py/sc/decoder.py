@@ -12,6 +12,7 @@ from a register only.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import decoder as model
 from neurohdl.models.sc.decoder import DecoderParams
@@ -75,7 +76,7 @@ def vectors(p: DecoderParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.decoder", version="0.1.0", params=DecoderParams, top=decoder, ports=ports,
+    name="sc.decoder", version=__version__, params=DecoderParams, top=decoder, ports=ports,
     description="Stochastic bitstream decoder: ones counted over windows of length beats",
     arith={"count": "exact: count_width = bits_for(length) holds 0..length, cannot overflow",
            "index": "exact: beat index 0..length-1 in bits_for(length-1) bits, cleared at the "

@@ -11,6 +11,7 @@ back-pressure the output bit and the register hold, so the delay counts beats, n
 """
 from myhdl import Signal, always_comb, always_seq, block, concat, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, stream
 from neurohdl.models.sc import delay as model
 from neurohdl.models.sc.delay import DelayParams
@@ -70,7 +71,7 @@ def vectors(p: DelayParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.delay", version="0.1.0", params=DelayParams, top=delay, ports=ports,
+    name="sc.delay", version=__version__, params=DelayParams, top=delay, ports=ports,
     description="Bitstream isolator: y = x delayed by d accepted beats (shift register)",
     arith={"shift": "exact: d-bit shift register, no arithmetic"},
     vectors=vectors,

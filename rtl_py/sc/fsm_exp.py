@@ -12,6 +12,7 @@ back-pressure the output bit and the counter hold.  ``m_y_tvalid`` comes from a 
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import fsm_exp as model
 from neurohdl.models.sc.fsm_exp import FsmExpParams
@@ -70,7 +71,7 @@ def vectors(p: FsmExpParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.fsm_exp", version="0.1.0", params=FsmExpParams, top=fsm_exp, ports=ports,
+    name="sc.fsm_exp", version=__version__, params=FsmExpParams, top=fsm_exp, ports=ports,
     description="Stochastic exponentiation (Brown and Card): N-state saturating counter, "
                 "y = state < N - G",
     arith={"state": "saturate: up/down counter held at 0 and N-1 (explicit compares)",

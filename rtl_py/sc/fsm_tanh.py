@@ -11,6 +11,7 @@ back-pressure the output bit and the counter hold.  ``m_y_tvalid`` comes from a 
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import fsm_tanh as model
 from neurohdl.models.sc.fsm_tanh import FsmTanhParams
@@ -69,7 +70,7 @@ def vectors(p: FsmTanhParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.fsm_tanh", version="0.1.0", params=FsmTanhParams, top=fsm_tanh, ports=ports,
+    name="sc.fsm_tanh", version=__version__, params=FsmTanhParams, top=fsm_tanh, ports=ports,
     description="Stochastic tanh (Brown and Card): N-state saturating counter, y = state >= N/2",
     arith={"state": "saturate: up/down counter held at 0 and N-1 (explicit compares)",
            "output": "exact: unsigned compare s >= N/2"},

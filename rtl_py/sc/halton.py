@@ -14,6 +14,7 @@ value.
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, modbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import halton as model
 from neurohdl.models.sc.halton import HaltonParams
@@ -50,7 +51,7 @@ def vectors(p: HaltonParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.halton", version="0.1.0", params=HaltonParams, top=halton, ports=ports,
+    name="sc.halton", version=__version__, params=HaltonParams, top=halton, ports=ports,
     description="Base-2 van der Corput (Halton base 2) source, bit-reversed counter, 1..32 bits, "
                 "AXI-Stream out",
     arith={"index": "wrap: W-bit counter, period 2^W (output returns to 0 with it)"},

@@ -6,6 +6,7 @@ enable: hold it low and the state holds.  Latency 0 (tdata is the register itsel
 """
 from myhdl import always_comb, always_seq, block, intbv, Signal
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import lfsr as model
 from neurohdl.models.sc.lfsr import LfsrParams
@@ -41,7 +42,7 @@ def vectors(p: LfsrParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.lfsr", version="0.1.0", params=LfsrParams, top=lfsr, ports=ports,
+    name="sc.lfsr", version=__version__, params=LfsrParams, top=lfsr, ports=ports,
     description="Galois LFSR random source (maximal-length taps 3..32 bits), AXI-Stream out",
     arith={"state": "wrap: GF(2) shift/XOR, no carries"},
     vectors=vectors,

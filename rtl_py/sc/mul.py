@@ -18,6 +18,7 @@ registers, then ``s_op``.  ``m_prod_tvalid`` is the decoder's output register.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.fixed import bits_for
 from neurohdl.models.sc import mul as model
@@ -95,7 +96,7 @@ def vectors(p: MulParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.mul", version="0.1.0", params=MulParams, top=mul, ports=ports,
+    name="sc.mul", version=__version__, params=MulParams, top=mul, ports=ports,
     description="Unipolar stochastic multiplier: two LFSR SNGs, AND, ones counted over N cycles",
     arith={"compare": "exact: two unsigned r < x comparators (sc.sng)",
            "source": "wrap: two LFSRs, GF(2) shift/XOR, no carries",

@@ -12,6 +12,7 @@ m_y_tready)`` (see ``rtl_py/sc/_gate.py``).
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import mux_add as model
@@ -85,7 +86,7 @@ def vectors(p: MuxAddParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.mux_add", version="0.1.0", params=MuxAddParams, top=mux_add, ports=ports,
+    name="sc.mux_add", version=__version__, params=MuxAddParams, top=mux_add, ports=ports,
     description="SC scaled adder: y = sel ? b : a, select from a toggle or an LFSR MSB, "
                 "P(y) = (P(a) + P(b))/2",
     arith={"mux": "exact: one-bit 2:1 multiplexer",

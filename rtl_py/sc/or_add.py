@@ -5,6 +5,7 @@ m_y_tready)`` (see ``rtl_py/sc/_gate.py``).
 """
 from myhdl import Signal, always_comb, block
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import or_add as model
@@ -36,7 +37,7 @@ def vectors(p: OrAddParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.or_add", version="0.1.0", params=OrAddParams, top=or_add, ports=ports,
+    name="sc.or_add", version=__version__, params=OrAddParams, top=or_add, ports=ports,
     description="SC saturating adder gate: y = a OR b on one paired bit stream",
     arith={"or": "exact: one-bit OR"},
     vectors=vectors,

@@ -15,6 +15,7 @@ register only.
 """
 from myhdl import Signal, always_comb, always_seq, block, concat, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import regen as model
 from neurohdl.models.sc.regen import RegenParams
@@ -96,7 +97,7 @@ def vectors(p: RegenParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.regen", version="0.1.0", params=RegenParams, top=regen, ports=ports,
+    name="sc.regen", version=__version__, params=RegenParams, top=regen, ports=ports,
     description="Bitstream regeneration: count over windows of L beats, re-encode the count "
                 "with an internal LFSR comparator in the next window",
     arith={"count": "exact: count_width = bits_for(L) holds 0..L, cleared at the window end",

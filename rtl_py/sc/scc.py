@@ -15,6 +15,7 @@ next window keeps filling; only the beat that would complete it waits:
 """
 from myhdl import Signal, always_comb, always_seq, block, concat, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import scc as model
 from neurohdl.models.sc.scc import SccParams
@@ -123,7 +124,7 @@ def vectors(p: SccParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.scc", version="0.1.0", params=SccParams, top=scc, ports=ports,
+    name="sc.scc", version=__version__, params=SccParams, top=scc, ports=ports,
     description="Correlation monitor: ones of a, b and a AND b over windows of length beats, "
                 "for the SCC of two bitstreams",
     arith={"count": "exact: na, nb, n11 are count_width = bits_for(length) bits, hold 0..length, "

@@ -14,6 +14,7 @@ register only.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import shuffle as model
 from neurohdl.models.sc.shuffle import ShuffleParams
@@ -75,7 +76,7 @@ def vectors(p: ShuffleParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.shuffle", version="0.1.0", params=ShuffleParams, top=shuffle, ports=ports,
+    name="sc.shuffle", version=__version__, params=ShuffleParams, top=shuffle, ports=ports,
     description="Shuffle-buffer decorrelator: output and replace the buffer bit chosen by an "
                 "LFSR (ones conserved)",
     arith={"index": "wrap: slot = LFSR state mod depth (low log2 depth bits)",

@@ -11,6 +11,7 @@ to ``m_bit_tvalid``; under back-pressure the bit is held and ``s_x_tready`` fall
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import sng as model
 from neurohdl.models.sc.sng import SngParams
@@ -86,7 +87,7 @@ def vectors(p: SngParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.sng", version="0.1.0", params=SngParams, top=sng, ports=ports,
+    name="sc.sng", version=__version__, params=SngParams, top=sng, ports=ports,
     description="Comparator stochastic number generator: bit = (r < x), r from LFSR, Sobol or "
                 "Halton; unipolar or bipolar",
     arith={"compare": "exact: unsigned r < x, both width bits",

@@ -7,6 +7,7 @@ distinct polynomials; every source advances on each accepted beat.  One output r
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, intbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import sng_bank as model
 from neurohdl.models.sc.sng_bank import SngBankParams
@@ -98,7 +99,7 @@ def vectors(p: SngBankParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.sng_bank", version="0.1.0", params=SngBankParams, top=sng_bank, ports=ports,
+    name="sc.sng_bank", version=__version__, params=SngBankParams, top=sng_bank, ports=ports,
     description="Bank of K comparator SNGs on independent sources (Sobol dimensions sharing one "
                 "counter, or one LFSR polynomial per lane)",
     arith={"compare": "exact: unsigned r_k < x_k per lane",

@@ -23,6 +23,7 @@ value.
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, intbv, modbv
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import sobol as model
 from neurohdl.models.sc.sobol import SobolParams
@@ -127,7 +128,7 @@ def vectors(p: SobolParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.sobol", version="0.1.0", params=SobolParams, top=sobol, ports=ports,
+    name="sc.sobol", version=__version__, params=SobolParams, top=sobol, ports=ports,
     description="Sobol quasi-random source (Joe-Kuo dimensions 1..32, Gray-code order, 1..32 "
                 "bits), AXI-Stream out",
     arith={"index": "wrap: W-bit counter, period 2^W (x returns to 0 with it)",

@@ -5,6 +5,7 @@ m_y_tready)`` (see ``rtl_py/sc/_gate.py``).
 """
 from myhdl import Signal, always_comb, block
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import sub as model
@@ -36,7 +37,7 @@ def vectors(p: SubParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.sub", version="0.1.0", params=SubParams, top=sub, ports=ports,
+    name="sc.sub", version=__version__, params=SubParams, top=sub, ports=ports,
     description="SC saturating subtractor gate: y = a AND NOT b on one paired, positively "
                 "correlated bit stream",
     arith={"andnot": "exact: one-bit AND NOT"},

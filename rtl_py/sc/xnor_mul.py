@@ -5,6 +5,7 @@ m_y_tready)`` (see ``rtl_py/sc/_gate.py``).
 """
 from myhdl import Signal, always_comb, block
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import xnor_mul as model
@@ -36,7 +37,7 @@ def vectors(p: XnorMulParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.xnor_mul", version="0.1.0", params=XnorMulParams, top=xnor_mul, ports=ports,
+    name="sc.xnor_mul", version=__version__, params=XnorMulParams, top=xnor_mul, ports=ports,
     description="SC bipolar multiplier gate: y = XNOR(a, b) on one paired bit stream",
     arith={"xnor": "exact: one-bit XNOR"},
     vectors=vectors,

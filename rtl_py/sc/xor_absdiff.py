@@ -5,6 +5,7 @@ m_y_tready)`` (see ``rtl_py/sc/_gate.py``).
 """
 from myhdl import Signal, always_comb, block
 
+from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import xor_absdiff as model
@@ -36,7 +37,7 @@ def vectors(p: XorAbsdiffParams, rng, n: int) -> Vectors:
 
 
 CORE = CoreDecl(
-    name="sc.xor_absdiff", version="0.1.0", params=XorAbsdiffParams, top=xor_absdiff, ports=ports,
+    name="sc.xor_absdiff", version=__version__, params=XorAbsdiffParams, top=xor_absdiff, ports=ports,
     description="SC absolute difference gate: y = a XOR b on one paired, positively "
                 "correlated bit stream",
     arith={"xor": "exact: one-bit XOR"},
