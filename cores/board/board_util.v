@@ -3,7 +3,7 @@
 // (iCE40, ECP5 and 7-series flip-flops all load them), there is no other reset source.
 `default_nettype none
 
-// Synchronous, active-high reset for the SoC (CONVENTIONS 2.6). `rst` is high from
+// Synchronous, active-high reset for the SoC (docs/conventions.md §2.6). `rst` is high from
 // configuration and for 2**(BITS-1) clocks after the last clock in which `hold` was seen
 // high; `hold` (button pressed, PLL not locked) is asynchronous and synchronised here.
 module neurohdl_board_reset #(

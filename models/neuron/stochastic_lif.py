@@ -34,7 +34,7 @@ dt xi = n (in LSB of Q(width-frac_bits).frac_bits), the update is the Euler(-Mar
 
     dv/dt = -(v - v_rest)/tau + R I + xi(t)
 
-(SCOPE.md section 2.1, the seed's neurons.stochastic_lif).  The floor makes the integer membrane
+(docs/references.md §5.5, SC-NeuroCore's neurons.stochastic_lif).  The floor makes the integer membrane
 lead the real-valued recurrence (same inputs, same noise samples, no spike/saturation) by
 0 <= e_t < 2^leak_shift LSB: e_{t+1} = (1 - 2^-k) e_t + phi, phi in [0, 1).  Spike statistics
 (rate vs drive and noise amplitude) therefore follow the real-valued model with the threshold

@@ -10,14 +10,14 @@ gives |pa - pb| only at SCC = +1; OR gives min(1, pa + pb) only at SCC = -1.  :f
 builds LFSR + comparator streams (the ``sc.sng`` rule ``bit = r < x``) with each relation:
 
     "independent"  a and b from two different primitive polynomials (A's table taps and their
-                   reciprocal): different sequences, SCC ~ 0 (REFERENCES.md section 3: two
+                   reciprocal): different sequences, SCC ~ 0 (docs/references.md §3: two
                    seeds of one polynomial are *not* enough, |SCC| ~ 0.36)
     "positive"     a and b from the same number r each beat: a = (r < xa), b = (r < xb), so
                    a <= b bitwise whenever xa <= xb: SCC = +1
     "negative"     a = (r < xa), b = (2^w - r < xb): the ones of b sit at the top of r's range,
                    those of a at the bottom, so they overlap only if they must: SCC = -1
 
-:func:`scc` is the stochastic cross-correlation in the case-split form of SCOPE.md section 1.
+:func:`scc` is the stochastic cross-correlation in the case-split form of docs/references.md §5.3.
 Models never import MyHDL.
 """
 from __future__ import annotations

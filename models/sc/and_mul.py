@@ -10,8 +10,8 @@ Arithmetic (unipolar, value = fraction of ones).  For *independent* input stream
 
 (Alaghi & Hayes, "Survey of Stochastic Computing", 2013).  The gate does not decorrelate: with
 SCC = +1 it gives min(P(a), P(b)) and with SCC = -1 max(0, P(a) + P(b) - 1) (Alaghi & Hayes,
-ICCD 2013).  Feed it streams from different LFSR polynomials (``sc.mul`` does; REFERENCES.md
-section 3: two seeds of one polynomial stay correlated).  No state.
+ICCD 2013).  Feed it streams from different LFSR polynomials (``sc.mul`` does; docs/references.md
+§3: two seeds of one polynomial stay correlated).  No state.
 """
 from __future__ import annotations
 

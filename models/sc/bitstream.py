@@ -9,7 +9,7 @@ keeps that invariant, and every function that is told N refuses words that break
 carry leading batch axes: ``words`` has shape ``(..., ceil(N/64))`` and stands for ``(..., N)``
 bits.
 
-Operations (unipolar, Alaghi & Hayes 2013; SCOPE.md section 1):
+Operations (unipolar, Alaghi & Hayes 2013; docs/references.md §5.3):
 
     and_(a, b)       P = P(a) P(b) for uncorrelated streams (multiply)
     or_(a, b)        P(a) + P(b) - P(a) P(b) (saturating add)

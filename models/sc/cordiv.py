@@ -7,7 +7,7 @@ Inputs per beat: x = dividend (bit 0 of s_ab), y = divisor (bit 1).  One hold fl
     y = 0:  z = h   (h unchanged)
 
 i.e. a 2:1 multiplexer selected by y whose other input is a D flip-flop holding the last z
-produced while y was 1 (the correlated divider CORDIV of Chen & Hayes, ISVLSI 2016; SCOPE.md
+produced while y was 1 (the correlated divider CORDIV of Chen & Hayes, ISVLSI 2016; docs/references.md §5.4
 lists SC-NeuroCore's ``sc_divide`` under Li et al. 2014, with the seed-form rule below).
 
 Arithmetic.  z copies x on the beats where y = 1 and repeats one of those copies elsewhere, so
@@ -29,7 +29,7 @@ on it.  Comparators on a shift-register LFSR stepping once per beat violate that
 the previous one shifted) and bias the quotient (RMSE ~0.06 on 12-bit streams); an LFSR
 advancing ~w - 1 steps per beat does not (``models/sc/_gate.streams(stride=...)``).
 
-The seed text (SCOPE.md section 1: "x=1 -> 1; x=0,y=1 -> 0; x=0,y=0 -> hold") is the same
+The seed text (docs/references.md §5.4: "x=1 -> 1; x=0,y=1 -> 0; x=0,y=0 -> hold") is the same
 machine whenever x <= y bitwise (x = 1 implies y = 1, so the first rule is "y = 1: z = x" and
 the held value is the last z, which is the last x seen with y = 1); it differs only on
 x = 1, y = 0 beats, where it outputs 1 (and holds 1) and this core outputs h.

@@ -15,7 +15,7 @@ reseeding); reset returns both to their seeds.
 
 Correlation.  The estimate is unbiased only if the streams are uncorrelated.  Two LFSRs with the
 same polynomial are one sequence at two phases; they stay correlated (|SCC| ~ 0.36) and the
-RMSE stops falling at ~0.0226 however long N is (REFERENCES.md section 3).  The default B
+RMSE stops falling at ~0.0226 however long N is (docs/references.md §3).  The default B
 polynomial is therefore the reciprocal of A's (also primitive, a different sequence); equal
 taps are refused unless ``allow_shared_poly=True``.
 """
@@ -81,7 +81,7 @@ class MulParams(Params):
         if self.a_taps == self.b_taps and not self.allow_shared_poly:
             raise self.error("b_taps", self.b_taps, f"a polynomial other than a_taps = "
                              f"{self.a_taps:#x} (same-polynomial LFSRs stay correlated, |SCC| "
-                             "~0.36, RMSE floor ~0.0226: REFERENCES.md section 3), or "
+                             "~0.36, RMSE floor ~0.0226: docs/references.md §3), or "
                              "allow_shared_poly=True")
         self.set_derived("count_width", bits_for(self.length))
 

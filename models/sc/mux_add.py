@@ -24,8 +24,8 @@ on sel being independent of both.  For the LFSR select the MSB is 1 in 2^(w-1) o
 states of a period, so q = 2^(w-1) / (2^w - 1) = 1/2 + 1/(2 (2^w - 1)) over a full period
 (4/7 at w = 3, 0.5000076 at w = 16).  The toggle is exact but periodic: an input with period-2
 structure (e.g. a stream that alternates) aliases with it; the LFSR select avoids that, at the
-price of its own polynomial having to differ from those of the input SNGs (REFERENCES.md
-section 3).
+price of its own polynomial having to differ from those of the input SNGs (docs/references.md
+§3).
 """
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ Decorrelation.  The output carries the input's value (one window later) but its 
 come from the internal LFSR, not from the input's random source: a regenerated copy of a stream
 is (nearly) uncorrelated with the original (SCC ~ 0).  The default LFSR polynomial is the
 reciprocal of ``sc.sng``'s default (a different primitive polynomial, and seed 0xBEEF), because
-same-polynomial LFSRs stay correlated whatever their seeds (REFERENCES.md section 3).
+same-polynomial LFSRs stay correlated whatever their seeds (docs/references.md §3).
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ that never share a sequence:
 - ``source="lfsr"``: lane k runs a Galois LFSR with its OWN primitive polynomial: lane 0 the
   built-in table mask, lane 1 its reciprocal, then the next maximal masks in ascending order,
   each followed by its reciprocal (:func:`distinct_maximal_taps`).  Different seeds of one
-  polynomial are deliberately not used: they stay correlated (REFERENCES.md section 3).  Lane k
+  polynomial are deliberately not used: they stay correlated (docs/references.md §3).  Lane k
   also starts from its own seed, ``lfsr_seed`` rotated left by 5k bits (mod W), so the lanes do
   not all emit the same first numbers.
 

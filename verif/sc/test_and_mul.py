@@ -134,7 +134,7 @@ def test_model_matches_truth_table(seed):
 # -- arithmetic -------------------------------------------------------------------------------
 # Streams: 12-bit comparator SNGs on two different primitive polynomials (the table's and its
 # reciprocal), N = 4096 >= one LFSR period, so each input is exact to 1/N and the error is the
-# residual correlation of the two sequences (REFERENCES.md section 3, "LFSR k-bit, 2 polys":
+# residual correlation of the two sequences (docs/references.md §3, "LFSR k-bit, 2 polys":
 # RMSE 0.0020 at N = 4096).  Tolerance per pair: |e| <= 4 (sigma + 1/N), sigma =
 # sqrt(q (1 - q) / N) the std of a random (Bernoulli) stream of the ideal q = pa pb (a random
 # stream exceeds 4 sigma with probability 6e-5), 1/N the count quantum.  Measured over all

@@ -132,7 +132,7 @@ def _li(p: CordivParams, beats):
 
 
 def _seed_form(p: CordivParams, beats):
-    """Plain Python, SCOPE.md's seed text: x = 1 -> 1; x = 0, y = 1 -> 0; x = 0, y = 0 -> the
+    """Plain Python, the rule as docs/references.md §5.4 states it: x = 1 -> 1; x = 0, y = 1 -> 0; x = 0, y = 0 -> the
     previous z (reset: hold_init)."""
     z, out = p.hold_init, []
     for ab in beats:

@@ -79,7 +79,7 @@ def test_lfsr_verilator(seed, tmp_path):
 
 
 def test_default_sequence_matches_scope():
-    """x^16+x^14+x^13+x^11+1 from 0xACE1, as derived independently in SCOPE.md section 1."""
+    """x^16+x^14+x^13+x^11+1 from 0xACE1, as derived independently in docs/references.md §5.1."""
     got = [int(x) for x in model.run(LfsrParams(), 9)]
     assert got == [0xACE1, 0xE270, 0x7138, 0x389C, 0x1C4E, 0x0E27, 0xB313, 0xED89, 0xC2C4]
 

@@ -191,7 +191,7 @@ def test_defaults():
 # samples of 1,000 uniform (a, b) pairs:
 #  * RMSE / sqrt(mean q(1-q)/N) (q = P(a)P(b)) is 1.13 .. 1.34, mean 1.23 -- not 1.0, because a
 #    comparator on raw LFSR states is autocorrelated: a state with t trailing zeros is followed
-#    by t halvings, so ones come in clusters (same excess as REFERENCES.md section 3's 16-bit
+#    by t halvings, so ones come in clusters (same excess as docs/references.md §3's 16-bit
 #    LFSR column: 0.0296 vs 0.0232 at N = 256, ratio 1.28).  A 1.25 bound fails ~24 % of
 #    samples; we use 1.5 (average variance inflation 1.5, the measured maximum + 12 %).
 #  * Per op, clusters of geometric size (mean 2) inflate a stream's window variance up to
@@ -256,7 +256,7 @@ def test_shared_poly_refused():
         MulParams(b_taps=0xB400)
     msg = str(e.value)
     for w in ("MulParams.b_taps = 46080 (0xb400)", "a_taps = 0xb400", "0.36", "0.0226",
-              "REFERENCES.md section 3", "allow_shared_poly=True"):
+              "docs/references.md §3", "allow_shared_poly=True"):
         assert w in msg, msg
     with pytest.raises(ParamError, match="MulParams.b_taps"):   # also via a_taps = reciprocal
         MulParams(a_taps=reciprocal_taps(0xB400, 16))

@@ -180,7 +180,7 @@ def test_counts_match_python(length, seed):
 
 
 def _ref_scc(x, y):
-    """Alaghi & Hayes 2013 as transcribed in SCOPE.md; 0 on a zero denominator."""
+    """Alaghi & Hayes 2013 as transcribed in docs/references.md §5.3; 0 on a zero denominator."""
     a = sum(p & q for p, q in zip(x, y))
     b = sum(p & (1 - q) for p, q in zip(x, y))
     c = sum((1 - p) & q for p, q in zip(x, y))

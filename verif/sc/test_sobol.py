@@ -118,7 +118,7 @@ def test_skip_matches_scipy_fast_forward(first_dim, dims, skip):
 
 
 def test_default_sequence_matches_scope():
-    """Dimension 1, W = 16: the sequence derived independently in SCOPE.md section 1."""
+    """Dimension 1, W = 16: the sequence derived independently in docs/references.md §5.2."""
     got = model.run(SobolParams(), 9)[:, 0].tolist()
     assert got == [0, 32768, 49152, 16384, 24576, 57344, 40960, 8192, 12288]
 
