@@ -18,13 +18,14 @@ export VIRTUAL_ENV := $(VENV)
 export PATH := $(CURDIR)/tools/bin:$(VENV)/bin:$(PATH)
 unexport PYTHONHOME
 
-.PHONY: help setup sysdeps test demo lint-py clean distclean
+.PHONY: help setup sysdeps test demo docs lint-py clean distclean
 
 help:
 	@echo "make setup      system packages if missing (apt), .venv + pip install, warm YoWASP cache"
 	@echo "make test       setup, then pytest -n \$$JOBS (default $(JOBS)) with a fresh, printed NEUROHDL_SEED"
 	@echo "                replay: NEUROHDL_SEED=<n> make test;  extra pytest args: PYTEST_ARGS='-k lfsr'"
 	@echo "make demo       setup, then python -m neurohdl.demo"
+	@echo "make docs       setup, then the MkDocs site of docs/ into build/docs (strict: dead links fail)"
 	@echo "make lint-py    syntax-check all Python sources and the shell wrappers"
 	@echo "make clean      empty build/ (keeps build/FUSESOC_IGNORE), remove caches"
 	@echo "make distclean  clean, and remove .venv"
@@ -63,6 +64,9 @@ test: setup
 
 demo: setup
 	python3 -m neurohdl.demo
+
+docs: setup
+	mkdocs build --strict --site-dir build/docs
 
 lint-py: setup
 	@python3 -c 'import ast, pathlib, sys; \
