@@ -34,3 +34,23 @@ class CoreNotFound(NeurohdlError, KeyError):
 
 class ToolError(NeurohdlError, RuntimeError):
     """An external tool (simulator, synthesis, place and route) failed or is missing."""
+
+
+# ---------------------------------------------------------------- host library (neurohdl.sw) --
+class HostError(NeurohdlError):
+    """The host library could not complete an access to a device: a link, bus or driver
+    failure (neurohdl.sw: uart_protocol.LinkError, snn_soc.SnnSocError, BusError)."""
+
+
+class BusError(HostError):
+    """The device answered an access with an error (Wishbone ERR, AXI SLVERR/DECERR, UART NACK
+    BUS_ERR). ``index``: the failing word of a burst (earlier words were done), or None."""
+
+    index: int | None = None
+
+
+class RegisterError(NeurohdlError, KeyError):
+    """No register, field or block of that name in the register table."""
+
+    def __str__(self):  # KeyError quotes its message otherwise
+        return str(self.args[0]) if self.args else ""

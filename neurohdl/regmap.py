@@ -11,7 +11,11 @@ with a :class:`RegMapError` (a :class:`neurohdl.ParamError`) naming ``file:line`
 Supported SystemRDL subset (docs/regmap.md has the table):
 
 * one top ``addrmap`` holding ``reg`` instances directly (``regfile``, nested ``addrmap``,
-  ``mem``, ``external`` are refused); register arrays are unrolled as ``NAME_0``, ``NAME_1``...
+  ``mem``, ``external`` are refused); register arrays are unrolled into one register per
+  element.  Its :attr:`Register.rdl_name` is the name SystemRDL and PeakRDL print,
+  ``SC_VAL[0]``: the name users address it by (the markdown, the C header's struct array,
+  regmap.json and the Python driver).  :attr:`Register.name` is its identifier form
+  ``SC_VAL_0``, from which the HDL ports (``csr_sc_val_0_value``) and the models' keys derive.
 * ``regwidth`` = ``accesswidth`` = 32; offsets word aligned (systemrdl-compiler's defaults)
 * field properties: ``name``, ``desc``, ``sw`` (``rw`` | ``r`` | ``w``), ``hw`` (``r`` | ``w`` |
   ``na``), ``reset`` (a constant), ``onwrite = woclr`` (write 1 to clear), ``hwset``,
@@ -115,6 +119,7 @@ class Register:
     fields: tuple[Field, ...]
     desc: str = ""
     title: str = ""
+    rdl_name: str = ""          # SC_VAL[0] for element 0 of array SC_VAL; else = name
 
     @property
     def writable(self) -> bool:
@@ -321,9 +326,10 @@ def _flatten(top) -> list[Register]:
         for prop in ("regwidth", "accesswidth"):
             if child.get_property(prop) != REG_WIDTH:
                 raise _err(child, f"{prop} = {child.get_property(prop)}: allowed 32")
-        name = child.inst_name
+        name = rdl_name = child.inst_name
         if child.is_array:
             name += "".join(f"_{i}" for i in child.current_idx)
+            rdl_name += "".join(f"[{i}]" for i in child.current_idx)
         fields = []
         for f in child.children():
             if isinstance(f, FieldNode):
@@ -331,7 +337,7 @@ def _flatten(top) -> list[Register]:
         fields.sort(key=lambda f: f.lsb)
         regs.append(Register(name=name, offset=child.address_offset, fields=tuple(fields),
                              desc=_text(child.get_property("desc")),
-                             title=_text(child.get_property("name"))))
+                             title=_text(child.get_property("name")), rdl_name=rdl_name))
         where = _where(child)
         check_name(name, f"{where}: register")
         for fl in fields:
@@ -377,16 +383,17 @@ def _compile(text: str, filename: str, then=None):
 
 
 def resolve_path(path: str | Path) -> Path:
-    """A map file path: as given if it exists, else relative to the neurohdl repository."""
+    """A map file path: as given if it exists, else one of neurohdl's own maps named by its
+    repository path (``cores/net/snn_soc.rdl``), wherever neurohdl is installed."""
     p = Path(path)
     if p.is_file():
         return p
-    from .registry import REPO_ROOT
-    q = REPO_ROOT / p
-    if not p.is_absolute() and q.is_file():
+    from .resources import cores_dir, shipped
+    q = shipped(p)
+    if q is not None:
         return q
     raise RegMapError(f"rdl = {str(path)!r}: no such file (relative paths are tried against the "
-                      f"working directory and {REPO_ROOT})")
+                      f"working directory, then neurohdl's own cores/ = {cores_dir()})")
 
 
 def load(path: str | Path | None = None, *, text: str | None = None,

@@ -22,10 +22,9 @@ import os
 import struct
 
 from neurohdl.errors import ParamError
+from neurohdl.sw._util import word_list
 
 __all__ = ["DevMemTransport"]
-
-WORD_MASK = 0xFFFFFFFF
 
 
 class DevMemTransport:
@@ -69,10 +68,7 @@ class DevMemTransport:
 
     def write(self, addr: int, words, fixed: bool = False) -> None:
         self._open()
-        words = [int(w) for w in words]
-        for i, w in enumerate(words):
-            if not 0 <= w <= WORD_MASK:
-                raise ParamError(f"word {i} = {w:#x}: allowed 0..0xffffffff")
+        words = word_list(words)
         for i, w in zip(self._index(addr, len(words), fixed), words):
             self._words[i] = w
 

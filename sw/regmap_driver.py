@@ -23,26 +23,28 @@ write's read-modify-write) raise its strobe, e.g. pop a FIFO: read such register
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+# one error family: neurohdl.errors (re-exported here, where users of the driver look)
+from neurohdl.errors import BusError, ParamError, RegisterError
 
-class BusError(RuntimeError):
-    """The block answered an access with an error (Wishbone ERR, AXI SLVERR/DECERR)."""
 
-
-class RegisterError(KeyError):
-    def __str__(self):
-        return str(self.args[0]) if self.args else ""
+def reg_name(r: dict[str, Any]) -> str:
+    """A register's name as users address it: ``rdl_name`` (``SC_VAL[0]``, what SystemRDL,
+    PeakRDL's markdown and C header print) if the table has it, else ``name``."""
+    return r.get("rdl_name") or r["name"]
 
 
 class Table:
-    """Registers and fields of one block, from the JSON register table."""
+    """Registers and fields of one block, from the JSON register table.  Register names are
+    the SystemRDL names: element 0 of array ``SC_VAL`` is ``"SC_VAL[0]"``."""
 
     def __init__(self, d: dict[str, Any], base: int = 0):
         self.name, self.base = d["name"], base
-        self.regs = {r["name"]: r for r in d["regs"]}
-        self.fields = {r["name"]: {f["name"]: f for f in r["fields"]} for r in d["regs"]}
+        self.regs = {reg_name(r): r for r in d["regs"]}
+        self.fields = {reg_name(r): {f["name"]: f for f in r["fields"]} for r in d["regs"]}
 
     @classmethod
     def load(cls, path, block: str | None = None) -> "Table":
@@ -59,7 +61,9 @@ class Table:
 
     def reg(self, name: str) -> dict:
         if name not in self.regs:
-            raise RegisterError(f"{self.name}: no register {name!r}; allowed "
+            hint = re.sub(r"_(\d+)$", r"[\1]", str(name))
+            hint = f" (array registers are named like {hint!r})" if hint in self.regs else ""
+            raise RegisterError(f"{self.name}: no register {name!r}{hint}; allowed "
                                 + ", ".join(self.regs))
         return self.regs[name]
 
@@ -86,7 +90,7 @@ class Table:
         write back (w1c/pulse/write-only fields 0)."""
         f = self.field(reg, name)
         if not 0 <= value < (1 << f["width"]):
-            raise ValueError(f"{self.name}.{reg}.{name} = {value}: allowed 0..{(1 << f['width']) - 1}")
+            raise ParamError(f"{self.name}.{reg}.{name} = {value}: allowed 0..{(1 << f['width']) - 1}")
         keep = 0
         for g in self.regs[reg]["fields"]:
             if g["kind"] == "config" and g["sw"] == "rw" and g["name"] != name:

@@ -35,8 +35,15 @@ Errors: :class:`neurohdl.ParamError` for a bad argument, raised before anything 
 :class:`SocTimeout` when ``STATUS.busy`` does not fall in time; :class:`SocBusy` when an
 operation that needs an idle SoC finds it busy; :class:`SocMismatch` when the SoC answers what
 the driver cannot accept (wrong ID, refused weight writes, a popped spike word without its valid
-bit).  All are :class:`neurohdl.NeurohdlError`.  Transport errors (BusError, link errors)
-propagate unchanged.
+bit, an answer with the wrong number of words or words that are not 32-bit integers, a spike
+of a neuron the SoC does not have).  All are :class:`neurohdl.errors.HostError` (hence
+:class:`neurohdl.NeurohdlError`), as are the transports' errors, which propagate unchanged
+(:class:`neurohdl.errors.BusError` for an error response on every transport).
+
+Async transports: an async transport of your own, :class:`AsyncModelTransport` (the model),
+:class:`AsyncTransport` (any blocking transport, e.g. a board's UartTransport, seen as async) or
+:mod:`neurohdl.sw.rtl_transport` (the converted RTL in simulation): one host program written as
+coroutines over :class:`AsyncSnnSoc` runs on all of them.
 """
 from __future__ import annotations
 
@@ -48,14 +55,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from neurohdl.errors import NeurohdlError, ParamError
-from neurohdl.sw.regmap_driver import BusError, RegisterError, Table
+from neurohdl.errors import BusError, HostError, ParamError, RegisterError
+from neurohdl.sw._util import drive, integer, word_list
+from neurohdl.sw.regmap_driver import Table
 
-__all__ = ["AsyncSnnSoc", "SnnSoc", "SocInfo", "Spike", "ModelTransport", "SnnSocError",
-           "SocTimeout", "SocBusy", "SocMismatch", "FifoFullError", "BusError", "ParamError",
-           "default_table"]
+__all__ = ["AsyncSnnSoc", "SnnSoc", "SocInfo", "Spike", "ModelTransport", "AsyncModelTransport",
+           "AsyncTransport", "SnnSocError", "SocTimeout", "SocBusy", "SocMismatch",
+           "FifoFullError", "BusError", "ParamError", "default_table", "sc_reg"]
 
-WORD_MASK = 0xFFFFFFFF
 RESP_NAMES = {0: "OKAY", 1: "EXOKAY", 2: "SLVERR", 3: "DECERR"}
 
 # Registers and fields the driver uses; a table without them is not an SNN SoC map.
@@ -76,7 +83,7 @@ USES = {
 COUNTERS = ("TSTEP", "EVENTS_IN", "EVENTS_OUT", "EVENTS_DROPPED", "IN_DROPPED")
 
 
-class SnnSocError(NeurohdlError):
+class SnnSocError(HostError):
     """The SoC did not do what the driver needs."""
 
 
@@ -90,7 +97,9 @@ class SocBusy(SnnSocError):
 
 class SocMismatch(SnnSocError):
     """The SoC's answer contradicts the register map or the driver (wrong ID, sizes the map
-    cannot address, weight writes refused, a popped spike word without its valid bit)."""
+    cannot address, weight writes refused, a popped spike word without its valid bit or of a
+    neuron the SoC does not have, an answer with the wrong number of words or a word that is
+    not a 32-bit unsigned integer)."""
 
 
 class FifoFullError(SnnSocError, ParamError):
@@ -131,6 +140,11 @@ class SocInfo:
     def neuron_name(self) -> str:
         from neurohdl.models.neuron.engine import NEURONS
         return NEURONS[self.neuron] if self.neuron < len(NEURONS) else f"code {self.neuron}"
+
+
+def sc_reg(c: int) -> str:
+    """The register of SC lane ``c``: ``SC_VAL[c]`` (the SystemRDL array element's name)."""
+    return f"SC_VAL[{c}]"
 
 
 def default_table() -> Table:
@@ -189,7 +203,7 @@ class AsyncSnnSoc:
         self.poll_wait, self.clock = poll_wait, clock
         self._info: SocInfo | None = None
         n_sc = 0
-        while f"SC_VAL_{n_sc}" in self.table.regs:
+        while sc_reg(n_sc) in self.table.regs:
             n_sc += 1
         self.sc_regs = n_sc
 
@@ -218,11 +232,26 @@ class AsyncSnnSoc:
     def unpack(self, reg: str, value: int) -> dict[str, int]:
         return {f: self.table.get(reg, f, value) for f in self.table.fields[reg]}
 
+    async def read_words(self, addr: int, n: int, fixed: bool = False,
+                         what: str = "read") -> list[int]:
+        """``n`` words from the transport, checked: exactly ``n`` integers 0..2^32-1
+        (SocMismatch otherwise; the wire is not trusted)."""
+        words = await self.transport.read(addr, n, fixed)
+        if not isinstance(words, (list, tuple, np.ndarray)) or len(words) != n:
+            got = f"{len(words)} words" if isinstance(words, (list, tuple, np.ndarray)) \
+                else f"a {type(words).__name__}"
+            raise SocMismatch(f"{what}: the transport answered {got} for a read of {n} words "
+                              f"at word {addr:#x}")
+        try:
+            return word_list(words, f"{what}: answer word")
+        except ParamError as e:
+            raise SocMismatch(f"{e} (from the transport)") from None
+
     async def read_reg(self, reg: str) -> int:
-        return int((await self.transport.read(self.word_addr(reg), 1))[0])
+        return (await self.read_words(self.word_addr(reg), 1, what=f"read {reg}"))[0]
 
     async def write_reg(self, reg: str, value: int) -> None:
-        await self.transport.write(self.word_addr(reg), [int(value) & WORD_MASK])
+        await self.transport.write(self.word_addr(reg), word_list([value], f"{reg} value"))
 
     async def read_regs(self, regs) -> dict[str, int]:
         """Several registers; runs of adjacent addresses go in one incrementing burst (only the
@@ -234,8 +263,9 @@ class AsyncSnnSoc:
             j = i + 1
             while j < len(regs) and self.word_addr(regs[j]) == self.word_addr(regs[j - 1]) + 1:
                 j += 1
-            words = await self.transport.read(self.word_addr(regs[i]), j - i)
-            out.update(zip(regs[i:j], (int(w) for w in words)))
+            words = await self.read_words(self.word_addr(regs[i]), j - i,
+                                          what=f"read {', '.join(regs[i:j])}")
+            out.update(zip(regs[i:j], words))
             i = j
         return out
 
@@ -280,8 +310,8 @@ class AsyncSnnSoc:
             problems.append(f"w_width 1..{self.width('WDATA', 'value')} (WDATA)")
         if info.sc_channels > min(self.sc_regs, info.n_axons):
             problems.append(f"sc_channels <= {self.sc_regs} SC_VAL registers and <= n_axons")
-        if info.sc_channels and not 1 <= info.sc_width <= self.width("SC_VAL_0", "value"):
-            problems.append("sc_width fits SC_VAL_c.value")
+        if info.sc_channels and not 1 <= info.sc_width <= self.width(sc_reg(0), "value"):
+            problems.append("sc_width fits SC_VAL[c].value")
         if problems:
             raise SocMismatch(f"INFO_* = {info}: the map {t.name!r} needs " + "; ".join(problems))
         self._info = info
@@ -380,15 +410,16 @@ class AsyncSnnSoc:
         info = await self.info()
         await self._idle("read_weights")
         await self.write_reg("WADDR", self.pack("WADDR", addr=0))
-        words = await self.transport.read(self.word_addr("WREAD"), info.weight_words, fixed=True)
+        words = await self.read_words(self.word_addr("WREAD"), info.weight_words, fixed=True,
+                                      what="read WREAD")
         vw = self.width("WREAD", "value")
-        vals = [self.table.get("WREAD", "value", int(x)) for x in words]
+        vals = [self.table.get("WREAD", "value", x) for x in words]
         vals = [v - (1 << vw) if v >> (vw - 1) else v for v in vals]
         return np.array(vals, dtype=np.int64).reshape(info.n_axons, info.n_neurons)
 
     # ------------------------------------------------------------ inputs ---------------------
     async def set_sc_values(self, values, start: int = 0) -> None:
-        """SC_VAL_c = values[c - start] for c = start.. (axon c fires in a timestep with
+        """SC_VAL[c] = values[c - start] for c = start.. (axon c fires in a timestep with
         probability value / 2^sc_width).  Range-checked before anything is written."""
         info = await self.info()
         vals = _int_list(values, "sc values")
@@ -400,7 +431,7 @@ class AsyncSnnSoc:
             if not 0 <= v <= top:
                 raise ParamError(f"SC value of channel {start + i} = {v}: allowed 0..{top} "
                                  f"(sc_width = {info.sc_width} bits)")
-        regs = [f"SC_VAL_{start + i}" for i in range(len(vals))]
+        regs = [sc_reg(start + i) for i in range(len(vals))]
         words = [self.pack(r, value=v) for r, v in zip(regs, vals)]
         i = 0
         while i < len(regs):                        # adjacent registers: one burst
@@ -412,7 +443,7 @@ class AsyncSnnSoc:
 
     async def sc_values(self) -> list[int]:
         info = await self.info()
-        r = await self.read_regs([f"SC_VAL_{c}" for c in range(info.sc_channels)])
+        r = await self.read_regs([sc_reg(c) for c in range(info.sc_channels)])
         mask = (1 << info.sc_width) - 1
         return [self.table.get(k, "value", v) & mask for k, v in r.items()]
 
@@ -439,18 +470,29 @@ class AsyncSnnSoc:
     # ------------------------------------------------------------ outputs --------------------
     async def read_spikes(self, max_spikes: int | None = None) -> list[Spike]:
         """Pop the spike-output FIFO (LEVELS.out_level words, at most ``max_spikes``) with one
-        fixed-address SPIKE_OUT burst; each word must carry its valid bit."""
+        fixed-address SPIKE_OUT burst; each word must carry its valid bit and name a neuron of
+        the SoC (SocMismatch otherwise; the words up to it are popped, so the spikes are lost)."""
+        info = await self.info()
+        if max_spikes is not None:
+            max_spikes = integer(max_spikes, "max_spikes", lo=0)
         level = await self._field("LEVELS", "out_level")
-        n = level if max_spikes is None else min(level, int(max_spikes))
+        if level > info.out_depth:
+            raise SocMismatch(f"LEVELS.out_level = {level}: more than the output FIFO's depth "
+                              f"{info.out_depth}")
+        n = level if max_spikes is None else min(level, max_spikes)
         if n <= 0:
             return []
-        words = await self.transport.read(self.word_addr("SPIKE_OUT"), n, fixed=True)
+        words = await self.read_words(self.word_addr("SPIKE_OUT"), n, fixed=True,
+                                      what="read SPIKE_OUT")
         out = []
         for i, x in enumerate(words):
-            f = self.unpack("SPIKE_OUT", int(x))
+            f = self.unpack("SPIKE_OUT", x)
             if not f["valid"]:
-                raise SocMismatch(f"SPIKE_OUT word {i} of {n} = {int(x):#010x}: valid bit 0 "
+                raise SocMismatch(f"SPIKE_OUT word {i} of {n} = {x:#010x}: valid bit 0 "
                                   f"although LEVELS.out_level was {level}")
+            if f["neuron"] >= info.n_neurons:
+                raise SocMismatch(f"SPIKE_OUT word {i} of {n} = {x:#010x}: neuron "
+                                  f"{f['neuron']}, but the SoC has {info.n_neurons} neurons")
             out.append(Spike(f["tstep"], f["neuron"]))
         return out
 
@@ -490,15 +532,17 @@ class AsyncSnnSoc:
 
 
 # ---------------------------------------------------------------- sync facade -----------------
-class _AsAsync:
-    """A blocking word-burst transport behind trivial async methods (they never suspend)."""
+class AsyncTransport:
+    """The async word-burst interface over a blocking transport (its calls never suspend):
+    ``AsyncSnnSoc(AsyncTransport(UartTransport(...)))`` runs a host program written as
+    coroutines on a board, ``asyncio.run(program(soc))``."""
 
     def __init__(self, transport):
         self.transport = transport
 
     async def read(self, addr: int, n: int = 1, fixed: bool = False) -> list[int]:
         r = self.transport.read(addr, n, fixed)
-        return (await r) if inspect.isawaitable(r) else r   # async by mistake: _drive refuses
+        return (await r) if inspect.isawaitable(r) else r   # async by mistake: drive refuses
 
     async def write(self, addr: int, words, fixed: bool = False) -> None:
         r = self.transport.write(addr, words, fixed)
@@ -508,13 +552,7 @@ class _AsAsync:
 
 def _drive(coro):
     """Run a coroutine that never suspends to completion (no event loop involved)."""
-    try:
-        coro.send(None)
-    except StopIteration as done:
-        return done.value
-    coro.close()
-    raise SnnSocError("SnnSoc: the coroutine suspended, i.e. the transport or poll_wait is "
-                      "async; use AsyncSnnSoc with an async transport instead")
+    return drive(coro, SnnSocError, "SnnSoc")
 
 
 _SYNC = ("info", "wait_idle", "reset_network", "run", "step", "stop", "load_weights",
@@ -535,7 +573,7 @@ class SnnSoc:
             async def wait():
                 time.sleep(poll_interval)
         self.transport = transport
-        self.aio = AsyncSnnSoc(_AsAsync(transport), table, poll_wait=wait, **kw)
+        self.aio = AsyncSnnSoc(AsyncTransport(transport), table, poll_wait=wait, **kw)
 
     @property
     def table(self) -> Table:
@@ -573,11 +611,11 @@ class ModelTransport:
 
     @staticmethod
     def _addrs(addr: int, n: int, fixed: bool):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ParamError(f"burst length = {n!r}: allowed >= 1")
-        if not isinstance(addr, (int, np.integer)) or addr < 0 or addr + n - 1 > (1 << 30) - 1:
+        n = integer(n, "burst length", lo=1)
+        addr = integer(addr, "word address")
+        if addr < 0 or addr + n - 1 > (1 << 30) - 1:
             raise ParamError(f"word address = {addr!r} (+{n} words): allowed 0..{(1 << 30) - 1:#x}")
-        return [int(addr) if fixed else int(addr) + i for i in range(n)]
+        return [addr if fixed else addr + i for i in range(n)]
 
     def read(self, addr: int, n: int = 1, fixed: bool = False) -> list[int]:
         out = []
@@ -593,10 +631,7 @@ class ModelTransport:
         return out
 
     def write(self, addr: int, words, fixed: bool = False) -> None:
-        words = [int(w) for w in words]
-        for i, w in enumerate(words):
-            if not 0 <= w <= WORD_MASK:
-                raise ParamError(f"word {i} = {w:#x}: allowed 0..0xffffffff")
+        words = word_list(words)
         for i, a in enumerate(self._addrs(addr, len(words), fixed)):
             resp = self.model.write32(a * 4, words[i])
             if resp != 0:
@@ -609,3 +644,17 @@ class ModelTransport:
 
     def writes(self) -> list[tuple[str, int, int]]:
         return [x for x in self.log if x[0] == "w"]
+
+
+class AsyncModelTransport(AsyncTransport):
+    """:class:`ModelTransport` with the async interface: ``AsyncSnnSoc(AsyncModelTransport(
+    SocModel(p)))`` runs a host program written for the board or the RTL simulation against
+    the numpy model (under asyncio, cocotb or :func:`neurohdl.sw.rtl_transport.run_on_model`).
+    ``model`` and ``log`` are the ModelTransport's."""
+
+    def __init__(self, model):
+        super().__init__(ModelTransport(model))
+        self.model, self.log = model, self.transport.log
+
+    def writes(self) -> list[tuple[str, int, int]]:
+        return self.transport.writes()
