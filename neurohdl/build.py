@@ -191,33 +191,49 @@ def run_fusesoc(args: list[str], log: Path, verbose: bool, cwd: Path, progress=N
         raise ToolError(f"fusesoc failed (exit {rc}); full log {log}; last lines:\n{tail}")
 
 
+def check_target(target: str) -> None:
+    """A build target of one core; a board name points to the board build of the SoC."""
+    if target in TARGETS:
+        return
+    from .boards import BOARDS
+    if target in BOARDS:
+        raise NeurohdlError(
+            f"--target {target}: a board, not a core target (`neurohdl build` places one core in "
+            f"the resource harness); build the SNN SoC for it with `python -m neurohdl.boards "
+            f"{target}` or `fusesoc run --target={target} neurohdl:board:{target}_snn`")
+    import difflib
+    near = difflib.get_close_matches(target, list(TARGETS) + list(BOARDS), n=1)
+    raise NeurohdlError(f"--target {target!r}: " + (f"did you mean {near[0]}? " if near else "")
+                        + f"allowed {', '.join(TARGETS)} (boards: {', '.join(BOARDS)})")
+
+
 def build(core: str, target: str, sets: dict | None = None, out=None, seed: int = 1,
-          verbose: bool = False) -> BuildResult:
-    if target not in TARGETS:
-        raise NeurohdlError(f"target {target!r}: allowed one of {', '.join(TARGETS)}")
+          verbose: bool = False, log=None) -> BuildResult:
+    """Build ``core`` for ``target`` into ``out`` (default ./build/fpga/<core>-<target>-<digest>
+    under the working directory).  ``log`` (default print) gets the progress lines."""
+    log = log or (lambda s: print(s, flush=True))
+    check_target(target)
     entry = get(core)
     t0 = time.time()
-    probe_params = entry.decl.params  # noqa: F841 (validation happens in _derived_core)
     tmp_root = Path(out).resolve() if out else None
-    staging = (tmp_root or REPO_ROOT / "build" / "fpga") / ".cores"
+    staging = (tmp_root or Path("build", "fpga").resolve()) / ".cores"
     staging_dir = staging / f"{entry.decl.core}-{target}-{os.getpid()}"
     if staging_dir.exists():
         shutil.rmtree(staging_dir)
     vlnv, gen, p = _derived_core(entry, target, dict(sets or {}), seed, staging_dir)
-    work = tmp_root or REPO_ROOT / "build" / "fpga" / f"{entry.decl.core}-{target}-{p.digest()}"
+    work = tmp_root or Path("build", "fpga", f"{entry.decl.core}-{target}-{p.digest()}").resolve()
     if (work / "fusesoc").exists():   # make would otherwise keep stale outputs of older runs
         shutil.rmtree(work / "fusesoc")
     work.mkdir(parents=True, exist_ok=True)
-    print(f"neurohdl: building {entry.decl.vlnv()} for {TARGETS[target]} (nextpnr seed {seed})",
-          flush=True)
-    print(f"  params: {p}", flush=True)
+    log(f"neurohdl: building {entry.decl.vlnv()} for {TARGETS[target]} (nextpnr seed {seed})")
+    log(f"  params: {p}")
     args = ["--cores-root", str(REPO_ROOT), "--cores-root", str(staging_dir), "run",
             "--build-root", str(work / "fusesoc"), f"--target={target}"]
     if target == "xilinx":
         args.append("--setup")
     args.append(vlnv)
     try:
-        run_fusesoc(args, work / "fusesoc.log", verbose, cwd=work)
+        run_fusesoc(args, work / "fusesoc.log", verbose, cwd=work, progress=log)
     finally:
         shutil.rmtree(staging_dir, ignore_errors=True)
     troot = next((work / "fusesoc").glob(f"*/{target}"), None)

@@ -1,29 +1,43 @@
-"""neurohdl command line: list, gen, sim, build, report, regmap.
+"""neurohdl command line: list, info, gen, sim, build, report, regmap.
 
-    neurohdl list
+    neurohdl list [--json]
+    neurohdl info sc.lfsr [--set width=12] [--json]
     neurohdl gen sc.lfsr --set width=12 --out out/lfsr [--hdl vhdl]
     neurohdl sim sc.mul --seed 1234 [--waves] [--sim verilator]
-    neurohdl build sc.mul --target ice40 [--set length=1024]
+    neurohdl build sc.mul --target ice40 [--set length=1024] [--json]
 
-Errors print one line and exit with status 2; nothing half-written is left behind.
+Exit status: 0 done; 1 a simulation ran and a test failed; 2 a mistake in the command (one
+line on stderr, checked before anything is written) or a tool that failed; 130 interrupted.
+Without --out, sim and build write under ./build/ of the working directory.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import re
+import shlex
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
-from .errors import NeurohdlError
+from .errors import NeurohdlError, ParamError, ToolError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line (status 2), like every other neurohdl error."""
+
+    def error(self, message):
+        self.exit(2, f"neurohdl: error: {self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
 def _sets(pairs: list[str] | None) -> dict[str, str]:
     out = {}
     for s in pairs or []:
         if "=" not in s:
-            raise NeurohdlError(f"--set {s!r}: allowed NAME=VALUE")
+            raise ParamError(f"--set {s!r}: allowed NAME=VALUE")
         k, v = s.split("=", 1)
         out[k.strip()] = v.strip()
     return out
@@ -38,9 +52,24 @@ def _params(entry, sets: dict[str, str], seed: int | None):
     return cls.random(random.Random(seed), **fixed)
 
 
+def _print_json(obj) -> None:
+    print(json.dumps(obj, indent=2, sort_keys=True, default=str))
+
+
+def _out_dir(path: str | None, default: str) -> Path:
+    """--out, or ``default`` under the working directory, checked before anything is written."""
+    from .convert import check_out_dir
+    return check_out_dir(path if path is not None else default, "--out")
+
+
+# ------------------------------------------------------------------------ list / info ----
 def cmd_list(args) -> int:
     from .registry import cores
 
+    if args.json:
+        _print_json([{"name": e.name, "vlnv": e.decl.vlnv(), "version": e.decl.version,
+                      "description": e.decl.description} for e in cores()])
+        return 0
     rows = [(e.decl.vlnv(), e.decl.description) for e in cores()]
     w = max(len(r[0]) for r in rows) if rows else 0
     for v, d in rows:
@@ -48,19 +77,128 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_gen(args) -> int:
-    from .convert import generate
+def core_info(entry, p) -> dict:
+    """What ``neurohdl info`` shows, all read from the code and the core's .core file."""
+    import yaml
+
+    targets = {}
+    if entry.core_file is not None:
+        doc = yaml.safe_load(entry.core_file.read_text()) or {}
+        targets = {name: (t or {}).get("description", "")
+                   for name, t in (doc.get("targets") or {}).items()}
+    return {"name": entry.name, "vlnv": entry.decl.vlnv(), "version": entry.decl.version,
+            "description": entry.decl.description, "params_class": type(p).__name__,
+            "params": p.info(), "derived": p.derived(), "digest": p.digest(),
+            "ports": [q.as_dict() for q in entry.decl.port_list(p)],
+            "targets": targets,
+            "core_file": str(entry.core_file) if entry.core_file else None,
+            "docs": str(entry.docs) if entry.docs else None,
+            "modules": {"model": entry.model_module, "rtl": entry.rtl_module,
+                        "test": entry.test_module}}
+
+
+def _range_text(row) -> str:
+    if row["choices"]:
+        text = " | ".join(str(c) for c in row["choices"])
+    elif row["kind"] == "bool":
+        text = "true | false"
+    elif row["lo"] is not None or row["hi"] is not None:
+        text = f"{'' if row['lo'] is None else row['lo']}..{'' if row['hi'] is None else row['hi']}"
+    else:
+        text = "text" if row["kind"] == "str" else "any integer"
+    return text + (" | none" if row["optional"] else "")
+
+
+def cmd_info(args) -> int:
     from .registry import get
 
     entry = get(args.core)
     p = _params(entry, _sets(args.set), None)
+    info = core_info(entry, p)
+    if args.json:
+        _print_json(info)
+        return 0
+    print(f"{info['vlnv']}  {info['description']}")
+    print(f"\nParams ({info['params_class']}, digest {info['digest']}; ranges at these values):")
+    for r in info["params"]:
+        shown = "" if r["value"] == r["default"] else f"  [set: {r['value']}]"
+        print(f"  {r['name']:<18} {r['kind']:<4} default {str(r['default']):<16} "
+              f"{_range_text(r):<22} {r['doc']}{shown}")
+    if info["derived"]:
+        print("  derived: " + ", ".join(f"{k} = {v}" for k, v in sorted(info["derived"].items())))
+    print("\nPorts:")
+    for q in info["ports"]:
+        print(f"  {q['name']:<22} {q['direction']:<3} {q['width']:>4} bit{'s' if q['width'] > 1 else ' '}"
+              f"{' signed' if q['signed'] else ''}  {q['role']:<7} {q['doc']}")
+    print(f"\nTargets ({info['core_file'] or 'no .core file'}):")
+    for name, desc in info["targets"].items():
+        print(f"  {name:<13} {desc}")
+    print(f"\nDocs: {info['docs'] or 'no page in this installation (see the repository)'}")
+    m = info["modules"]
+    print(f"Model {m['model']}, RTL {m['rtl']}, cocotb tests {m['test']}")
+    return 0
+
+
+# ------------------------------------------------------------------------------- gen -----
+def cmd_gen(args) -> int:
+    from .convert import check_bench, generate
+    from .registry import get
+
+    entry = get(args.core)
+    p = _params(entry, _sets(args.set), None)
+    bench = check_bench({"vectors": args.vectors}) if args.bench else None
+    out = _out_dir(args.out, args.out)
     print(f"neurohdl: generating {entry.decl.vlnv()} ({args.hdl}) with {p}")
-    g = generate(entry.decl, p, args.out, hdl=args.hdl, name=args.name,
-                 bench={"vectors": args.vectors} if args.bench else None, harness=args.harness)
+    g = generate(entry.decl, p, out, hdl=args.hdl, name=args.name, bench=bench,
+                 harness=args.harness)
     for f in g.files:
         print(f"  wrote {f}")
     print(f"  wrote {g.manifest_path}  (top {g.top}, Params digest {p.digest()})")
     return 0
+
+
+# ------------------------------------------------------------------------------- sim -----
+def _testcases(core: str, asked: list[str] | None) -> list[str] | None:
+    """--testcase names checked against the core's cocotb tests (as cocotb's runner selects
+    them: the name ends a test's full name); a parametrized test's bare name selects all its
+    variants."""
+    if not asked:
+        return None
+    from .registry import get
+    from .simrun import test_names
+
+    module = get(core).test_module
+    names = test_names(core)
+    chosen = []
+    for name in asked:
+        hits = [t for t in names if re.search(rf"\.(.*{re.escape(name)})$", f"{module}.{t}")]
+        variants = [t for t in names if t.startswith(name + "/")]
+        if hits:
+            chosen.append(name)
+        elif variants:
+            chosen += variants
+        else:
+            import difflib
+            bases = sorted({t.split("/", 1)[0] for t in names})
+            near = difflib.get_close_matches(name, bases, n=1)
+            raise ParamError(f"--testcase {name!r}: no such test in {module}; "
+                             + (f"did you mean {near[0]}? " if near else "")
+                             + "allowed " + ", ".join(bases))
+    return chosen
+
+
+def replay_command(args, core: str, seed: int) -> str:
+    """The command that reruns this simulation: same seed, configuration source and simulator."""
+    words = ["neurohdl", "sim", core, "--seed", str(seed)]
+    if args.defaults:
+        words.append("--defaults")
+    if args.sim != "icarus":
+        words += ["--sim", args.sim]
+    for s in args.set or []:
+        words += ["--set", s]
+    for t in args.testcase or []:
+        words += ["--testcase", t]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def cmd_sim(args) -> int:
@@ -70,14 +208,14 @@ def cmd_sim(args) -> int:
     entry = get(args.core)
     seed = args.seed if args.seed is not None else random.randrange(1, 2**31)
     p = _params(entry, _sets(args.set), seed if not args.defaults else None)
-    out = Path(args.out or f"build/sim/{entry.decl.core}-{seed}").resolve()
+    testcase = _testcases(entry.name, args.testcase)
+    out = _out_dir(args.out, f"build/sim/{entry.decl.core}-{seed}")
     print(f"neurohdl: simulating {entry.decl.vlnv()} on {args.sim}, seed {seed}")
     print(f"  params: {p}")
-    print(f"  replay: neurohdl sim {entry.name} --seed {seed}"
-          + "".join(f" --set {s}" for s in args.set or []))
+    print(f"  replay: {replay_command(args, entry.name, seed)}")
     t0 = time.time()
     r = run_cocotb(entry.name, p, seed, out, sim=args.sim, waves=args.waves,
-                   testcase=args.testcase, verbose=args.verbose)
+                   testcase=testcase, verbose=args.verbose)
     dt = time.time() - t0
     print(f"  {r.tests - r.failed} passed, {r.failed} failed  ({dt:.1f} s; results {r.results_xml})")
     if args.waves:
@@ -87,36 +225,80 @@ def cmd_sim(args) -> int:
     return 0 if r.ok else 1
 
 
+# ----------------------------------------------------------------------------- build -----
 def cmd_build(args) -> int:
-    from .build import build
+    from .build import TARGETS, build, check_target
 
-    res = build(args.core, args.target, _sets(args.set), out=args.out, seed=args.pnr_seed,
-                verbose=args.verbose)
-    print(res.table())
+    check_target(args.target)
+    out = _out_dir(args.out, args.out) if args.out else None
+    log = (lambda s: print(s, file=sys.stderr, flush=True)) if args.json else None
+    res = build(args.core, args.target, _sets(args.set), out=out, seed=args.pnr_seed,
+                verbose=args.verbose, log=log)
+    note = vivado_note(res.work_root) if args.target == "xilinx" else None
+    if args.json:
+        _print_json({**asdict(res), "device": TARGETS[args.target], "note": note})
+    elif note:
+        print(f"{res.core}: {note}")
+    else:
+        print(res.table())
     return 0
 
 
-def cmd_report(args) -> int:
-    from .build import report
+def vivado_note(project: str) -> str:
+    """The xilinx target only sets up a Vivado project (Vivado is not part of the open flow)."""
+    import shutil
+    if shutil.which("vivado"):
+        return f"project written to {project}; run `make` there to build it with Vivado"
+    return (f"project written to {project}; Vivado not found on PATH: run `make` there on a "
+            "machine with Vivado (or `neurohdl build --target xilinx_synth` for yosys "
+            "utilisation numbers)")
 
-    report(args.out, targets=args.targets.split(","), cores=args.cores)
+
+def cmd_report(args) -> int:
+    from .build import check_target, report
+    from .registry import get
+
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    for t in targets:
+        check_target(t)
+    names = [get(c).name for c in args.cores] if args.cores else None
+    out = Path(args.out)
+    _out_dir(str(out.parent), str(out.parent))
+    if out.is_dir():
+        raise ParamError(f"--out {args.out!r}: a folder; allowed a markdown file path")
+    report(str(out), targets=targets, cores=names)
     return 0
 
 
 def cmd_regmap(args) -> int:
+    from .params import check_text_file
+    from .regmap import resolve_path
     from .regmap_export import export
 
-    print(f"regmap: {args.rdl} -> {args.out} (base {args.base:#x})")
-    export(args.rdl, args.out, base=args.base, vlnv=args.vlnv)
+    check_text_file(args.rdl, resolve_path,
+                    lambda allowed: ParamError(f"rdl = {args.rdl!r}: allowed {allowed}"))
+    out = _out_dir(args.out, args.out)
+    print(f"regmap: {args.rdl} -> {out} (base {args.base:#x})")
+    export(args.rdl, out, base=args.base, vlnv=args.vlnv)
     return 0
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="neurohdl", description=__doc__.split("\n")[0])
+# ------------------------------------------------------------------------------ main -----
+def _parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="neurohdl", description=__doc__.split("\n")[0])
     ap.add_argument("--version", action="version", version=f"neurohdl {__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)
 
-    sub.add_parser("list", help="list registered cores with their VLNV").set_defaults(fn=cmd_list)
+    ls = sub.add_parser("list", help="list registered cores with their VLNV")
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+    ls.set_defaults(fn=cmd_list)
+
+    i = sub.add_parser("info", help="a core's ports, Params (defaults, ranges), targets, docs")
+    i.add_argument("core")
+    i.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="show ports and ranges for this configuration")
+    i.add_argument("--json", action="store_true", help="machine-readable output")
+    i.set_defaults(fn=cmd_info)
 
     g = sub.add_parser("gen", help="convert a core to Verilog/VHDL + manifest.json")
     g.add_argument("core")
@@ -125,7 +307,8 @@ def main(argv=None) -> int:
     g.add_argument("--hdl", choices=("verilog", "vhdl"), default="verilog")
     g.add_argument("--name", help="module name (default: the core name)")
     g.add_argument("--bench", action="store_true", help="also write the model replay bench")
-    g.add_argument("--vectors", type=int, default=500)
+    g.add_argument("--vectors", type=int, default=500,
+                   help="transactions in the replay bench (1..100000, default 500)")
     g.add_argument("--harness", action="store_true", help="also write the FPGA resource harness")
     g.set_defaults(fn=cmd_gen)
 
@@ -135,19 +318,25 @@ def main(argv=None) -> int:
     s.add_argument("--seed", type=int, help="replay a logged seed (configuration + stimulus)")
     s.add_argument("--defaults", action="store_true",
                    help="use the Params defaults (plus --set) instead of a random configuration")
-    s.add_argument("--waves", action="store_true", help="write an FST waveform and say where")
-    s.add_argument("--sim", choices=("icarus", "verilator"), default="icarus")
-    s.add_argument("--testcase", action="append", help="run only this cocotb test (repeatable)")
-    s.add_argument("--out", help="build folder (default build/sim/<core>-<seed>)")
+    s.add_argument("--waves", action="store_true",
+                   help="write a waveform (Icarus: FST, Verilator: VCD) and say where")
+    s.add_argument("--sim", choices=("icarus", "verilator", "ghdl"), default="icarus")
+    s.add_argument("--testcase", action="append",
+                   help="run only this cocotb test (repeatable; a parametrized test's name "
+                        "runs all its variants)")
+    s.add_argument("--out", help="build folder (default ./build/sim/<core>-<seed>)")
     s.add_argument("-v", "--verbose", action="store_true", help="simulator output on the terminal")
     s.set_defaults(fn=cmd_sim)
 
     b = sub.add_parser("build", help="FPGA build through fusesoc/edalize; prints LUT/FF/BRAM/DSP/Fmax")
     b.add_argument("core")
-    b.add_argument("--target", required=True, choices=("ice40", "ecp5", "xilinx", "xilinx_synth"))
+    b.add_argument("--target", required=True,
+                   help="ice40, ecp5, xilinx (Vivado project set-up only) or xilinx_synth")
     b.add_argument("--set", action="append", metavar="NAME=VALUE")
-    b.add_argument("--out", help="build folder (default build/fpga/<core>-<target>-<digest>)")
+    b.add_argument("--out", help="build folder (default ./build/fpga/<core>-<target>-<digest>)")
     b.add_argument("--pnr-seed", type=int, default=1, help="nextpnr placement seed (default 1)")
+    b.add_argument("--json", action="store_true",
+                   help="the result as JSON on stdout (progress on stderr)")
     b.add_argument("-v", "--verbose", action="store_true", help="tool output on the terminal")
     b.set_defaults(fn=cmd_build)
 
@@ -164,13 +353,27 @@ def main(argv=None) -> int:
     m.add_argument("--base", type=lambda x: int(x, 0), default=0, help="block base address")
     m.add_argument("--vlnv", help="the block's VLNV for the manifest and IP-XACT")
     m.set_defaults(fn=cmd_regmap)
+    return ap
 
-    args = ap.parse_args(argv)
+
+def main(argv=None) -> int:
+    from .params import one_line
+
+    args = _parser().parse_args(argv)
     try:
         return args.fn(args)
-    except NeurohdlError as e:
+    except ToolError as e:          # a tool's own report may follow the first line
         sys.stdout.flush()
         print(f"neurohdl: error: {e}", file=sys.stderr)
+        return 2
+    except NeurohdlError as e:
+        sys.stdout.flush()
+        print(f"neurohdl: error: {one_line(str(e))}", file=sys.stderr)
+        return 2
+    except OSError as e:            # a path the user gave that cannot be read or written
+        sys.stdout.flush()
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"neurohdl: error: {where}{e.strerror or e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("neurohdl: interrupted", file=sys.stderr)

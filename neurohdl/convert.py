@@ -8,6 +8,7 @@ only when complete, so a failure leaves ``out_dir`` as it was.
 """
 from __future__ import annotations
 
+import glob
 import json
 import os
 import platform
@@ -196,13 +197,67 @@ def check_port_decls(core: str, ports, verilog: str) -> None:
         raise DRCError(f"{core}: undeclared ports in the converted module: {extra}")
 
 
+MAX_VECTORS = 100_000    # a replay bench's transactions: about 2 lines of Verilog each
+
+
+def check_bench(bench: dict, rng_seed: int = 1) -> dict:
+    """The bench options ``{"vectors": N, "seed": S}`` checked (N sizes the model's buffers and
+    the bench file, so it is bounded) before anything is computed or written."""
+    out = {"vectors": bench.get("vectors", 500), "seed": bench.get("seed", rng_seed)}
+    for key, lo, hi in (("vectors", 1, MAX_VECTORS), ("seed", 0, 2**32 - 1)):
+        v = out[key]
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise ParamError(f"bench {key} = {v!r}: allowed an integer {lo}..{hi}")
+    return out
+
+
+def check_out_dir(out, what: str = "--out") -> Path:
+    """``out`` as an absolute folder path a generation or build can create or fill: not an
+    existing file, under a folder (not a file) that is writable.  Raises a one-line ParamError
+    naming ``what`` before anything is written."""
+    text = str(out)
+    if not text or any(len(part.encode()) > 255 for part in Path(text).parts):
+        raise ParamError(f"{what} = {text[:80]!r}: allowed a folder path whose names have "
+                         "1..255 bytes")
+    path = Path(text).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise ParamError(f"{what} = {text!r}: an existing file; allowed a folder (new or "
+                         "existing)")
+    anc = next(a for a in [path, *path.parents] if a.exists())
+    if not anc.is_dir():
+        raise ParamError(f"{what} = {text!r}: {anc} is a file; allowed a path under a folder")
+    if not os.access(anc, os.W_OK | os.X_OK):
+        raise ParamError(f"{what} = {text!r}: {anc} is not writable; allowed a writable folder")
+    return path
+
+
+def _remove_stale_tmp(out_dir: Path) -> None:
+    """Remove staging folders ``.<name>.<pid>.*`` beside ``out_dir`` left by a generation that was
+    killed (its process is gone), so a crash never leaves a half-written folder for good."""
+    for d in out_dir.parent.glob(f".{glob.escape(out_dir.name)}.*.*"):
+        pid = d.name[len(out_dir.name) + 2:].split(".", 1)[0]
+        if d.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:      # someone else's process
+        pass
+    return True
+
+
 def generate(core: str | CoreDecl, p: Params | None, out_dir, hdl: str = "verilog",
              name: str | None = None, bench: dict | None = None, harness: bool = False,
              rng_seed: int = 1) -> Generated:
     """Convert ``core`` with Params ``p`` into ``out_dir`` (created; existing files replaced).
 
-    bench:   {"vectors": N} also writes a self-checking Verilog bench ``<name>_tb`` that replays
-             the model's transactions with idle and back-pressure (FuseSoC ``sim`` target).
+    bench:   {"vectors": N, "seed": S} also writes a self-checking Verilog bench ``<name>_tb``
+             that replays N (1..MAX_VECTORS) model transactions with idle and back-pressure
+             (FuseSoC ``sim`` target).
     harness: also writes ``<name>_harness``, the few-pin FPGA resource harness.
     """
     decl = core if isinstance(core, CoreDecl) else get(core).decl
@@ -217,17 +272,18 @@ def generate(core: str | CoreDecl, p: Params | None, out_dir, hdl: str = "verilo
     if (bench or harness) and hdl != "verilog":
         raise ParamError("bench/harness: allowed only with hdl='verilog'")
 
-    out_dir = Path(out_dir).resolve()
+    bench = check_bench(bench, rng_seed) if bench else None
+    out_dir = check_out_dir(out_dir, "out_dir")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    _remove_stale_tmp(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{os.getpid()}.", dir=out_dir.parent))
     try:
         files = _convert_into(decl, p, tmp, hdl, name)
         top = name
         ports = decl.port_list(p)
         if bench:
             from .bench import write_bench
-            files.append(write_bench(decl, p, tmp, name, int(bench.get("vectors", 500)),
-                                     int(bench.get("seed", rng_seed))))
+            files.append(write_bench(decl, p, tmp, name, bench["vectors"], bench["seed"]))
             top = f"{name}_tb"
         if harness:
             from .harness import write_harness

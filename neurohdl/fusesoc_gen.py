@@ -28,8 +28,8 @@ def main(argv=None) -> int:
             entry = get(str(core))
             params = entry.decl.params.from_dict(dict(cfg.pop("params", None) or {}))
             hdl = str(cfg.pop("hdl", "verilog")).lower()
-            bench = {"vectors": int(cfg.pop("vectors", 500)), "seed": int(cfg.pop("seed", 1))} \
-                if cfg.pop("bench", False) else None
+            bench = {"vectors": cfg.pop("vectors", 500), "seed": cfg.pop("seed", 1)} \
+                if cfg.pop("bench", False) else None     # generate() checks both
             for k in ("vectors", "seed"):
                 cfg.pop(k, None)
             harness = bool(cfg.pop("harness", False))

@@ -5,6 +5,7 @@ registers the core (its model, .core file and docs page sit at the mirrored path
 """
 from __future__ import annotations
 
+import difflib
 import importlib
 import pkgutil
 from dataclasses import dataclass
@@ -74,14 +75,38 @@ def cores() -> list[Entry]:
 
 
 def get(name: str) -> Entry:
-    key = name.replace(":", ".").replace("/", ".")
-    parts = key.split(".")
-    if len(parts) >= 3 and parts[0] == "neurohdl":  # a VLNV
-        key = ".".join(parts[1:3])
+    """A core by name: ``sc.lfsr``, ``sc/lfsr`` or its VLNV ``neurohdl:sc:lfsr[:version]`` (the
+    version, when given, must be the one installed: every core has the package's version)."""
+    text = str(name).strip()
+    version = None
+    if ":" in text:                                     # a VLNV
+        parts = text.split(":")
+        if len(parts) not in (3, 4) or parts[0] != "neurohdl":
+            raise CoreNotFound(f"core {name!r}: allowed a VLNV neurohdl:<family>:<core>[:<version>] "
+                               "or <family>.<core>")
+        key, version = f"{parts[1]}.{parts[2]}", (parts[3] if len(parts) == 4 else None)
+    else:
+        key = text.replace("/", ".")
     found = _scan()
     if key not in found:
-        raise CoreNotFound(f"core {name!r}: not registered; allowed " + ", ".join(sorted(found)))
-    return found[key]
+        raise CoreNotFound(f"core {name!r}: not registered; " + _did_you_mean(key, found))
+    entry = found[key]
+    if version is not None and version != entry.decl.version:
+        raise CoreNotFound(f"core {name!r}: version {version} not available; allowed "
+                           f"{entry.decl.vlnv()} (neurohdl {entry.decl.version} installed)")
+    return entry
+
+
+def _did_you_mean(key: str, found: dict) -> str:
+    """'did you mean neuron.if_?' for a near miss (also a bare core name), else the list."""
+    by_core = {n.split(".", 1)[1]: n for n in found}
+    near = difflib.get_close_matches(key, list(found), n=3, cutoff=0.75) or \
+        [by_core[c] for c in difflib.get_close_matches(key.split(".")[-1], list(by_core), n=3,
+                                                       cutoff=0.75)]
+    near.sort(key=lambda n: not n.startswith(key))     # neuron.if -> neuron.if_ first
+    if near:
+        return "did you mean " + " or ".join(near) + "? (`neurohdl list` shows every core)"
+    return "allowed " + ", ".join(sorted(found))
 
 
 __all__ = ["cores", "get", "Entry", "REPO_ROOT"]

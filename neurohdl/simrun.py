@@ -86,6 +86,24 @@ def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = 
     return SimResult(n, failed, xml, wave, hdl.out_dir)
 
 
+def test_names(core: str) -> list[str]:
+    """The names of a core's cocotb tests as cocotb registers them (a parametrized test as
+    ``name/option=value...``), found without a simulator: ``neurohdl sim --testcase`` checks
+    its names against these before building anything."""
+    import importlib
+
+    from cocotb.regression import Test, TestGenerator
+
+    mod = importlib.import_module(get(core).test_module)
+    names = []
+    for obj in vars(mod).values():
+        if isinstance(obj, Test):
+            names.append(obj.name)
+        elif isinstance(obj, TestGenerator):
+            names += [t.name for t in obj.generate_tests()]
+    return names
+
+
 def params_from_env(cls):
     """Inside a cocotb test: the Params the pytest side generated the HDL with."""
     return cls.from_json(os.environ["NEUROHDL_PARAMS"])

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from neurohdl.params import Params, pfield
-from neurohdl.regmap import RegMap, RegMapError, load
+from neurohdl.regmap import RegMap, RegMapError, load, resolve_path
 
 OKAY, SLVERR, DECERR = 0, 2, 3
 RESP_NAMES = {OKAY: "OKAY", SLVERR: "SLVERR", DECERR: "DECERR"}
@@ -39,7 +39,7 @@ class CsrParams(Params):
     """CSR block generated from a SystemRDL register map, Wishbone B4 pipelined or AXI4-Lite."""
 
     rdl: str = pfield(DEFAULT_RDL, "SystemRDL file (relative paths: working directory, then "
-                      "the neurohdl repository)")
+                      "the neurohdl repository)", text_file=resolve_path)
     bus: str = pfield("wishbone", "bus front-end", choices=("wishbone", "axil"))
     addr_width: int | None = pfield(None, "byte address bits (None = the fewest that hold the "
                                     "map, at least 3)", optional=True, lo=3, hi=32, rand=(3, 16))

@@ -53,6 +53,7 @@ import numpy as np
 
 from neurohdl.errors import ParamError
 from neurohdl.models.bus.csr import OKAY, CsrModel
+from neurohdl.models.bus.uart_bridge import UartBridgeParams
 from neurohdl.models.neuron import engine as eng
 from neurohdl.models.neuron.engine import EngineParams, parse_items
 from neurohdl.models.sc import sng_bank
@@ -132,6 +133,11 @@ class SnnSocParams(Params):
             div = round(self.clk_hz / self.baud)
             if div < 8:
                 raise self.error("baud", self.baud, f"<= clk_hz / 8 = {self.clk_hz // 8}")
+            try:                                # what the SoC's bus.uart_bridge will need
+                UartBridgeParams(clk_hz=self.clk_hz, baud=self.baud)
+            except ParamError as e:
+                raise self.error("clk_hz", self.clk_hz, f"a clock with baud = {self.baud} "
+                                 f"that the UART bridge accepts ({e})") from None
 
     def derive(self):
         self.set_derived("weight_words", self.n_axons * self.n_neurons)
