@@ -42,6 +42,13 @@ def main(argv=None) -> int:
             import os
             files = [{os.path.basename(f): {"file_type": ftype}} for f in g.files]
             self.add_files(files, fileset="rtl")
+            # Bus-attached cores: the C header and runtime from regmap/ as a fileset of their own,
+            # so FuseSoC copies them to build/<project>/<target>/src/<core>/regmap/.
+            host = sorted(f for f in (g.manifest.get("regmap") or {}).values()
+                          if f.endswith((".h", ".c")))
+            if host:
+                self.add_files([{f: {"file_type": "cSource", "is_include_file": f.endswith(".h")}}
+                                for f in host], fileset="regmap")
             print(f"neurohdl_gen: {entry.decl.vlnv()} {type(params).__name__} {params.digest()} "
                   f"-> {', '.join(os.path.basename(f) for f in g.files)} (top {g.top})")
 
