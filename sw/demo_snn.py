@@ -1,16 +1,15 @@
 """The SNN SoC demo program: a small network driven by SC-encoded inputs.
 
 Written once, as coroutines over :class:`neurohdl.sw.snn_soc.AsyncSnnSoc`, and run twice by
-``make demo``: against the converted SoC in simulation (cocotb, through the UART pins with
-bit-level framing: verif/net/demo_snn_soc.py) and against the numpy SoC model (the sync path of
-the same driver).  The network: ``n_axons`` inputs, the first ``sc_channels`` of them SC-encoded
+``make demo`` through the public :mod:`neurohdl.sw.rtl_transport`: against the converted SoC in
+simulation (cocotb, through the UART pins with bit-level framing) and against the numpy SoC
+model.  The network: ``n_axons`` inputs, the first ``sc_channels`` of them SC-encoded
 analogue values (rates 1/8 .. 7/8), the others injected spikes on a fixed schedule; ``n_neurons``
 LIF neurons in ``GROUPS`` groups, each group listening to one SC input strongly and to the
 injected axons weakly, so the raster shows the input rates.
 """
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -63,6 +62,11 @@ async def program(soc, log=print) -> dict:
             "telemetry": await soc.telemetry(), "weights": W.tolist(), "sc_values": vals}
 
 
+async def quiet_program(soc) -> dict:
+    """:func:`program` without its progress lines (what ``make demo`` runs on both targets)."""
+    return await program(soc, log=lambda *x: None)
+
+
 def raster_png(spikes, n_neurons: int, timesteps: int, path, title: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -85,7 +89,8 @@ def soc_demo(boards, out=None) -> int:
     from neurohdl.boards import build_board, summary_line
     from neurohdl.registry import REPO_ROOT, get
     from neurohdl.regmap_export import export
-    from neurohdl.simrun import run_cocotb
+    from neurohdl.errors import ToolError
+    from neurohdl.sw.rtl_transport import RtlRunError, run_on_model, run_on_rtl
 
     t0 = time.time()
     out = Path(out) if out else REPO_ROOT / "build" / "demo"
@@ -109,7 +114,7 @@ def soc_demo(boards, out=None) -> int:
     P = soc.decl.params
     p = P(**DEMO_PARAMS)
     print("== 2. host artefacts from cores/net/snn_soc.rdl ==")
-    files = export(REPO_ROOT / "cores/net/snn_soc.rdl", out / "regmap", vlnv=soc.decl.vlnv(),
+    files = export(soc.decl.regmap(p), out / "regmap", vlnv=soc.decl.vlnv(),
                    params=p.to_dict(), log=lambda *x: None)
     for k in ("c_header", "markdown", "ipxact", "manifest"):
         print(f"  {k:<9} {files[k].relative_to(REPO_ROOT) if files[k].is_relative_to(REPO_ROOT) else files[k]}")
@@ -119,27 +124,14 @@ def soc_demo(boards, out=None) -> int:
     print(f"  {p}")
     print("  a) converted SoC in simulation (Icarus + cocotb), through the UART pins "
           f"({p.baud} Bd at {p.clk_hz / 1e6:.0f} MHz):")
-    res_path = out / "demo_rtl.json"
-    if res_path.exists():
-        res_path.unlink()
-    import warnings
-    with warnings.catch_warnings():      # MyHDL's "driven but not read" notes (lint-waived in
-        warnings.simplefilter("ignore")  # cores/net/snn_soc.vlt) would bury the demo's output
-        r = run_cocotb("net.snn_soc", p, 1, out / "sim",
-                       test_module="neurohdl.verif.net.demo_snn_soc",
-                       extra_env={"NEUROHDL_DEMO_TABLE": str(files["manifest"]),
-                                  "NEUROHDL_DEMO_OUT": str(res_path)})
-    if not r.ok or not res_path.exists():
-        print(f"demo: RTL simulation failed; see {out / 'sim'}")
+    try:
+        rtl = run_on_rtl(quiet_program, p, out=out / "sim", table=files["manifest"], timeout=0.5)
+    except (RtlRunError, ToolError) as e:
+        print(f"demo: RTL simulation failed: {e}")
         return 1
-    rtl = json.loads(res_path.read_text())
     print(f"     {len(rtl['spikes'])} spikes read back")
-    print("  b) numpy SoC model, same program, same driver (sync facade):")
-    from neurohdl.models.net.snn_soc import SocModel
-    from neurohdl.sw.snn_soc import AsyncSnnSoc, ModelTransport, _AsAsync, _drive
-    mdl = _drive(program(AsyncSnnSoc(_AsAsync(ModelTransport(SocModel(p))),
-                                     table=files["manifest"]), log=lambda *x: None))
-    mdl = json.loads(json.dumps(mdl))
+    print("  b) numpy SoC model, same program, same driver:")
+    mdl = run_on_model(quiet_program, p, table=files["manifest"])
     same = rtl == mdl
     ok &= same
     print(f"     {len(mdl['spikes'])} spikes")

@@ -8,9 +8,11 @@ tests (verif/net/test_snn_soc.py) and its pyuvm environment: word-burst ports
   master of verif/common/wishbone.py (back-to-back requests, seeded idle gaps);
 * :class:`ModelPort` -- the same accesses on the numpy SoC model (models/net/snn_soc.py).
 
-An access the SoC answers with an error raises :class:`HostError` on every port.
-:class:`WbAsyncTransport` gives the Wishbone port the ``read``/``write`` interface of
-``neurohdl.sw.snn_soc.AsyncSnnSoc``.
+An access the SoC answers with an error raises :class:`HostError` (a
+:class:`neurohdl.errors.BusError`) on every port.  :class:`WbAsyncTransport` gives the Wishbone
+port the ``read``/``write`` interface of ``neurohdl.sw.snn_soc.AsyncSnnSoc``;
+:func:`soc_transport` picks the port of a SoC build (what ``neurohdl.sw.rtl_transport`` runs a
+user's host program on).
 """
 from __future__ import annotations
 
@@ -19,13 +21,14 @@ import random
 
 from cocotb.utils import get_sim_time
 
+from neurohdl.errors import BusError
 from neurohdl.models.bus.csr import OKAY
 from neurohdl.models.net.snn_soc import SnnSocParams, SocModel
 
 CLK_NS = 10
 
 
-class HostError(Exception):
+class HostError(BusError):
     """An access the SoC answered with an error (UART NACK BUS_ERR / Wishbone ERR)."""
 
 
@@ -136,3 +139,18 @@ class WbAsyncTransport:
 
     async def write(self, addr, words, fixed=False):
         await self.h.wr(addr, words, fixed)
+
+
+def soc_transport(dut, p: SnnSocParams, rng: random.Random):
+    """AsyncSnnSoc's word-burst transport on the SoC's host port (``p.host``) and the
+    ``poll_wait`` that suits it: the UART pins (AsyncUartTransport on cocotbext-uart; no wait,
+    every poll takes a frame's time) or the Wishbone slave (a few clock cycles between polls).
+    Call after the clock started and before reset (the UART line must idle high)."""
+    from cocotb.triggers import ClockCycles
+    if p.host == "uart":
+        dut.uart_rx.value = 1
+        return UartHost(dut, p).t, None
+
+    async def tick():
+        await ClockCycles(dut.clk, 4)
+    return WbAsyncTransport(WbHost(dut, rng)), tick
