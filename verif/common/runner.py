@@ -4,33 +4,89 @@ from __future__ import annotations
 
 import os
 import random
+import zlib
 
 from neurohdl.registry import cores, get
 from neurohdl.simrun import run_cocotb
 
-#: Cores whose Verilator simulation runs in one ``make test`` (the Verilator C++ build costs
-#: 15-40 s a core, more than all of a core's Icarus runs).  Icarus runs every core every time.
-VERILATOR_PER_RUN = 4
+#: The costly per-core framework checks, each run in ``make test`` on this many cores drawn from
+#: ``NEUROHDL_SEED`` (a fixed number, so ``make test`` stays within its budget as cores are added):
+#:
+#: ==============  ==========================================================  =================
+#: check           what (where)                                                cost a core
+#: ==============  ==========================================================  =================
+#: verilator       the core's cocotb suite on Verilator (verif/*/test_*.py)     15-40 s C++ build
+#: ghdl            the core's cocotb suite on GHDL, VHDL (tests/test_vhdl.py)   3-10 s
+#: fusesoc_sim     FuseSoC ``sim`` target, model replay bench (test_fusesoc)   3-6 s
+#: determinism     HDL byte-identical across hash seeds (test_determinism)    2-4 s
+#: must_fail       injected model fault caught by the scoreboard (test_must_fail)  3-8 s
+#: ==============  ==========================================================  =================
+#:
+#: Every core every run, not rotated: its cocotb suite on Icarus over >= 5 random configurations,
+#: Verilator lint and FuseSoC ``lint``, GHDL analysis and elaboration of its VHDL.
+ROTATED_CHECKS: dict[str, int] = {
+    "verilator": 4,
+    "ghdl": 6,
+    "fusesoc_sim": 8,
+    "determinism": 8,
+    "must_fail": 8,
+}
 
 
-def verilator_rotation() -> tuple[str, ...] | None:
-    """Which cores run their cocotb test on Verilator in this run; None = every core.
+def rotation_window(check: str, n_cores: int | None = None) -> int:
+    """How many consecutive ``NEUROHDL_SEED`` values cover every core for ``check``:
+    ``ceil(cores / per_run)`` (9 for verilator at 36 cores)."""
+    n = n_cores if n_cores is not None else len(cores())
+    k = min(ROTATED_CHECKS[check], n)
+    return -(-n // k) if k else 0
 
-    ``NEUROHDL_VERILATOR=all`` (or no ``NEUROHDL_SEED``, i.e. a developer running pytest by
-    hand) runs all; ``NEUROHDL_VERILATOR=none`` none; ``NEUROHDL_VERILATOR=sc.lfsr,neuron.lif``
-    exactly those; otherwise (``make test``) ``VERILATOR_PER_RUN`` cores drawn from
-    ``NEUROHDL_SEED`` -- the same seed replays the same choice, and over runs every core is
-    covered."""
-    sel = os.environ.get("NEUROHDL_VERILATOR", "").strip()
-    if sel == "all" or (not sel and "NEUROHDL_SEED" not in os.environ):
+
+def rotation(check: str, seed: int | None = None, names=None) -> tuple[str, ...] | None:
+    """The cores that run ``check`` (a key of :data:`ROTATED_CHECKS`) in this run; None = every core.
+
+    Overrides, first match wins: ``NEUROHDL_<CHECK>=all|none|<core>,<core>...`` (e.g.
+    ``NEUROHDL_VERILATOR=sc.lfsr,neuron.lif``, ``NEUROHDL_FUSESOC_SIM=all``);
+    ``NEUROHDL_ROTATE=off`` (``make regress``) runs every check on every core; no
+    ``NEUROHDL_SEED`` (a developer running pytest by hand) runs every core.
+
+    Otherwise (``make test``) the cores, in a fixed order shuffled per check, are cut into
+    blocks of ``ROTATED_CHECKS[check]`` (the last block wraps round to the start) and
+    ``NEUROHDL_SEED mod blocks`` picks one: the same seed replays the same choice, any
+    :func:`rotation_window` consecutive seeds cover every core, and a random seed gives each
+    core its run with probability per_run / cores."""
+    if check not in ROTATED_CHECKS:
+        raise KeyError(f"rotation check {check!r}: allowed {', '.join(ROTATED_CHECKS)}")
+    sel = os.environ.get(f"NEUROHDL_{check.upper()}", "").strip()
+    if sel == "all":
         return None
     if sel == "none":
         return ()
     if sel:
         return tuple(x.strip() for x in sel.split(",") if x.strip())
-    names = sorted(e.name for e in cores())
-    rng = random.Random(f"verilator:{os.environ['NEUROHDL_SEED']}")
-    return tuple(sorted(rng.sample(names, min(VERILATOR_PER_RUN, len(names)))))
+    if os.environ.get("NEUROHDL_ROTATE", "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    if seed is None:
+        if "NEUROHDL_SEED" not in os.environ:
+            return None
+        seed = int(os.environ["NEUROHDL_SEED"])
+    order = sorted(names if names is not None else (e.name for e in cores()),
+                   key=lambda c: (zlib.crc32(f"{check}:{c}".encode()), c))
+    n, k = len(order), min(ROTATED_CHECKS[check], len(order))
+    if k == 0:
+        return ()
+    start = (seed % rotation_window(check, n)) * k
+    return tuple(sorted(order[(start + i) % n] for i in range(k)))
+
+
+def skip_unless_rotated(check: str, core: str) -> None:
+    """pytest-skip a ``check`` of ``core`` that this run's rotation leaves out (the reason is the
+    same for every core of the check, so ``-ra`` folds the skips into one line)."""
+    chosen = rotation(check)
+    if chosen is not None and core not in chosen:
+        import pytest
+        pytest.skip(f"{check}: not in this run's rotation ({', '.join(chosen) or 'none'}; "
+                    f"NEUROHDL_{check.upper()}=all or NEUROHDL_ROTATE=off runs every core, "
+                    f"NEUROHDL_{check.upper()}=<core,...> picks)")
 
 
 def params_for(core: str, seed: int, **fixed):
@@ -40,15 +96,11 @@ def params_for(core: str, seed: int, **fixed):
 
 def check_core(core: str, seed: int, tmp_path, *, p=None, sim=None, testcase=None,
                test_module=None, extra_env=None, expect_ok: bool = True):
-    if sim == "verilator":
-        chosen = verilator_rotation()
-        if chosen is not None and core not in chosen:
-            import pytest
-            pytest.skip(f"{core}: Verilator run not in this run's rotation "
-                        f"({', '.join(chosen) or 'none'}; NEUROHDL_VERILATOR=all runs every "
-                        "core, =<core,...> picks)")
+    if sim in ("verilator", "ghdl"):
+        skip_unless_rotated(sim, core)
     p = p if p is not None else params_for(core, seed)
-    print(f"[config] {core} seed={seed}: {p}  (replay: neurohdl sim {core} --seed {seed})")
+    on = f" --sim {sim}" if sim else ""
+    print(f"[config] {core} seed={seed}: {p}  (replay: neurohdl sim {core} --seed {seed}{on})")
     r = run_cocotb(core, p, seed, tmp_path, sim=sim, testcase=testcase,
                    test_module=test_module, extra_env=extra_env)
     log = tmp_path / f"{sim or 'icarus'}_test.log"
