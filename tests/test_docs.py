@@ -1,0 +1,200 @@
+"""Documentation checks.
+
+1. Links: every relative link in every Markdown file of the repository (README.md, docs/,
+   examples/, CHANGELOG.md, ...) resolves to an existing file, and a ``#anchor`` to a heading of
+   the target page; every documentation path that a source file mentions in a comment or
+   docstring (``docs/...md``, ``examples/...md``, a root page such as ``README.md``, or any
+   ``../`` path ending in ``.md``) exists.
+2. The docs site: ``mkdocs build --strict`` (what ``make docs`` runs) succeeds; strict mode fails
+   on a broken link or anchor and on a page under docs/ missing from ``nav``.
+Each check has a must-fail on a doctored copy.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP_DIRS = {".git", ".venv", "build", "node_modules", ".pytest_cache", "__pycache__", "dist",
+             "sim_build"}
+SOURCE_SUFFIXES = {".py", ".v", ".sv", ".vhd", ".sh", ".core", ".vlt", ".rdl", ".pcf", ".lpf",
+                   ".xdc", ".toml", ".lock", ".yml", ".yaml", ".c", ".h", ".cfg", ".ini", ".sby"}
+SOURCE_NAMES = {"Makefile", "run"}            # Makefile, .ci/run; tools/bin/* have no suffix
+
+
+def tree_files(root: Path):
+    """Files of the working tree, without VCS, venv, build output and egg-info folders."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info")]
+        for name in filenames:
+            yield Path(dirpath) / name
+
+
+# -- Markdown links ------------------------------------------------------------------------------
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+INLINE_CODE = re.compile(r"`[^`\n]*`")
+LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
+HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+
+
+def prose(text: str) -> str:
+    """Markdown without code blocks and code spans (links there are examples, not links)."""
+    return INLINE_CODE.sub("", FENCE.sub("", text))
+
+
+def slugs(heading: str) -> set[str]:
+    """The anchors MkDocs (Python-Markdown's toc) and GitHub give a heading."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading).replace("`", "")
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    mkdocs = re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", ascii_).strip().lower())
+    github = re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
+    return {mkdocs, github}
+
+
+def anchors(md: Path) -> set[str]:
+    out: set[str] = set()
+    for h in HEADING.findall(FENCE.sub("", md.read_text())):
+        for s in slugs(h):
+            n = 0
+            while (s if n == 0 else f"{s}-{n}") in out:
+                n += 1
+            out.add(s if n == 0 else f"{s}-{n}")
+    return out
+
+
+def dead_links(md: Path, root: Path) -> list[str]:
+    """``file: target (why)`` for every relative link of ``md`` that does not resolve."""
+    text = prose(md.read_text())
+    bad = []
+    for target in LINK.findall(text) + REF_DEF.findall(text):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):      # http:, https:, mailto: ...
+            continue
+        path, _, anchor = target.partition("#")
+        dest = (md.parent / path).resolve() if path else md
+        where = f"{md.relative_to(root)}: {target}"
+        if not dest.exists():
+            bad.append(f"{where} (no such file)")
+        elif anchor and dest.suffix == ".md" and anchor not in anchors(dest):
+            bad.append(f"{where} (no heading with anchor #{anchor})")
+    return bad
+
+
+def markdown_files(root: Path) -> list[Path]:
+    return sorted(p for p in tree_files(root) if p.suffix == ".md")
+
+
+# -- documentation paths mentioned in source files ---------------------------------------------
+MENTION = re.compile(r"(?<![\w{}$/.-])((?:\.\./|\./)*(?:[\w-]+/)*[\w.-]+\.md)\b")
+ROOT_PAGE = re.compile(r"^[A-Z][A-Z0-9_-]*\.md$")           # README.md, CHANGELOG.md, ...
+
+
+def is_source(p: Path) -> bool:
+    return p.suffix in SOURCE_SUFFIXES or p.name in SOURCE_NAMES or p.parent.name == "bin"
+
+
+def dead_mentions(src: Path, root: Path) -> list[str]:
+    """``file:line: path`` for every documentation path in ``src`` that does not exist.
+    Checked: docs/... and examples/... (from the repository root), bare upper-case root pages
+    (README.md), and ``../`` paths (from the file's folder); other names (generated files such
+    as ``regmap/snn_soc.md``) are not documentation paths."""
+    bad = []
+    for n, line in enumerate(src.read_text(errors="replace").splitlines(), 1):
+        for path in MENTION.findall(line):
+            if path.startswith(("docs/", "examples/")) or ROOT_PAGE.match(path):
+                dest = root / path
+            elif "../" in path:
+                dest = (src.parent / path).resolve()
+            else:
+                continue
+            if not dest.exists():
+                bad.append(f"{src.relative_to(root)}:{n}: {path}")
+    return bad
+
+
+def source_files(root: Path) -> list[Path]:
+    me = Path(__file__).resolve()       # this file's must-fail texts name dead paths on purpose
+    return sorted(p for p in tree_files(root) if is_source(p) and p.resolve() != me)
+
+
+# -- tests ---------------------------------------------------------------------------------------
+def test_markdown_links_resolve():
+    files = markdown_files(ROOT)
+    assert ROOT / "README.md" in files and ROOT / "docs" / "toolchain.md" in files
+    assert len(files) > 40
+    assert [bad for md in files for bad in dead_links(md, ROOT)] == []
+
+
+def test_source_mentions_of_docs_exist():
+    files = source_files(ROOT)
+    assert ROOT / "Makefile" in files and ROOT / "tools" / "bin" / "yosys" in files
+    assert [bad for src in files for bad in dead_mentions(src, ROOT)] == []
+
+
+def test_link_check_must_fail(tmp_path):
+    """A doctored tree: each kind of dead link or mention is reported, the live ones are not."""
+    (tmp_path / "docs" / "cores").mkdir(parents=True)
+    (tmp_path / "docs" / "page.md").write_text("# Page\n\n## 2.7 Fixed point\n")
+    (tmp_path / "README.md").write_text(
+        "[ok](docs/page.md) [ok](docs/page.md#27-fixed-point) [dead](docs/missing.md)\n"
+        "[bad anchor](docs/page.md#28-nothing) [web](https://example.org/x.md)\n"
+        "`[in code](docs/not_a_link.md)`\n\n[ref]: docs/gone.md\n")
+    (tmp_path / "docs" / "cores" / "x.md").write_text("[up](../page.md) [up](../../docs/none.md)\n")
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "setup.sh").write_text(
+        "# see docs/page.md and docs/missing.md\n# notes: ../shared/notes/TOOLCHAIN.md\n"
+        "# TOOLCHAIN.md section 4; writes regmap/snn_soc.md\n")
+    links = [b for md in markdown_files(tmp_path) for b in dead_links(md, tmp_path)]
+    assert links == ["README.md: docs/missing.md (no such file)",
+                     "README.md: docs/page.md#28-nothing (no heading with anchor #28-nothing)",
+                     "README.md: docs/gone.md (no such file)",
+                     "docs/cores/x.md: ../../docs/none.md (no such file)"]
+    mentions = [b for src in source_files(tmp_path) for b in dead_mentions(src, tmp_path)]
+    assert mentions == ["tools/setup.sh:1: docs/missing.md",
+                        "tools/setup.sh:2: ../shared/notes/TOOLCHAIN.md",
+                        "tools/setup.sh:3: TOOLCHAIN.md"]
+
+
+def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess:
+    try:
+        import mkdocs  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("mkdocs missing in CI")
+        pytest.skip("mkdocs not installed (make setup)")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config),
+                           "-d", str(site)], capture_output=True, text=True, timeout=300)
+
+
+def test_docs_site_builds_strict(tmp_path):
+    """What `make docs` runs, into tmp_path: every page under docs/ is in nav, no dead link."""
+    r = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    pages = {p.relative_to(ROOT / "docs").with_suffix(".html")
+             for p in (ROOT / "docs").rglob("*.md")}
+    built = {p.relative_to(tmp_path / "site") for p in (tmp_path / "site").rglob("*.html")}
+    assert pages <= built, sorted(map(str, pages - built))
+    assert not [p for p in (tmp_path / "site").rglob("*.html") if "cdnjs" in p.read_text()]
+
+
+@pytest.mark.parametrize("doctor, message", [
+    ("broken link", "contains a link 'nowhere.md'"),
+    ("page not in nav", "not included in the \"nav\""),
+])
+def test_docs_site_strict_must_fail(tmp_path, doctor, message):
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "docs", src / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", src / "mkdocs.yml")
+    if doctor == "broken link":
+        with (src / "docs" / "toolchain.md").open("a") as f:
+            f.write("\nSee [this](nowhere.md).\n")
+    else:
+        (src / "docs" / "orphan.md").write_text("# Orphan\n")
+    r = mkdocs_build(src / "mkdocs.yml", tmp_path / "site")
+    assert r.returncode != 0
+    assert message in r.stderr, r.stderr[-3000:]
