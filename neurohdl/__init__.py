@@ -1,6 +1,7 @@
 """neurohdl: bit-true numpy models, MyHDL designs, cocotb verification and FuseSoC packaging
 for stochastic-computing and neuromorphic hardware cores."""
-__version__ = "0.2.0"
+__version__ = "0.2.0"   # the package and every core (CoreDecl, .core VLNV): one version
+__license__ = "Apache-2.0"  # SPDX identifier: LICENSE, pyproject, generated HDL banners
 
 from .errors import (CoreNotFound, DRCError, IdentifierError, NeurohdlError, ParamError,  # noqa: E402
                      QFormatError, ToolError)
@@ -14,5 +15,5 @@ def generate(*args, **kwargs):
     return _generate(*args, **kwargs)
 
 
-__all__ = ["__version__", "NeurohdlError", "ParamError", "QFormatError", "IdentifierError",
+__all__ = ["__version__", "__license__", "NeurohdlError", "ParamError", "QFormatError", "IdentifierError",
            "DRCError", "CoreNotFound", "ToolError", "QFormat", "Params", "pfield", "generate"]

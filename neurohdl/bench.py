@@ -13,6 +13,7 @@ import os
 import random
 from pathlib import Path
 
+from .convert import with_spdx
 from .core import IN, CoreDecl
 from .errors import DRCError
 
@@ -128,5 +129,5 @@ def render_bench(decl: CoreDecl, p, name: str, n: int, seed: int) -> str:
 
 def write_bench(decl: CoreDecl, p, out: Path, name: str, n: int, seed: int) -> str:
     fn = f"{name}_tb.v"
-    (Path(out) / fn).write_text(render_bench(decl, p, name, n, seed))
+    (Path(out) / fn).write_text(with_spdx(render_bench(decl, p, name, n, seed)))
     return fn

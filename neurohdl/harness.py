@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .convert import with_spdx
 from .core import IN, OUT, CoreDecl
 
 
@@ -44,5 +45,5 @@ def render_harness(decl: CoreDecl, p, name: str) -> str:
 
 def write_harness(decl: CoreDecl, p, out: Path, name: str) -> str:
     fn = f"{name}_harness.v"
-    (Path(out) / fn).write_text(render_harness(decl, p, name))
+    (Path(out) / fn).write_text(with_spdx(render_harness(decl, p, name)))
     return fn

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .core import CoreDecl
 from .errors import CoreNotFound
+from .resources import shipped
 
 REPO_ROOT = Path(__file__).resolve().parent.parent  # a source checkout; absent in a wheel
 
@@ -26,17 +27,16 @@ class Entry:
     def name(self) -> str:
         return self.decl.name
 
-    def _path(self, rel: str) -> Path | None:
-        p = REPO_ROOT / rel
-        return p if p.exists() else None
-
     @property
     def core_file(self) -> Path | None:
-        return self._path(f"cores/{self.decl.family}/{self.decl.core}.core")
+        """The core's FuseSoC .core (shipped data; its Verilator waivers sit beside it)."""
+        return shipped(f"cores/{self.decl.family}/{self.decl.core}.core")
 
     @property
     def docs(self) -> Path | None:
-        return self._path(f"docs/cores/{self.decl.family}/{self.decl.core}.md")
+        """The core's docs page in a source checkout (docs are not in the wheel)."""
+        p = REPO_ROOT / "docs" / "cores" / self.decl.family / f"{self.decl.core}.md"
+        return p if p.exists() else None
 
     @property
     def model_module(self) -> str:

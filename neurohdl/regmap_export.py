@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, regmap
+from .resources import c_runtime_dir
 
 C_RUNTIME = ("neurohdl_csr.h", "neurohdl_csr.c")
 TOOLS = ("systemrdl-compiler", "peakrdl-cheader", "peakrdl-markdown", "peakrdl-ipxact")
@@ -35,11 +36,6 @@ def _version(dist: str) -> str:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def c_runtime_dir() -> Path:
-    from .registry import REPO_ROOT
-    return REPO_ROOT / "sw" / "c"
 
 
 def export(rdl, out_dir, *, base: int = 0, vlnv: str | None = None,
