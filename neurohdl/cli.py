@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shlex
@@ -121,7 +122,7 @@ def cmd_info(args) -> int:
     print(f"{info['vlnv']}  {info['description']}")
     print(f"\nParams ({info['params_class']}, digest {info['digest']}; ranges at these values):")
     for r in info["params"]:
-        shown = "" if r["value"] == r["default"] else f"  [set: {r['value']}]"
+        shown = "" if r["value"] == r["default"] else f"  (here {r['value']})"
         print(f"  {r['name']:<18} {r['kind']:<4} default {str(r['default']):<16} "
               f"{_range_text(r):<22} {r['doc']}{shown}")
     if info["derived"]:
@@ -370,6 +371,9 @@ def main(argv=None) -> int:
         sys.stdout.flush()
         print(f"neurohdl: error: {one_line(str(e))}", file=sys.stderr)
         return 2
+    except BrokenPipeError:         # `neurohdl list | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as e:            # a path the user gave that cannot be read or written
         sys.stdout.flush()
         where = f"{e.filename}: " if e.filename else ""

@@ -49,8 +49,73 @@ def test_params_json_digest_and_from_dict():
     q = DemoParams.from_dict({"width": "5", "depth": "0x3", "mode": "b", "flag": "true"})
     assert p == q and p.digest() == q.digest() and DemoParams.from_json(p.to_json()) == p
     assert p.digest() != DemoParams().digest()
-    with pytest.raises(ParamError, match="no such parameter"):
+    with pytest.raises(ParamError, match="no such parameter; did you mean width"):
         DemoParams.from_dict({"widht": 3})
+
+
+@dataclass(frozen=True)
+class KindsParams(Params):
+    """One field of every kind the Params machinery parses."""
+    count: int | None = pfield(None, "an optional int", optional=True, lo=0, hi=100)
+    label: str = pfield("x", "free text")
+    on: bool = pfield(False, "a bool")
+    source: str | None = pfield(None, "a text file", optional=True, text_file=lambda v: v)
+
+    def check(self):
+        if self.count == 99:
+            raise self.error("label", self.label, "something other than 'x' when count = 99")
+
+
+@pytest.mark.parametrize("sets, msg", [
+    ({"count": "true"}, r"KindsParams.count = 'true': allowed an integer"),     # bool for int|None
+    ({"count": True}, r"KindsParams.count = True: allowed an integer 0..100"),
+    ({"count": "1_0"}, r"KindsParams.count = '1_0': allowed an integer"),        # no underscores
+    ({"count": "\u0661"}, r"KindsParams.count = '\u0661': allowed an integer"),   # ASCII only
+    ({"count": "1.0"}, r"allowed an integer"),
+    ({"label": 0}, r"KindsParams.label = 0: allowed a text value"),             # int for str
+    ({"label": "a\nb"}, r"allowed printable text of at most 4096 characters"),
+    ({"on": "2"}, r"KindsParams.on = '2': allowed true or false"),
+    ({"on": 1}, r"KindsParams.on = 1: allowed True or False"),
+    ({"source": "/"}, r"KindsParams.source = '/': allowed a readable file"),
+    ({"source": "/" + "n" * 256}, r"allowed a path whose names have 1..255 bytes"),
+    ({"source": 3}, r"KindsParams.source = 3: allowed a text value"),
+    ({"count": "99"}, r"KindsParams.label = 'x': allowed .* \(label left at its default; set: "
+                      r"count = 99\)"),
+])
+def test_params_parse_strictly_by_kind(sets, msg):
+    with pytest.raises(ParamError, match=msg) as e:
+        KindsParams.from_dict(sets)
+    assert "\n" not in str(e.value) and e.value.param in KindsParams.__dataclass_fields__
+
+
+def test_params_text_is_kept_and_numbers_parse(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("text\n")
+    p = KindsParams.from_dict({"count": " 0x1F ", "label": "0", "on": "yes", "source": str(f)})
+    assert (p.count, p.label, p.on) == (31, "0", True)
+    assert KindsParams.from_dict({"count": "none"}).count is None
+    assert KindsParams.from_dict({"label": None}).label == ""       # an empty YAML value
+    assert KindsParams.from_dict({"source": ""}).source is None     # optional text: none
+    with pytest.raises(ParamError, match=r"KindsParams.source = '': allowed the path of a file"):
+        KindsParams(source="")
+
+
+def test_params_text_file_refuses_binary_and_huge(tmp_path):
+    from neurohdl.params import MAX_FILE_BYTES
+    (tmp_path / "bin").write_bytes(b"\x7fELF\x00\x01")
+    (tmp_path / "big").write_bytes(b"x" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(ParamError, match=r"allowed a UTF-8 text file \(this one is binary\)"):
+        KindsParams(source=str(tmp_path / "bin"))
+    with pytest.raises(ParamError, match=rf"at most {MAX_FILE_BYTES} bytes"):
+        KindsParams(source=str(tmp_path / "big"))
+
+
+def test_param_error_is_one_line():
+    """A nested tool report (a compiler's source line and caret) is cut to its first line."""
+    from neurohdl.params import one_line
+    e = DemoParams().error("mode", "z", "a map (x.rdl:1:5: error: bad\nroot:x:0\n    ^)")
+    assert str(e) == "DemoParams.mode = 'z': allowed a map (x.rdl:1:5: error: bad ...)"
+    assert one_line("plain") == "plain"
 
 
 def test_params_random_covers_corners_and_is_legal():
