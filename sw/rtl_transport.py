@@ -53,7 +53,8 @@ from typing import Any
 
 from neurohdl.errors import HostError, ParamError
 
-__all__ = ["run_on_model", "run_on_rtl", "program_ref", "load_program", "RtlRunError"]
+__all__ = ["run_on_model", "run_on_rtl", "run_program", "program_ref", "load_program",
+           "RtlRunError"]
 
 TEST_MODULE = "neurohdl.verif.net.host_program"
 
@@ -80,13 +81,13 @@ def program_ref(program) -> str:
     if not callable(program) or not mod or "." in name or "<" in name:
         raise ParamError(f"program = {program!r}: allowed an async function defined at module "
                          "level in a file (the simulator imports it from there)")
-    if mod == "__main__":
-        main = getattr(sys.modules["__main__"], "__file__", None)
-        if not main:
-            raise ParamError(f"program {name}: defined interactively; allowed a function "
-                             "defined in a file")
-        return f"{Path(main).resolve()}:{name}"
-    return f"{mod}:{name}"
+    if mod != "__main__" and importlib.util.find_spec(mod) is not None:
+        return f"{mod}:{name}"
+    file = getattr(sys.modules.get(mod), "__file__", None)   # a script, a file loaded by path
+    if not file:
+        raise ParamError(f"program {name}: defined interactively; allowed a function "
+                         "defined in a file")
+    return f"{Path(file).resolve()}:{name}"
 
 
 def load_program(ref: str):
@@ -115,6 +116,20 @@ def _json(result, where: str):
     except (TypeError, ValueError) as e:
         raise ParamError(f"the host program's result on {where}: {e}; allowed JSON values "
                          "(numbers, strings, lists, dicts)") from None
+
+
+async def run_program(ref: str, soc, out_path) -> bool:
+    """The simulation side of :func:`run_on_rtl` (called by the cocotb module): run the program
+    ``ref`` names on ``soc`` and write ``{"ok": true, "result": ...}`` or ``{"ok": false,
+    "type": ..., "error": ...}`` (whatever it raised, or a result JSON cannot carry) to
+    ``out_path``; returns ok."""
+    try:
+        result = await load_program(ref)(soc)
+        text = json.dumps({"ok": True, "result": result})
+    except Exception as e:               # reported to the caller, who raises RtlRunError
+        text = json.dumps({"ok": False, "type": type(e).__name__, "error": str(e)})
+    Path(out_path).write_text(text)
+    return json.loads(text)["ok"]
 
 
 def run_on_model(program, params, table=None) -> Any:

@@ -15,7 +15,7 @@ import pytest
 from neurohdl import __version__, regmap
 from neurohdl.cli import main as cli_main
 from neurohdl.regmap_export import export
-from neurohdl.sw.regmap_driver import Driver, MemoryTransport, Table
+from neurohdl.sw.regmap_driver import Driver, MemoryTransport, RegisterError, Table
 
 RDL = "cores/bus/csr_example.rdl"
 CSR_VLNV = f"neurohdl:bus:csr:{__version__}"
@@ -136,3 +136,52 @@ def test_cli_and_bad_base(tmp_path, capsys):
     with pytest.raises(regmap.RegMapError, match="base = 2: allowed a 4-byte aligned"):
         export(RDL, tmp_path / "bad", base=2)
     assert not (tmp_path / "bad").exists()
+
+
+ARRAY_RDL = """
+addrmap arr {
+    reg { field { sw = rw; hw = r; } value[8] = 0; } CTRL @ 0x0;
+    reg { field { sw = rw; hw = r; } value[12] = 0; } V[3] @ 0x10;
+};
+"""
+
+
+def test_array_registers_named_alike_everywhere(tmp_path):
+    """One naming for array registers: what SystemRDL / PeakRDL print, ``V[1]``, in the
+    markdown, the C header (struct array: offsetof(arr_t, V[1]) compiles and matches),
+    regmap.json (``rdl_name``) and the Python driver; HDL ports use the identifier ``v_1``."""
+    rdl = tmp_path / "arr.rdl"
+    rdl.write_text(ARRAY_RDL)
+    d = tmp_path / "out"
+    export(rdl, d, log=lambda *_: None)
+    rm = regmap.load(rdl)
+    arr = [r for r in rm.regs if r.rdl_name.startswith("V")]
+    assert [(r.rdl_name, r.name, r.offset) for r in arr] == \
+        [("V[0]", "V_0", 0x10), ("V[1]", "V_1", 0x14), ("V[2]", "V_2", 0x18)]
+    js = json.loads((d / "regmap.json").read_text())
+    assert [r["rdl_name"] for r in js["regs"]] == ["CTRL", "V[0]", "V[1]", "V[2]"]
+    md = (d / "arr.md").read_text()
+    assert all(r.rdl_name in md for r in arr) and "V_0" not in md
+    # C: the same names index PeakRDL-cheader's struct
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    body = "\n".join(f'    printf("{r.rdl_name} %u\\n", (unsigned)offsetof(arr_t, {r.rdl_name}));'
+                     for r in rm.regs)
+    src = tmp_path / "main.c"
+    src.write_text('#include <stdio.h>\n#include <stddef.h>\n#include "arr.h"\n'
+                   f"int main(void) {{\n{body}\n    return 0;\n}}\n")
+    subprocess.run([gcc, "-std=c11", "-Wall", "-Werror", "-I", str(d), str(src), "-o",
+                    str(tmp_path / "main")], check=True)
+    out = subprocess.run([str(tmp_path / "main")], check=True, capture_output=True,
+                         text=True).stdout.split()
+    assert dict(zip(out[::2], map(int, out[1::2]))) == {r.rdl_name: r.offset for r in rm.regs}
+    # Python driver: the same names; the identifier form is refused with a hint
+    t = Table.load(d / "regmap.json")
+    assert list(t.regs) == ["CTRL", "V[0]", "V[1]", "V[2]"]
+    drv = Driver(t, MemoryTransport())
+    drv.write("V[1]", 0x123)
+    assert drv.transport.mem == {0x14: 0x123}
+    with pytest.raises(RegisterError, match=r"no register 'V_1' \(array registers are named "
+                       r"like 'V\[1\]'\)"):
+        drv.read("V_1")
+    # HDL: identifier form
+    assert {q.name for q in rm.hw_ports() if q.reg == "V_1"} == {"csr_v_1_value"}

@@ -478,3 +478,82 @@ def test_sync_driver_over_the_uart_protocol():
     assert driver_spikes(soc, inputs) == reference_spikes(m.ep, w, inputs)
     with pytest.raises(NackBusError):
         soc.write_reg("INFO_FMT", 0)
+
+
+# ------------------------------------------------------------------ one error family --------------
+def foreign_errors(modules) -> list[str]:
+    """Exception classes defined in ``modules`` that are not NeurohdlErrors."""
+    return [f"{m.__name__}.{name}" for m in modules for name, c in vars(m).items()
+            if isinstance(c, type) and issubclass(c, BaseException)
+            and not issubclass(c, NeurohdlError)]
+
+
+def test_every_host_library_error_is_a_neurohdl_error():
+    import types
+
+    from neurohdl import errors
+    from neurohdl.sw import devmem, regmap_driver, rtl_transport, snn_soc, uart_protocol
+    mods = [devmem, regmap_driver, rtl_transport, snn_soc, uart_protocol]
+    assert foreign_errors(mods) == []
+    for c in (snn_soc.SnnSocError, uart_protocol.LinkError, rtl_transport.RtlRunError,
+              errors.BusError):
+        assert issubclass(c, errors.HostError), c
+    assert regmap_driver.BusError is errors.BusError is snn_soc.BusError
+    assert issubclass(uart_protocol.BusError, errors.BusError)
+    assert issubclass(regmap_driver.RegisterError, KeyError)
+    # must fail: a module with its own RuntimeError is reported
+    probe = types.ModuleType("probe")
+    probe.BusError = type("BusError", (RuntimeError,), {})
+    assert foreign_errors([probe]) == ["probe.BusError"]
+
+
+# ------------------------------------------------------------------ rtl_transport -----------------
+async def tiny_program(soc):
+    await soc.reset_network()
+    await soc.load_weights([[70, 0, 0, 0], [0, 0, 0, 30]])
+    await soc.inject([0, 1])
+    await soc.step()
+    return [list(s) for s in await soc.read_spikes()]
+
+
+async def raising_program(soc):
+    await soc.inject([7])                        # n_axons = 2: ParamError
+
+
+async def unjsonable_program(soc):
+    return await soc.info()                      # a dataclass: JSON cannot carry it
+
+
+def fake_run_cocotb(core, p, seed, build_dir, *, test_module, extra_env, **kw):
+    """run_cocotb's stand-in: the simulation side of run_on_rtl (run_program) on the model."""
+    from types import SimpleNamespace
+
+    from neurohdl.sw.rtl_transport import run_program
+    from neurohdl.sw.snn_soc import AsyncModelTransport
+    assert (core, test_module) == ("net.snn_soc", "neurohdl.verif.net.host_program")
+    soc = AsyncSnnSoc(AsyncModelTransport(SocModel(p)))
+    ok = asyncio.run(run_program(extra_env["NEUROHDL_HOST_PROGRAM"], soc,
+                                 extra_env["NEUROHDL_HOST_OUT"]))
+    return SimpleNamespace(n=1, failed=0 if ok else 1)
+
+
+def test_rtl_transport_runs_a_program_and_reports_its_errors(tmp_path, monkeypatch):
+    """run_on_rtl's protocol with its simulation side on the model (the RTL run itself is
+    tests/test_tutorial_host.py's): result, a program's error as RtlRunError, bad refs."""
+    from neurohdl import simrun
+    from neurohdl.sw.rtl_transport import RtlRunError, program_ref, run_on_model, run_on_rtl
+    monkeypatch.setattr(simrun, "run_cocotb", fake_run_cocotb)
+    p = SnnSocParams(n_neurons=4, n_axons=2, sc_channels=0, engine="threshold=64")
+    assert run_on_rtl(tiny_program, p, out=tmp_path / "a") == [[0, 0]] == \
+        run_on_model(tiny_program, p)
+    with pytest.raises(RtlRunError, match=r"ParamError: axons\[0\] = 7: allowed 0..1") as e:
+        run_on_rtl(raising_program, p, out=tmp_path / "b")
+    assert e.value.error_type == "ParamError"
+    with pytest.raises(RtlRunError, match="TypeError: Object of type SocInfo"):
+        run_on_rtl(unjsonable_program, p, out=tmp_path / "c")
+    with pytest.raises(ParamError, match="module level"):
+        program_ref(lambda soc: None)
+    with pytest.raises(ParamError, match="'module:function'"):
+        run_on_rtl("tiny_program", p)
+    with pytest.raises(ParamError, match="allowed SnnSocParams"):
+        run_on_rtl(tiny_program, {"n_neurons": 4})

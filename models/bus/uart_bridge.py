@@ -53,7 +53,7 @@ import enum
 import random as _random
 from dataclasses import dataclass, field, replace
 
-from neurohdl.errors import ParamError
+from neurohdl.errors import NeurohdlError, ParamError
 from neurohdl.params import Params, pfield
 
 SYNC_REQ = 0xA5
@@ -207,9 +207,10 @@ class Response:
     words: tuple[int, ...] = ()
 
 
-class FrameError(ValueError):
+class FrameError(NeurohdlError, ValueError):
     """A response that does not parse (bad sync, bad CRC, bad status code or length).
-    ``reason`` is one of 'sync', 'crc', 'status', 'length'."""
+    ``reason`` is one of 'sync', 'crc', 'status', 'length'.  (The host transport raises its
+    own LinkError subclasses instead; a NeurohdlError too, for callers of decode_response.)"""
 
     def __init__(self, msg: str, reason: str):
         super().__init__(msg)

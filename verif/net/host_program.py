@@ -2,7 +2,6 @@
 (an async function of an AsyncSnnSoc) on the converted SoC, through its host port (the UART
 pins or the Wishbone slave, verif/common/soc_host.py), and writes the result, or the error the
 program raised, to the JSON file the caller reads."""
-import json
 import os
 import random
 
@@ -13,7 +12,7 @@ from cocotb.utils import get_sim_time
 
 from neurohdl.models.net.snn_soc import SnnSocParams
 from neurohdl.simrun import params_from_env
-from neurohdl.sw.rtl_transport import load_program
+from neurohdl.sw.rtl_transport import run_program
 from neurohdl.sw.snn_soc import AsyncSnnSoc
 from neurohdl.verif.common.soc_host import CLK_NS, soc_transport
 from neurohdl.verif.common.stream import reset, run_seed
@@ -29,11 +28,6 @@ async def host_program(dut):
     soc = AsyncSnnSoc(transport, table=os.environ.get("NEUROHDL_HOST_TABLE") or None,
                       clock=lambda: get_sim_time("ns") * 1e-9, poll_wait=wait,
                       timeout=float(os.environ.get("NEUROHDL_HOST_TIMEOUT", "0.05")))
-    try:
-        result = await load_program(os.environ["NEUROHDL_HOST_PROGRAM"])(soc)
-        text = json.dumps({"ok": True, "result": result})
-    except Exception as e:             # reported to the caller, who raises it as RtlRunError
-        text = json.dumps({"ok": False, "type": type(e).__name__, "error": str(e)})
-    with open(os.environ["NEUROHDL_HOST_OUT"], "w") as fh:
-        fh.write(text)
-    assert json.loads(text)["ok"], text
+    ok = await run_program(os.environ["NEUROHDL_HOST_PROGRAM"], soc,
+                           os.environ["NEUROHDL_HOST_OUT"])
+    assert ok, open(os.environ["NEUROHDL_HOST_OUT"]).read()
