@@ -64,6 +64,8 @@ def test_one_version_for_package_and_cores():
     decls = [e.decl for e in cores()]
     assert len(decls) >= 36
     assert version_mismatches(ROOT, decls, neurohdl.__version__) == []
+    # a version a user sees has its changelog section
+    assert f"\n## [{neurohdl.__version__}]" in (ROOT / "CHANGELOG.md").read_text()
 
 
 def test_one_version_must_fail(tmp_path):
