@@ -76,7 +76,8 @@ def test_one_version_must_fail(tmp_path):
                                              "neurohdl:sc:lfsr:0.0.9"))
     decls = [e.decl for e in cores()]
     stale = dataclasses.replace(decls[0], version="9.9.9")
+    line = lfsr.read_text().splitlines().index("name: neurohdl:sc:lfsr:0.0.9") + 1
     assert version_mismatches(tmp_path, decls, neurohdl.__version__) == [
-        "cores/sc/lfsr.core:2: neurohdl:sc:lfsr:0.0.9"]
+        f"cores/sc/lfsr.core:{line}: neurohdl:sc:lfsr:0.0.9"]
     assert version_mismatches(tmp_path, [stale], neurohdl.__version__)[0] == (
         f"CoreDecl {stale.name}: 9.9.9")
