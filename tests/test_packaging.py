@@ -81,3 +81,14 @@ def test_one_version_must_fail(tmp_path):
         f"cores/sc/lfsr.core:{line}: neurohdl:sc:lfsr:0.0.9"]
     assert version_mismatches(tmp_path, [stale], neurohdl.__version__)[0] == (
         f"CoreDecl {stale.name}: 9.9.9")
+
+
+# -- licence: every generated HDL file says it is Apache-2.0, on its second line --------------------
+def test_generated_files_carry_spdx(tmp_path):
+    v = neurohdl.generate("sc.lfsr", None, tmp_path / "v", bench={"vectors": 4}, harness=True)
+    vhdl = neurohdl.generate("sc.lfsr", None, tmp_path / "vhdl", hdl="vhdl")
+    files = [(f, "//") for f in v.files] + [(f, "--") for f in vhdl.files]
+    assert len(files) == 5          # module, bench, harness; VHDL package + entity
+    for f, comment in files:
+        assert Path(f).read_text().splitlines()[1] == f"{comment} SPDX-License-Identifier: Apache-2.0", f
+    assert v.manifest["license"] == "Apache-2.0"
