@@ -43,7 +43,8 @@ def test_editable_install_maps_folders(tmp_path):
 
 
 # -- one version: the package's __version__ is every core's version --------------------------------
-VLNV = re.compile(r"neurohdl:[a-z_]+:[a-z0-9_]+:(\d+\.\d+\.\d+)")
+# a VLNV, or FuseSoC's build-folder form of it (build/neurohdl_board_icebreaker_snn_0.2.0/)
+VLNV = re.compile(r"neurohdl([:_])[a-z_]+\1[a-z0-9_]+\1(\d+\.\d+\.\d+)")
 VERSIONED_TEXT = ("cores/**/*.core", "fpga/**/*.core", "docs/**/*.md", "examples/**/*.core",
                   "examples/**/*.md", "README.md")
 
@@ -56,7 +57,7 @@ def version_mismatches(root: Path, decls, version: str) -> list[str]:
         for path in sorted(root.glob(pattern)):
             for n, line in enumerate(path.read_text().splitlines(), 1):
                 bad += [f"{path.relative_to(root)}:{n}: {m.group(0)}"
-                        for m in VLNV.finditer(line) if m.group(1) != version]
+                        for m in VLNV.finditer(line) if m.group(2) != version]
     return bad
 
 
@@ -69,7 +70,8 @@ def test_one_version_for_package_and_cores():
 
 
 def test_one_version_must_fail(tmp_path):
-    """A .core left at an old version, or a CoreDecl with its own version, is reported."""
+    """A .core or a docs path left at an old version, or a CoreDecl with its own version, is
+    reported."""
     shutil.copytree(ROOT / "cores", tmp_path / "cores")
     lfsr = tmp_path / "cores" / "sc" / "lfsr.core"
     lfsr.write_text(lfsr.read_text().replace(f"neurohdl:sc:lfsr:{neurohdl.__version__}",
@@ -81,6 +83,9 @@ def test_one_version_must_fail(tmp_path):
         f"cores/sc/lfsr.core:{line}: neurohdl:sc:lfsr:0.0.9"]
     assert version_mismatches(tmp_path, [stale], neurohdl.__version__)[0] == (
         f"CoreDecl {stale.name}: 9.9.9")
+    (tmp_path / "README.md").write_text("see\nbuild/neurohdl_board_ulx3s_snn_0.1.0/ulx3s/\n")
+    assert version_mismatches(tmp_path, decls, neurohdl.__version__)[-1] == (
+        "README.md:2: neurohdl_board_ulx3s_snn_0.1.0")
 
 
 # -- licence: every generated HDL file says it is Apache-2.0, on its second line --------------------
