@@ -28,7 +28,21 @@ from pathlib import Path
 from typing import Any
 
 # one error family: neurohdl.errors (re-exported here, where users of the driver look)
-from neurohdl.errors import BusError, ParamError, RegisterError
+from neurohdl.errors import BusError, HostError, ParamError, RegisterError
+from neurohdl.sw._util import integer
+
+
+def _answer(v, reg: str) -> int:
+    """A transport's read32 result, checked: the wire is not trusted."""
+    if isinstance(v, bool) or not hasattr(v, "__index__") or not 0 <= int(v) <= 0xFFFFFFFF:
+        raise HostError(f"read {reg}: the transport answered {v!r}: allowed a 32-bit unsigned "
+                        "integer")
+    return int(v)
+
+
+def _value(v, reg: str) -> int:
+    """A register value to write: an integer (1.7 is refused, not rounded), taken mod 2^32."""
+    return integer(v, f"{reg} value") & 0xFFFFFFFF
 
 
 def reg_name(r: dict[str, Any]) -> str:
@@ -136,10 +150,10 @@ class Driver:
         return cls(Table.load(path, block), transport)
 
     def read(self, reg: str) -> int:
-        return int(self.transport.read32(self.table.addr(reg)))
+        return _answer(self.transport.read32(self.table.addr(reg)), reg)
 
     def write(self, reg: str, value: int) -> None:
-        self.transport.write32(self.table.addr(reg), int(value) & 0xFFFFFFFF)
+        self.transport.write32(self.table.addr(reg), _value(value, reg))
 
     def read_field(self, reg: str, name: str) -> int:
         self.table.field(reg, name)
@@ -169,10 +183,10 @@ class AsyncDriver:
         self.transport = transport
 
     async def read(self, reg: str) -> int:
-        return int(await self.transport.read32(self.table.addr(reg)))
+        return _answer(await self.transport.read32(self.table.addr(reg)), reg)
 
     async def write(self, reg: str, value: int) -> None:
-        await self.transport.write32(self.table.addr(reg), int(value) & 0xFFFFFFFF)
+        await self.transport.write32(self.table.addr(reg), _value(value, reg))
 
     async def read_field(self, reg: str, name: str) -> int:
         self.table.field(reg, name)

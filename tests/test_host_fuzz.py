@@ -348,3 +348,20 @@ def test_fuzz_catches_a_driver_that_trusts_the_wire(seed, monkeypatch):
     with pytest.raises(Exception) as e:
         drive_ops(soc, rng, ITERATIONS // 2)
     assert not isinstance(e.value, NeurohdlError), e.value
+
+
+def test_register_driver_checks_values_and_answers():
+    """neurohdl.sw.regmap_driver.Driver: a value that is not an integer is refused (not
+    rounded), a transport answer that is not a 32-bit word is a HostError."""
+    from neurohdl.sw.regmap_driver import Driver, MemoryTransport
+    mem = MemoryTransport()
+    drv = Driver(RM.to_dict(), mem)
+    with pytest.raises(ParamError, match="SCRATCH value = 1.7: allowed an integer"):
+        drv.write("SCRATCH", 1.7)
+    assert mem.log == []
+    drv.write("SCRATCH", np.int64(-1))                 # integers are taken mod 2^32
+    assert drv.read("SCRATCH") == 0xFFFFFFFF
+    for bad in (None, 2.5, -1, 1 << 32, "7"):
+        mem.read32 = lambda addr, bad=bad: bad
+        with pytest.raises(HostError, match="read SCRATCH: the transport answered"):
+            drv.read("SCRATCH")
