@@ -11,7 +11,8 @@ Word address ``w`` is byte ``base + 4 * w``.  Every access is one aligned 32-bit
 the window is read and written through ``memoryview.cast("I")``, whose item access copies exactly
 one native 4-byte unsigned int (never byte by byte, which matters for registers that pop a FIFO
 on read).  Addresses outside the window, a base or size not word aligned and words outside
-0..2^32-1 raise :class:`neurohdl.ParamError` before any access.  Needs root (or a UIO device
+0..2^32-1 raise :class:`neurohdl.ParamError` before any access; a device that cannot be opened
+or mapped raises :class:`neurohdl.errors.HostError`.  Needs root (or a UIO device
 passed as ``path``, then ``base`` is the offset inside it); a regular file works too, which is
 how the tests run it.
 """
@@ -21,7 +22,7 @@ import mmap
 import os
 import struct
 
-from neurohdl.errors import ParamError
+from neurohdl.errors import HostError, ParamError
 from neurohdl.sw._util import word_list
 
 __all__ = ["DevMemTransport"]
@@ -41,12 +42,17 @@ class DevMemTransport:
         self.base, self.size, self.path = base, size, str(path)
         page = mmap.ALLOCATIONGRANULARITY
         self._skip = base % page                      # mmap offsets must be page aligned
-        fd = os.open(self.path, os.O_RDWR | getattr(os, "O_SYNC", 0))
         try:
-            self._mm = mmap.mmap(fd, self._skip + size, mmap.MAP_SHARED,
-                                 mmap.PROT_READ | mmap.PROT_WRITE, offset=base - self._skip)
-        finally:
-            os.close(fd)
+            fd = os.open(self.path, os.O_RDWR | getattr(os, "O_SYNC", 0))
+            try:
+                self._mm = mmap.mmap(fd, self._skip + size, mmap.MAP_SHARED,
+                                     mmap.PROT_READ | mmap.PROT_WRITE, offset=base - self._skip)
+            finally:
+                os.close(fd)
+        except (OSError, ValueError) as e:
+            raise HostError(f"DevMemTransport({base:#x}, {size:#x}, path={self.path!r}): "
+                            f"{getattr(e, 'strerror', None) or e} (root or a UIO device "
+                            "needed; the window must lie inside the device)") from None
         self._words = memoryview(self._mm).cast("I")
         self._first = self._skip // 4
         self.n_words = size // 4

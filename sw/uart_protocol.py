@@ -222,8 +222,11 @@ class SerialPipe:
             import serial  # pyserial
         except ImportError as e:
             raise NeurohdlError("SerialPipe needs pyserial (the host extra): pip install 'neurohdl[host]'") from e
-        self.ser = serial.Serial(port, baudrate=baud or (p.baud if p else 115200),
-                                 bytesize=8, parity="N", stopbits=1, timeout=timeout)
+        try:
+            self.ser = serial.Serial(port, baudrate=baud or (p.baud if p else 115200),
+                                     bytesize=8, parity="N", stopbits=1, timeout=timeout)
+        except (OSError, ValueError) as e:       # serial.SerialException is an OSError
+            raise LinkError(f"serial port {port!r}: {e}") from None
 
     def write(self, data: bytes) -> None:
         self.ser.write(data)

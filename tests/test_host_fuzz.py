@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import sys
 import time
 from pathlib import Path
 
@@ -365,3 +366,18 @@ def test_register_driver_checks_values_and_answers():
         mem.read32 = lambda addr, bad=bad: bad
         with pytest.raises(HostError, match="read SCRATCH: the transport answered"):
             drv.read("SCRATCH")
+
+
+def test_opening_a_device_that_is_not_there_is_a_host_error(tmp_path, monkeypatch):
+    """A missing /dev/mem (or no permission) and a serial port that does not open: one line,
+    typed, not an OSError traceback."""
+    from neurohdl.sw.devmem import DevMemTransport
+    with pytest.raises(HostError, match="No such file or directory"):
+        DevMemTransport(0, 0x100, path=str(tmp_path / "nothing"))
+    (tmp_path / "small").write_bytes(bytes(16))
+    with pytest.raises(HostError, match="window must lie inside"):
+        DevMemTransport(0x10000, 0x100, path=str(tmp_path / "small"))
+    monkeypatch.syspath_prepend(str(Path(__file__).with_name("_fake_pyserial")))
+    monkeypatch.delitem(sys.modules, "serial", raising=False)
+    with pytest.raises(up.LinkError, match="serial port '/dev/ttyUSB9': .*the board speaks"):
+        up.SerialPipe("/dev/ttyUSB9", baud=9600)
