@@ -6,9 +6,11 @@
     neurohdl sim sc.mul --seed 1234 [--waves] [--sim verilator]
     neurohdl build sc.mul --target ice40 [--set length=1024] [--json]
 
-Exit status: 0 done; 1 a simulation ran and a test failed; 2 a mistake in the command (one
-line on stderr, checked before anything is written) or a tool that failed; 130 interrupted.
-Without --out, sim and build write under ./build/ of the working directory.
+Exit status: 0 done; 1 a simulation ran and a test failed (or none ran); 2 a mistake in the
+command (one line on stderr, checked before anything is written) or a tool that failed; 130
+interrupted.  ``build --target xilinx`` sets up a Vivado project and exits 0 (Vivado itself is
+not run; the last line says where the project is and what to run there).  Without --out, sim
+and build write under ./build/ of the working directory.
 """
 from __future__ import annotations
 
@@ -221,6 +223,8 @@ def cmd_sim(args) -> int:
     print(f"  {r.tests - r.failed} passed, {r.failed} failed  ({dt:.1f} s; results {r.results_xml})")
     if args.waves:
         print(f"  waves: {r.waves}" if r.waves else "  waves: none written (see the test log)")
+    if r.tests == 0:
+        print("  no cocotb test ran (the test module failed to load?)")
     if not r.ok:
         print(f"  log: {out / (args.sim + '_test.log')}")
     return 0 if r.ok else 1

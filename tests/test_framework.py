@@ -221,6 +221,19 @@ def test_failed_generation_leaves_output_untouched(tmp_path, monkeypatch):
     assert not [f for f in tmp_path.iterdir() if f.name.startswith(".out.")]
 
 
+def test_generation_removes_staging_left_by_a_killed_run(tmp_path):
+    """A generation killed mid-way (out of memory) leaves .<out>.<pid>.* behind; the next
+    generation into the same folder removes it (its process is gone), not a live one's."""
+    import os
+    dead = tmp_path / ".g.4194305.x1"       # above Linux's largest pid: never alive
+    live = tmp_path / f".g.{os.getpid()}.x2"
+    for d in (dead, live):
+        d.mkdir()
+        (d / "half.v").write_text("module half")
+    neurohdl.generate("sc.lfsr", None, tmp_path / "g")
+    assert not dead.exists() and live.exists()
+
+
 def test_drc_catches_direction_mismatch(tmp_path):
     """Must-fail for the port DRC: declare an output as an input."""
     import dataclasses
