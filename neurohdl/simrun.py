@@ -3,11 +3,21 @@
 The pytest side of every ``verif/<family>/test_<core>.py`` and ``neurohdl sim`` both call
 :func:`run_cocotb`.  cocotb's ``runner.test()`` never raises on a failing test, so the results
 file is always read back and returned; callers assert on it.
+
+Simulators: Icarus and Verilator on the Verilog, GHDL on the VHDL (``hdl="vhdl"``).  Every
+simulator command (build and test) runs in its own process group under a wall-clock limit
+(``timeout=``, else ``NEUROHDL_SIM_TIMEOUT``, else :data:`SIM_TIMEOUT` seconds): a hung
+simulation -- an HDL deadlock the test's own timers miss, or a Python loop inside a cocotb
+coroutine -- is killed with its whole group and reported as a :class:`ToolError` naming the
+core, the seed and the limit.
 """
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +25,69 @@ from .convert import generate
 from .errors import ToolError
 from .registry import get
 
-SIMULATORS = ("icarus", "verilator")
+SIMULATORS = ("icarus", "verilator", "ghdl")
+_EXECUTABLE = {"icarus": "iverilog", "verilator": "verilator", "ghdl": "ghdl"}
+
+#: GHDL options for MyHDL's VHDL, in every ghdl call (analysis, elaboration, run): MyHDL writes
+#: VHDL-2008 (e.g. reading an ``out`` port), and GHDL 2.0 defaults to VHDL-93.
+GHDL_FLAGS = ("--std=08",)
+
+#: Default wall-clock limit in seconds of each phase (build, test) of a simulation.  The slowest
+#: legitimate one, net.snn_soc's cocotb suite on Icarus, took 4 min on a 2-core machine running
+#: three other simulations.  pytest-timeout (``timeout`` in pyproject.toml) is the outer limit
+#: of a whole test, and larger.
+SIM_TIMEOUT = 480.0
+
+
+class SimTimeout(ToolError):
+    """A simulator command ran past its wall-clock limit and was killed (with its process group)."""
+
+
+def sim_timeout(timeout: float | None = None) -> float:
+    """The wall-clock limit in force: ``timeout``, else ``NEUROHDL_SIM_TIMEOUT``, else the default."""
+    source, value = "timeout", timeout
+    if timeout is None:
+        value = os.environ.get("NEUROHDL_SIM_TIMEOUT", "").strip()
+        if not value:
+            return SIM_TIMEOUT
+        source = "NEUROHDL_SIM_TIMEOUT"
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not seconds > 0:      # also NaN
+        raise ToolError(f"{source} = {value!r}: allowed a number of seconds > 0")
+    return seconds
+
+
+def _limited_executor(runner, limit: float):
+    """A replacement for the cocotb runner's command loop (``Runner._execute_cmds`` in cocotb
+    2.1, whose ``subprocess.run`` has no timeout): each command in a new session, killed as a
+    group when ``limit`` seconds have passed since the first one started, or when the caller is
+    interrupted (pytest-timeout, Ctrl-C) -- no simulator is ever left behind."""
+    def execute(cmds, cwd, stdout=None):
+        deadline = time.monotonic() + limit
+        for cmd in cmds:
+            proc = subprocess.Popen(cmd, cwd=cwd, env=runner.env, stdout=stdout,
+                                    stderr=None if stdout is None else subprocess.STDOUT,
+                                    start_new_session=True)
+            try:
+                rc = proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
+            except subprocess.TimeoutExpired:
+                raise SimTimeout(" ".join(str(c) for c in cmd)) from None
+            finally:
+                if proc.poll() is None:
+                    try:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                    proc.wait()
+            if rc != 0:
+                raise RuntimeError(f"Command failed with return code: {rc}")
+    if not callable(getattr(runner, "_execute_cmds", None)):   # cocotb changed its internals
+        raise ToolError(f"cocotb {type(runner).__name__} runner has no _execute_cmds: the "
+                        "wall-clock limit of neurohdl.simrun needs updating for this cocotb")
+    runner._execute_cmds = execute
 
 
 @dataclass
@@ -37,7 +109,11 @@ def _find_tool(name: str) -> str | None:
 
 def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = None,
                sim: str | None = None, waves: bool = False, testcase=None,
-               extra_env: dict | None = None, hdl_dir=None, verbose: bool = False) -> SimResult:
+               extra_env: dict | None = None, hdl_dir=None, verbose: bool = False,
+               timeout: float | None = None) -> SimResult:
+    """Convert ``core`` with Params ``p`` and run its cocotb module on ``sim`` (default
+    ``$SIM`` or icarus; ghdl simulates the VHDL).  ``timeout``: wall-clock limit in seconds of
+    each simulator command (see :func:`sim_timeout`); past it, :class:`SimTimeout`."""
     from cocotb_tools.check_results import get_results
     from cocotb_tools.runner import get_runner
 
@@ -45,22 +121,37 @@ def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = 
     sim = (sim or os.environ.get("SIM", "icarus")).lower()
     if sim not in SIMULATORS:
         raise ToolError(f"simulator {sim!r}: allowed one of {SIMULATORS}")
-    exe = {"icarus": "iverilog", "verilator": "verilator"}[sim]
+    exe = _EXECUTABLE[sim]
     if _find_tool(exe) is None:
         raise ToolError(f"{exe} not found on PATH (run `make setup`, which installs it and puts "
                         "tools/bin first on PATH)")
+    limit = sim_timeout(timeout)
     build_dir = Path(build_dir).resolve()
     build_dir.mkdir(parents=True, exist_ok=True)
-    hdl = generate(core, p, hdl_dir or build_dir / "hdl")
+    vhdl = sim == "ghdl"
+    hdl = generate(core, p, hdl_dir or build_dir / "hdl", hdl="vhdl" if vhdl else "verilog")
+    # GHDL folds VHDL identifiers to lower case; cocotb's GHDL runner wants the folded name.
+    top = hdl.top.lower() if vhdl else hdl.top
     runner = get_runner(sim)
-    build_args = []
+    _limited_executor(runner, limit)
+    build_args, test_args = [], []
     if sim == "verilator":
         vlt = entry.core_file.with_suffix(".vlt") if entry.core_file else None
         # -O0: the C++ of a small core compiles in about half the time and runs fast enough
         build_args = ["-Wall", "-CFLAGS", "-O0"] + ([str(vlt)] if vlt and vlt.exists() else [])
-    runner.build(sources=hdl.files, hdl_toplevel=hdl.top, build_dir=str(build_dir / sim),
-                 always=True, waves=waves, timescale=("1ns", "10ps"), build_args=build_args,
-                 log_file=str(build_dir / f"{sim}_build.log") if not verbose else None)
+    if vhdl:
+        build_args, test_args = list(GHDL_FLAGS), list(GHDL_FLAGS)
+    try:
+        runner.build(sources=hdl.files, hdl_toplevel=top, build_dir=str(build_dir / sim),
+                     always=True, waves=waves, build_args=build_args,
+                     # GHDL (mcode) takes only 1fs/1ps/...: it keeps its own resolution
+                     timescale=None if vhdl else ("1ns", "10ps"),
+                     log_file=str(build_dir / f"{sim}_build.log") if not verbose else None)
+    except SimTimeout:
+        raise _timeout_error(core, seed, sim, "build", limit, build_dir) from None
+    except RuntimeError as e:      # the runner's "Command failed with return code: N"
+        raise ToolError(f"{core}: {sim} build failed ({e}); see "
+                        f"{build_dir / f'{sim}_build.log'}") from None
     xml = build_dir / f"results_{sim}.xml"
     env = {"NEUROHDL_PARAMS": p.to_json(), "NEUROHDL_CORE": entry.name,
            "NEUROHDL_TEST_SEED": str(seed)}
@@ -70,18 +161,21 @@ def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = 
     try:
         # Under pytest, cocotb's runner calls sys.exit() when a test fails; elsewhere it returns
         # quietly.  Either way the results file is the verdict, read back below.
-        runner.test(hdl_toplevel=hdl.top, test_module=test_module or entry.test_module,
+        runner.test(hdl_toplevel=top, test_module=test_module or entry.test_module,
                     build_dir=str(build_dir / sim), test_dir=str(build_dir / sim), seed=seed,
                     results_xml=str(xml), extra_env=env, waves=waves, testcase=testcase,
+                    test_args=test_args,
                     log_file=str(build_dir / f"{sim}_test.log") if not verbose else None)
-    except SystemExit:
-        pass
+    except SimTimeout:
+        raise _timeout_error(core, seed, sim, "test", limit, build_dir) from None
+    except (SystemExit, RuntimeError):
+        pass    # the simulator stopped early (HDL fatal error): the results file still counts
     if not xml.exists():
         raise ToolError(f"cocotb wrote no results file {xml}; see {build_dir / f'{sim}_test.log'}")
     n, failed = get_results(xml)
     wave = None
     if waves:
-        cands = sorted((build_dir / sim).glob("*.fst")) + sorted((build_dir / sim).glob("*.vcd"))
+        cands = [f for ext in ("fst", "vcd", "ghw") for f in sorted((build_dir / sim).glob(f"*.{ext}"))]
         wave = cands[0] if cands else None
     return SimResult(n, failed, xml, wave, hdl.out_dir)
 
@@ -104,9 +198,17 @@ def test_names(core: str) -> list[str]:
     return names
 
 
+def _timeout_error(core: str, seed: int, sim: str, phase: str, limit: float, build_dir) -> SimTimeout:
+    return SimTimeout(f"{core}: {sim} {phase} ran past the wall-clock limit of {limit:g} s and "
+                      f"was killed (seed {seed}; log {Path(build_dir) / f'{sim}_{phase}.log'}; "
+                      f"replay: neurohdl sim {core} --seed {seed} --sim {sim}; "
+                      "NEUROHDL_SIM_TIMEOUT=<seconds> sets the limit)")
+
+
 def params_from_env(cls):
     """Inside a cocotb test: the Params the pytest side generated the HDL with."""
     return cls.from_json(os.environ["NEUROHDL_PARAMS"])
 
 
-__all__ = ["run_cocotb", "params_from_env", "SimResult", "SIMULATORS"]
+__all__ = ["run_cocotb", "params_from_env", "test_names", "SimResult", "SimTimeout",
+           "SIMULATORS", "GHDL_FLAGS", "SIM_TIMEOUT", "sim_timeout"]

@@ -249,7 +249,7 @@ async def _setup(dut, kind: str, pattern=None, model_cls=CsrModel):
     p = params_from_env(CsrParams)
     seed = run_seed()
     rng = random.Random(f"{seed}:{kind}:{pattern}")
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     model = model_cls.from_params(p)
     for q in model.rm.hw_ports():
         if q.direction == "in":

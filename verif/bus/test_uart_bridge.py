@@ -72,7 +72,7 @@ class Bench:
         self.ctx = f"{p} bus=({stall_prob},{max_latency}) seed={self.seed}"
 
     async def start(self):
-        Clock(self.dut.clk, CLK_NS, unit="ns").start()
+        Clock(self.dut.clk, CLK_NS, unit="ns").start(start_high=False)
         await reset(self.dut)
         await ClockCycles(self.dut.clk, 4)
 

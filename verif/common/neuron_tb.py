@@ -39,7 +39,7 @@ async def setup(dut, params_cls, idle, stall):
     """Params from the environment, clock, both endpoints with their pause patterns, protocol
     checker and watcher started, reset done: (p, source, sink, errors, log)."""
     p = params_from_env(params_cls)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
     sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
     source.set_pause_generator(pauses(idle, run_seed(), "s_in"))

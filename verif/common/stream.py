@@ -3,6 +3,12 @@ generators, reset, and an AXI-Stream protocol checker.
 
 Every stream in every test runs under each of ``PATTERNS``: ``None`` (no pauses), ``"cycle"``
 (verilog-axis' 1,1,1,0 inserter: three of four cycles paused) and ``"random"`` (seeded).
+
+Every bench starts its clock low (``Clock(...).start(start_high=False)``): the first rising edge
+then comes half a period in, after the test has asserted reset, so registers hold their reset
+values before any BFM samples them.  A clock that starts high works on Icarus only by accident
+(its X->1 step at time 0 counts as a Verilog posedge); under GHDL, a VHDL register stays 'U'
+until a real '0'->'1' edge, and cocotbext-axi's stream BFMs stop on the 'U' they sample at 0 ns.
 """
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ class Bench:
         self.ctx = f"{p} seed={self.seed}"
 
     async def start(self):
-        Clock(self.dut.clk, CLK_NS, unit="ns").start()
+        Clock(self.dut.clk, CLK_NS, unit="ns").start(start_high=False)
         if self.p.host == "uart":
             self.dut.uart_rx.value = 1
             self.host = UartHost(self.dut, self.p)

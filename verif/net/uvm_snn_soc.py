@@ -919,7 +919,7 @@ class SocBaseTest(uvm_test):
 
     def start_of_simulation_phase(self):
         c = self.cfg
-        Clock(c.dut.clk, CLK_NS, unit="ns").start()
+        Clock(c.dut.clk, CLK_NS, unit="ns").start(start_high=False)
         if c.p.host == "uart":
             c.dut.uart_rx.value = 1
         c.host = MonitoredHost(c.dut, c.p, c.rng)

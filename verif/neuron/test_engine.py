@@ -65,7 +65,7 @@ async def wait_idle(dut, limit=100000):
 
 async def _setup(dut, idle, stall):
     p = params_from_env(EngineParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     dut.timestep_start.value = 0
     source = SynSource(SynBus.from_prefix(dut, "s_syn"), dut.clk, dut.rst)
     sink = AerSink(AerBus.from_prefix(dut, "m_aer"), dut.clk, dut.rst)

@@ -38,7 +38,7 @@ async def watch_sat(dut, sats: list):
 
 async def _setup(dut, idle, stall):
     p = params_from_env(IzhikevichParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
     sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
     source.set_pause_generator(pauses(idle, run_seed(), "s_in"))

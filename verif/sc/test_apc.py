@@ -40,7 +40,7 @@ def stimulus(p: ApcParams, salt: str = "", n: int = N_BEATS) -> list[int]:
 
 async def _setup(dut, src_pattern, sink_pattern):
     p = params_from_env(ApcParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     source = BitsSource(BitsBus.from_prefix(dut, "s_bits"), dut.clk, dut.rst)
     sink = CountSink(CountBus.from_prefix(dut, "m_count"), dut.clk, dut.rst)
     source.set_pause_generator(pauses(src_pattern, run_seed(), "s_bits"))

@@ -38,7 +38,7 @@ def stimulus(p: DecoderParams, salt: str = "") -> tuple[list[int], int]:
 
 async def _setup(dut, src_pattern, sink_pattern):
     p = params_from_env(DecoderParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     source = BitSource(BitBus.from_prefix(dut, "s_bit"), dut.clk, dut.rst)
     sink = CountSink(CountBus.from_prefix(dut, "m_count"), dut.clk, dut.rst)
     source.set_pause_generator(pauses(src_pattern, run_seed(), "s_bit"))

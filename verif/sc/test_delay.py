@@ -37,7 +37,7 @@ def stimulus(p: DelayParams, n: int, salt: str = "") -> list[int]:
 
 async def _setup(dut, src_pattern, sink_pattern):
     p = params_from_env(DelayParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
     sink = YSink(YBus.from_prefix(dut, "m_y"), dut.clk, dut.rst)
     source.set_pause_generator(pauses(src_pattern, run_seed(), "s_x"))

@@ -25,7 +25,7 @@ N_BEATS = 600   # > 2^W for W <= 9: the wrap is in every run at small widths (an
 
 async def _setup(dut, pattern):
     p = params_from_env(HaltonParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     sink = RndSink(RndBus.from_prefix(dut, "m_rnd"), dut.clk, dut.rst)
     sink.set_pause_generator(pauses(pattern, run_seed(), "m_rnd"))
     errors: list[str] = []

@@ -22,7 +22,7 @@ N_BEATS = 700
 
 async def _setup(dut, pattern):
     p = params_from_env(LfsrParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     sink = RndSink(RndBus.from_prefix(dut, "m_rnd"), dut.clk, dut.rst)
     sink.set_pause_generator(pauses(pattern, run_seed(), "m_rnd"))
     errors: list[str] = []

@@ -37,7 +37,7 @@ def stimulus(p: MulParams, salt: str = "", n: int | None = None) -> list[tuple[i
 
 async def _setup(dut, src_pattern, sink_pattern):
     p = params_from_env(MulParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     source = OpSource(OpBus.from_prefix(dut, "s_op"), dut.clk, dut.rst)
     sink = ProdSink(ProdBus.from_prefix(dut, "m_prod"), dut.clk, dut.rst)
     source.set_pause_generator(pauses(src_pattern, run_seed(), "s_op"))

@@ -31,7 +31,7 @@ def stimulus(salt: str, n: int = N_BEATS) -> list[int]:
 
 async def _setup(dut, idle, stall):
     p = params_from_env(MuxAddParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     source = AbSource(AbBus.from_prefix(dut, "s_ab"), dut.clk, dut.rst)
     sink = YSink(YBus.from_prefix(dut, "m_y"), dut.clk, dut.rst)
     source.set_pause_generator(pauses(idle, run_seed(), "s_ab"))

@@ -49,7 +49,7 @@ def want(p, a, b) -> list[int]:
 
 async def _setup(dut, src_pattern, sink_pattern):
     p = params_from_env(SccParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     source = AbSource(AbBus.from_prefix(dut, "s_ab"), dut.clk, dut.rst)
     sink = CountsSink(CountsBus.from_prefix(dut, "m_counts"), dut.clk, dut.rst)
     source.set_pause_generator(pauses(src_pattern, run_seed(), "s_ab"))

@@ -35,7 +35,7 @@ def stimulus(p: SngParams, n: int, salt: str = "") -> list[int]:
 
 async def _setup(dut, src_pattern, sink_pattern):
     p = params_from_env(SngParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
     sink = BitSink(BitBus.from_prefix(dut, "m_bit"), dut.clk, dut.rst)
     source.set_pause_generator(pauses(src_pattern, run_seed(), "s_x"))

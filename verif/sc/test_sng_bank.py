@@ -28,7 +28,7 @@ N_BEATS = 300
 
 async def _setup(dut, idle, stall):
     p = params_from_env(SngBankParams)
-    Clock(dut.clk, 10, unit="ns").start()
+    Clock(dut.clk, 10, unit="ns").start(start_high=False)
     source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
     sink = BSink(BBus.from_prefix(dut, "m_bits"), dut.clk, dut.rst)
     source.set_pause_generator(pauses(idle, run_seed(), "s_x"))
