@@ -18,12 +18,14 @@ export VIRTUAL_ENV := $(VENV)
 export PATH := $(CURDIR)/tools/bin:$(VENV)/bin:$(PATH)
 unexport PYTHONHOME
 
-.PHONY: help setup sysdeps test demo docs lint-py clean distclean
+.PHONY: help setup sysdeps test regress demo docs lint-py clean distclean
 
 help:
 	@echo "make setup      system packages if missing (apt), .venv + pip install, warm YoWASP cache"
 	@echo "make test       setup, then pytest -n \$$JOBS (default $(JOBS)) with a fresh, printed NEUROHDL_SEED"
 	@echo "                replay: NEUROHDL_SEED=<n> make test;  extra pytest args: PYTEST_ARGS='-k lfsr'"
+	@echo "make regress    make test without rotation: every costly per-core check (Verilator, GHDL,"
+	@echo "                FuseSoC sim, determinism, must-fail) on every core (NEUROHDL_ROTATE=off)"
 	@echo "make demo       setup, then python -m neurohdl.demo"
 	@echo "make docs       setup, then the MkDocs site of docs/ into build/docs (strict: dead links fail)"
 	@echo "make lint-py    syntax-check all Python sources and the shell wrappers"
@@ -61,6 +63,11 @@ test: setup
 	echo "make test: $$( [ $$rc -eq 0 ] && echo passed || echo FAILED ) in $$((SECONDS / 60))m$$((SECONDS % 60))s" \
 	     "(NEUROHDL_SEED=$$seed)"; \
 	exit $$rc
+
+# make test rotates its costly per-core checks by NEUROHDL_SEED (verif/common/runner.py,
+# ROTATED_CHECKS); make regress is the same run with every check on every core.
+regress: export NEUROHDL_ROTATE := off
+regress: test
 
 demo: setup
 	python3 -m neurohdl.demo
