@@ -16,7 +16,13 @@ def base_seed() -> int:
 
 
 def pytest_report_header(config):
-    return f"NEUROHDL_SEED={base_seed()}  (replay: NEUROHDL_SEED={base_seed()} pytest <test id>)"
+    from neurohdl.verif.common.runner import ROTATED_CHECKS, rotation
+
+    lines = [f"NEUROHDL_SEED={base_seed()}  (replay: NEUROHDL_SEED={base_seed()} pytest <test id>)"]
+    for check in ROTATED_CHECKS:     # make test's rotation of the costly per-core checks
+        chosen = rotation(check)
+        lines.append(f"  {check}: " + ("every core" if chosen is None else ", ".join(chosen) or "none"))
+    return lines
 
 
 @pytest.fixture
