@@ -208,10 +208,9 @@ def check_target(target: str) -> None:
 
 
 def build(core: str, target: str, sets: dict | None = None, out=None, seed: int = 1,
-          verbose: bool = False, log=None) -> BuildResult:
+          verbose: bool = False) -> BuildResult:
     """Build ``core`` for ``target`` into ``out`` (default ./build/fpga/<core>-<target>-<digest>
-    under the working directory).  ``log`` (default print) gets the progress lines."""
-    log = log or (lambda s: print(s, flush=True))
+    under the working directory)."""
     check_target(target)
     entry = get(core)
     t0 = time.time()
@@ -225,15 +224,16 @@ def build(core: str, target: str, sets: dict | None = None, out=None, seed: int 
     if (work / "fusesoc").exists():   # make would otherwise keep stale outputs of older runs
         shutil.rmtree(work / "fusesoc")
     work.mkdir(parents=True, exist_ok=True)
-    log(f"neurohdl: building {entry.decl.vlnv()} for {TARGETS[target]} (nextpnr seed {seed})")
-    log(f"  params: {p}")
+    print(f"neurohdl: building {entry.decl.vlnv()} for {TARGETS[target]} (nextpnr seed {seed})",
+          flush=True)
+    print(f"  params: {p}", flush=True)
     args = ["--cores-root", str(REPO_ROOT), "--cores-root", str(staging_dir), "run",
             "--build-root", str(work / "fusesoc"), f"--target={target}"]
     if target == "xilinx":
         args.append("--setup")
     args.append(vlnv)
     try:
-        run_fusesoc(args, work / "fusesoc.log", verbose, cwd=work, progress=log)
+        run_fusesoc(args, work / "fusesoc.log", verbose, cwd=work)
     finally:
         shutil.rmtree(staging_dir, ignore_errors=True)
     troot = next((work / "fusesoc").glob(f"*/{target}"), None)

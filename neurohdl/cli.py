@@ -15,6 +15,7 @@ and build write under ./build/ of the working directory.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -236,9 +237,9 @@ def cmd_build(args) -> int:
 
     check_target(args.target)
     out = _out_dir(args.out, args.out) if args.out else None
-    log = (lambda s: print(s, file=sys.stderr, flush=True)) if args.json else None
-    res = build(args.core, args.target, _sets(args.set), out=out, seed=args.pnr_seed,
-                verbose=args.verbose, log=log)
+    with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):   # progress
+        res = build(args.core, args.target, _sets(args.set), out=out, seed=args.pnr_seed,
+                    verbose=args.verbose)
     note = vivado_note(res.work_root) if args.target == "xilinx" else None
     if args.json:
         _print_json({**asdict(res), "device": TARGETS[args.target], "note": note})

@@ -50,7 +50,7 @@ def pfield(default: Any, doc: str, *, lo: Any = None, hi: Any = None, choices: A
 
 
 MAX_TEXT = 4096            # characters of a text value (a str field or a path)
-MAX_NAME = 255             # characters of one path component (NAME_MAX on Linux and macOS)
+MAX_NAME = 255             # bytes of one path component (NAME_MAX on Linux and macOS)
 MAX_FILE_BYTES = 1 << 20   # a text_file field's file
 _INT_TEXT = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0|[1-9][0-9]*)")
 _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
@@ -84,13 +84,17 @@ def _resolve(bound, obj):
 
 
 def _fmt(v):
+    """A value as an error message shows it: ints above 255 also in hex, long values cut."""
     if isinstance(v, bool) or v is None:
         return repr(v)
-    if isinstance(v, int) and v > 255:
-        return f"{v} ({v:#x})" if v.bit_length() <= 64 else f"an integer of {v.bit_length()} bits"
+    if isinstance(v, int):
+        if v.bit_length() > 64:
+            return f"an integer of {v.bit_length()} bits"
+        return f"{v} ({v:#x})" if v > 255 else repr(v)
     text = repr(v)
-    return text if len(text) <= 80 else f"{text[:60]}...' ({len(v)} characters)" \
-        if isinstance(v, str) else text[:60] + "..."
+    if len(text) <= 80:
+        return text
+    return f"{text[:60]}...' ({len(v)} characters)" if isinstance(v, str) else text[:60] + "..."
 
 
 @dataclass(frozen=True)
