@@ -145,7 +145,7 @@ def cmd_info(args) -> int:
 
 # ------------------------------------------------------------------------------- gen -----
 def cmd_gen(args) -> int:
-    from .convert import check_bench, generate
+    from .convert import check_bench, generate, limit_memory
     from .registry import get
 
     entry = get(args.core)
@@ -153,8 +153,16 @@ def cmd_gen(args) -> int:
     bench = check_bench({"vectors": args.vectors}) if args.bench else None
     out = _out_dir(args.out, args.out)
     print(f"neurohdl: generating {entry.decl.vlnv()} ({args.hdl}) with {p}")
-    g = generate(entry.decl, p, out, hdl=args.hdl, name=args.name, bench=bench,
-                 harness=args.harness)
+    gib = limit_memory()
+    try:
+        g = generate(entry.decl, p, out, hdl=args.hdl, name=args.name, bench=bench,
+                     harness=args.harness)
+    except MemoryError:
+        asked = [f"--set {s}" for s in args.set or []] + \
+            ([f"--vectors {args.vectors}"] if args.bench else [])
+        raise ParamError(f"{entry.name} with {' '.join(asked) or 'its defaults'}: needs more "
+                         f"than the {gib:g} GiB memory limit (NEUROHDL_GEN_MEMORY_GIB); allowed "
+                         "smaller sizes or fewer bench vectors") from None
     for f in g.files:
         print(f"  wrote {f}")
     print(f"  wrote {g.manifest_path}  (top {g.top}, Params digest {p.digest()})")

@@ -244,6 +244,35 @@ def check_out_dir(out, what: str = "--out") -> Path:
     return path
 
 
+GEN_MEMORY_GIB = 4      # address-space cap of a command-line generation (NEUROHDL_GEN_MEMORY_GIB)
+
+
+def limit_memory() -> float | None:
+    """Let this process's address space (RLIMIT_AS) grow by at most NEUROHDL_GEN_MEMORY_GIB
+    (default 4; 0 = no cap) beyond what it maps now, so a generation whose Params or bench size
+    ask for more raises MemoryError, which the command line reports as one line, instead of
+    growing until the OS kills it.  For command-line processes only: the cap stays for the life
+    of the process.  Returns the allowance in GiB (None: no cap)."""
+    try:
+        import resource
+        gib = float(os.environ.get("NEUROHDL_GEN_MEMORY_GIB", GEN_MEMORY_GIB))
+    except (ImportError, ValueError):
+        return None
+    if gib <= 0:
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    try:                            # what is mapped already (thread arenas, libraries)
+        mapped = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        mapped = 0
+    cap = mapped + int(gib * (1 << 30))
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft == resource.RLIM_INFINITY or soft > cap:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    return gib
+
+
 def _remove_stale_tmp(out_dir: Path) -> None:
     """Remove staging folders ``.<name>.<pid>.*`` beside ``out_dir`` left by a generation that was
     killed (its process is gone), so a crash never leaves a half-written folder for good."""

@@ -13,7 +13,7 @@ import sys
 def main(argv=None) -> int:
     from fusesoc.capi2.generator import Generator
 
-    from .convert import generate
+    from .convert import generate, limit_memory
     from .errors import NeurohdlError
     from .registry import get
 
@@ -52,6 +52,7 @@ def main(argv=None) -> int:
             print(f"neurohdl_gen: {entry.decl.vlnv()} {type(params).__name__} {params.digest()} "
                   f"-> {', '.join(os.path.basename(f) for f in g.files)} (top {g.top})")
 
+    gib = limit_memory()
     try:
         if len(argv) > 1:
             from fusesoc import utils
@@ -63,6 +64,11 @@ def main(argv=None) -> int:
         gen.write()
     except (NeurohdlError, ValueError, KeyError) as e:
         print(f"neurohdl_gen: error: {e}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"neurohdl_gen: error: the generation needs more than the {gib:g} GiB memory limit "
+              "(NEUROHDL_GEN_MEMORY_GIB); allowed smaller sizes or fewer bench vectors",
+              file=sys.stderr)
         return 1
     return 0
 

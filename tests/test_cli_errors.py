@@ -141,6 +141,21 @@ def test_table_covers_every_sub_command():
     assert len(ROWS) >= 20 and {r[0][0] for r in ROWS} == commands
 
 
+def test_generation_past_the_memory_limit_is_one_line(tmp_path):
+    """A bench whose Params size it past the memory cap (sc.decoder: at least one window of
+    `length` beats) fails with one line naming what was set, and leaves nothing behind (the
+    cap is lowered so the test is quick; the CLI process keeps it, so it runs as its own)."""
+    r = subprocess.run([sys.executable, "-m", "neurohdl.cli", "gen", "sc.decoder", "--set",
+                        "length=16777216", "--bench", "--vectors", "50", "--out", "d"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "NEUROHDL_GEN_MEMORY_GIB": "0.2"})
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1, r.stderr
+    assert re.fullmatch(r"neurohdl: error: sc\.decoder with --set length=16777216 --vectors 50: "
+                        r"needs more than the 0\.2 GiB memory limit .*", lines[0]), lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
 # -------------------------------------------------------------- the FuseSoC generator ----
 def _generator(tmp_path, parameters, python3) -> subprocess.CompletedProcess:
     """Run cores/util/neurohdl_gen.py as FuseSoC does: `python3 neurohdl_gen.py <yml>` in the
