@@ -145,7 +145,7 @@ def cmd_info(args) -> int:
 
 # ------------------------------------------------------------------------------- gen -----
 def cmd_gen(args) -> int:
-    from .convert import check_bench, generate, limit_memory
+    from .convert import check_bench, generate, limit_memory, memory_text
     from .registry import get
 
     entry = get(args.core)
@@ -160,9 +160,9 @@ def cmd_gen(args) -> int:
     except MemoryError:
         asked = [f"--set {s}" for s in args.set or []] + \
             ([f"--vectors {args.vectors}"] if args.bench else [])
-        raise ParamError(f"{entry.name} with {' '.join(asked) or 'its defaults'}: needs more "
-                         f"than the {gib:g} GiB memory limit (NEUROHDL_GEN_MEMORY_GIB); allowed "
-                         "smaller sizes or fewer bench vectors") from None
+        raise ParamError(f"{entry.name} with {' '.join(asked) or 'its defaults'}: "
+                         f"{memory_text(gib)}; allowed smaller sizes or fewer bench vectors"
+                         ) from None
     for f in g.files:
         print(f"  wrote {f}")
     print(f"  wrote {g.manifest_path}  (top {g.top}, Params digest {p.digest()})")

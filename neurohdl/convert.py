@@ -273,6 +273,12 @@ def limit_memory() -> float | None:
     return gib
 
 
+def memory_text(gib: float | None) -> str:
+    """How a MemoryError under :func:`limit_memory`'s cap is reported."""
+    return "ran out of memory" if gib is None else \
+        f"needs more than the {gib:g} GiB memory limit (NEUROHDL_GEN_MEMORY_GIB)"
+
+
 def _remove_stale_tmp(out_dir: Path) -> None:
     """Remove staging folders ``.<name>.<pid>.*`` beside ``out_dir`` left by a generation that was
     killed (its process is gone), so a crash never leaves a half-written folder for good."""

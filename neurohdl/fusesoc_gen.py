@@ -13,7 +13,7 @@ import sys
 def main(argv=None) -> int:
     from fusesoc.capi2.generator import Generator
 
-    from .convert import generate, limit_memory
+    from .convert import generate, limit_memory, memory_text
     from .errors import NeurohdlError
     from .registry import get
 
@@ -66,9 +66,8 @@ def main(argv=None) -> int:
         print(f"neurohdl_gen: error: {e}", file=sys.stderr)
         return 1
     except MemoryError:
-        print(f"neurohdl_gen: error: the generation needs more than the {gib:g} GiB memory limit "
-              "(NEUROHDL_GEN_MEMORY_GIB); allowed smaller sizes or fewer bench vectors",
-              file=sys.stderr)
+        print(f"neurohdl_gen: error: the generation {memory_text(gib)}; allowed smaller sizes "
+              "or fewer bench vectors", file=sys.stderr)
         return 1
     return 0
 
