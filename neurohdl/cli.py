@@ -37,6 +37,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"neurohdl: error: {self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
+def _int(text: str) -> int:
+    """argparse type of integer options: parsed like a --set integer (ASCII, 0x/0b/0o)."""
+    from .params import parse_int
+    v = parse_int(text)
+    if v is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: allowed an integer (ASCII digits, optional "
+                                         "0x/0b/0o prefix)")
+    return v
+
+
 def _sets(pairs: list[str] | None) -> dict[str, str]:
     out = {}
     for s in pairs or []:
@@ -321,7 +331,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--hdl", choices=("verilog", "vhdl"), default="verilog")
     g.add_argument("--name", help="module name (default: the core name)")
     g.add_argument("--bench", action="store_true", help="also write the model replay bench")
-    g.add_argument("--vectors", type=int, default=500,
+    g.add_argument("--vectors", type=_int, default=500,
                    help="transactions in the replay bench (1..100000, default 500)")
     g.add_argument("--harness", action="store_true", help="also write the FPGA resource harness")
     g.set_defaults(fn=cmd_gen)
@@ -329,7 +339,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sim", help="run a core's cocotb test on its converted Verilog")
     s.add_argument("core")
     s.add_argument("--set", action="append", metavar="NAME=VALUE")
-    s.add_argument("--seed", type=int, help="replay a logged seed (configuration + stimulus)")
+    s.add_argument("--seed", type=_int, help="replay a logged seed (configuration + stimulus)")
     s.add_argument("--defaults", action="store_true",
                    help="use the Params defaults (plus --set) instead of a random configuration")
     s.add_argument("--waves", action="store_true",
@@ -348,7 +358,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="ice40, ecp5, xilinx (Vivado project set-up only) or xilinx_synth")
     b.add_argument("--set", action="append", metavar="NAME=VALUE")
     b.add_argument("--out", help="build folder (default ./build/fpga/<core>-<target>-<digest>)")
-    b.add_argument("--pnr-seed", type=int, default=1, help="nextpnr placement seed (default 1)")
+    b.add_argument("--pnr-seed", type=_int, default=1, help="nextpnr placement seed (default 1)")
     b.add_argument("--json", action="store_true",
                    help="the result as JSON on stdout (progress on stderr)")
     b.add_argument("-v", "--verbose", action="store_true", help="tool output on the terminal")
@@ -364,7 +374,7 @@ def _parser() -> argparse.ArgumentParser:
                                       "manifest.json from a SystemRDL map")
     m.add_argument("rdl")
     m.add_argument("--out", required=True)
-    m.add_argument("--base", type=lambda x: int(x, 0), default=0, help="block base address")
+    m.add_argument("--base", type=_int, default=0, help="block base address")
     m.add_argument("--vlnv", help="the block's VLNV for the manifest and IP-XACT")
     m.set_defaults(fn=cmd_regmap)
     return ap

@@ -56,6 +56,13 @@ _INT_TEXT = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0|[1-9
 _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 
 
+def parse_int(text: str) -> int | None:
+    """An integer written in ASCII digits with an optional sign and 0x/0b/0o prefix (no ``1_000``,
+    no other scripts' digits); None for anything else."""
+    s = text.strip()
+    return int(s, 0) if len(s) <= 80 and _INT_TEXT.fullmatch(s) else None
+
+
 def field_kind(f: dataclasses.Field) -> str:
     """'int', 'str' or 'bool' from the annotation (``int | None`` -> 'int'); fields without a
     usable annotation fall back to the kind of their default (or of their choices)."""
@@ -244,8 +251,8 @@ class Params:
                 return s.lower() in _TRUE
             raise _param_error(f"{cls.__name__}.{f.name} = {_fmt(v)}: allowed true or false",
                                f.name)
-        if len(s) <= 80 and _INT_TEXT.fullmatch(s):
-            return int(s, 0)
+        if parse_int(s) is not None:
+            return parse_int(s)
         raise _param_error(f"{cls.__name__}.{f.name} = {_fmt(v)}: allowed an integer (ASCII "
                            "digits, optional 0x/0b/0o prefix)" + _choices_text(f.metadata)
                            + (" or none" if optional else ""), f.name)
@@ -379,4 +386,5 @@ def check_choice(p: Params, name: str, value: Any, choices) -> None:
         raise p.error(name, value, "one of " + ", ".join(repr(c) for c in choices))
 
 
-__all__ = ["Params", "pfield", "check_choice", "check_text_file", "field_kind", "one_line", "dataclass"]
+__all__ = ["Params", "pfield", "check_choice", "check_text_file", "field_kind", "one_line",
+           "parse_int", "dataclass"]

@@ -103,6 +103,7 @@ ROWS = [
     (["sim", "sc.lfsr", "--testcase", "reset_restarts_sequenc"], 2,
      r"did you mean reset_restarts_sequence\?"),
     (["sim", "sc.lfsr", "--sim", "questa"], 2, r"argument --sim: invalid choice: 'questa'"),
+    (["sim", "sc.lfsr", "--seed", "1_000"], 2, r"argument --seed: '1_000': allowed an integer"),
     (["sim", "sc.lfsr", "--out", "FILE"], 2, r"--out = 'FILE': an existing file"),
     (["build", "sc.lfsr", "--target", "icebreaker"], 2, BOARD_HINT.format(b="icebreaker")),
     (["build", "sc.lfsr", "--target", "ulx3s"], 2, BOARD_HINT.format(b="ulx3s")),
