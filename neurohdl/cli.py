@@ -10,7 +10,8 @@ Exit status: 0 done; 1 a simulation ran and a test failed (or none ran); 2 a mis
 command (one line on stderr, checked before anything is written) or a tool that failed; 130
 interrupted.  ``build --target xilinx`` sets up a Vivado project and exits 0 (Vivado itself is
 not run; the last line says where the project is and what to run there).  Without --out, sim
-and build write under ./build/ of the working directory.
+and build write under ./build/ of the working directory.  ``gen`` may grow by at most
+NEUROHDL_GEN_MEMORY_GIB (default 4) GiB; past that it stops with one line.
 """
 from __future__ import annotations
 
