@@ -110,3 +110,34 @@ def test_skip_names_the_override(clean_env):
     runner.skip_unless_rotated("ghdl", "sc.lfsr")               # chosen: no skip
     with pytest.raises(pytest.skip.Exception, match="NEUROHDL_GHDL=all"):
         runner.skip_unless_rotated("ghdl", "sc.mul")
+
+
+def icarus_and_verilator_runs(collected: list[str], core: str) -> tuple[int, int]:
+    """From pytest node ids: how many ``test_<core>[...]`` runs (Icarus, random configurations)
+    and ``test_<core>_verilator`` runs the core's verif module has."""
+    family, name = core.split(".")
+    module = f"verif/{family}/test_{name}.py::test_{name}"
+    icarus = sum(1 for n in collected if n.startswith(module + "["))
+    # test_<core>_verilator (test_if_verilator for neuron.if_)
+    return icarus, sum(1 for n in collected
+                       if n in (module + "_verilator", module.rstrip("_") + "_verilator"))
+
+
+def test_every_core_has_its_unrotated_icarus_runs():
+    """What is never rotated: every registered core's cocotb suite on Icarus over >= 5 random
+    configurations (``test_<core>[i]``), and one Verilator test for the rotation to pick."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
+                        "-p", "no:cacheprovider", "verif"], cwd=root, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    ids = r.stdout.split()
+    short = {c: runs for c in NAMES
+             if (runs := icarus_and_verilator_runs(ids, c))[0] < 5 or runs[1] != 1}
+    assert not short, f"(Icarus runs, Verilator tests) per core: {short}"
+    # must-fail: a module with four configurations and no Verilator test is caught
+    assert icarus_and_verilator_runs([f"verif/sc/test_x.py::test_x[{i}]" for i in range(4)],
+                                     "sc.x") == (4, 0)
