@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .errors import NeurohdlError, ToolError
-from .registry import REPO_ROOT
+from .resources import cores_dir, source_checkout
 
-BOARD_DIR = REPO_ROOT / "cores" / "board"
+BOARD_DIR = cores_dir() / "board"
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _fusesoc(board: Board, target: str, out: Path, progress, verbose: bool,
     from .build import run_fusesoc
 
     root = out / "fusesoc"
-    args = ["--cores-root", str(REPO_ROOT), "run", "--build-root", str(root),
+    args = ["--cores-root", str(source_checkout("a board build")), "run", "--build-root", str(root),
             f"--target={target}"]
     if setup_only:
         args.append("--setup")
@@ -135,15 +136,16 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m neurohdl.boards",
                                  description="Build a neurohdl board system (cores/board/).")
     ap.add_argument("board", choices=sorted(BOARDS))
-    ap.add_argument("--out", default=None, help="build folder (default build/boards/<board>)")
+    ap.add_argument("--out", default=None,
+                    help="build folder (default ./build/boards/<board> of the working directory)")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
-    out = a.out or REPO_ROOT / "build" / "boards" / a.board
+    out = a.out or Path("build", "boards", a.board)
     try:
         res = build_board(a.board, out, verbose=a.verbose)
     except NeurohdlError as e:   # ToolError included
-        print(f"neurohdl: error: {e}")
-        return 1
+        print(f"neurohdl: error: {e}", file=sys.stderr)
+        return 2
     for art in res["artifacts"]:
         print(f"  artifact: {art}")
     return 0

@@ -27,7 +27,8 @@ import yaml
 
 from . import __version__
 from .errors import NeurohdlError, ToolError
-from .registry import REPO_ROOT, get
+from .registry import get
+from .resources import source_checkout
 
 TARGETS = {
     "ice40": "iCE40 UP5K-SG48",
@@ -165,7 +166,7 @@ def run_fusesoc(args: list[str], log: Path, verbose: bool, cwd: Path, progress=N
     to stdout instead."""
     progress = progress or (lambda s: print(s, flush=True))
     env = dict(os.environ)
-    tb = str(REPO_ROOT / "tools" / "bin")
+    tb = str(source_checkout("an FPGA build") / "tools" / "bin")
     if tb not in env.get("PATH", "").split(os.pathsep):
         env["PATH"] = tb + os.pathsep + os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     exe = shutil.which("fusesoc", path=env["PATH"])
@@ -213,6 +214,7 @@ def build(core: str, target: str, sets: dict | None = None, out=None, seed: int 
     under the working directory)."""
     check_target(target)
     entry = get(core)
+    root = source_checkout(f"`neurohdl build --target {target}`")
     t0 = time.time()
     tmp_root = Path(out).resolve() if out else None
     staging = (tmp_root or Path("build", "fpga").resolve()) / ".cores"
@@ -227,7 +229,7 @@ def build(core: str, target: str, sets: dict | None = None, out=None, seed: int 
     print(f"neurohdl: building {entry.decl.vlnv()} for {TARGETS[target]} (nextpnr seed {seed})",
           flush=True)
     print(f"  params: {p}", flush=True)
-    args = ["--cores-root", str(REPO_ROOT), "--cores-root", str(staging_dir), "run",
+    args = ["--cores-root", str(root), "--cores-root", str(staging_dir), "run",
             "--build-root", str(work / "fusesoc"), f"--target={target}"]
     if target == "xilinx":
         args.append("--setup")

@@ -59,4 +59,16 @@ def shipped(rel: str | Path) -> Path | None:
     return None
 
 
-__all__ = ["cores_dir", "c_runtime_dir", "shipped", "SHIPPED"]
+def source_checkout(what: str) -> Path:
+    """The repository root, for the work that needs more than the wheel ships: FPGA builds
+    (``tools/bin``'s tool wrappers, the ``fpga/`` resource-harness cores) and ``make demo``.
+    From a wheel install this is one line saying so, before anything is written."""
+    from .registry import REPO_ROOT
+    if (REPO_ROOT / "tools" / "bin").is_dir() and (REPO_ROOT / "fpga").is_dir():
+        return REPO_ROOT
+    raise NeurohdlError(f"{what} runs from a source checkout of neurohdl (it needs the tool "
+                        "wrappers in tools/bin and the FPGA harness cores in fpga/, which the "
+                        "wheel does not ship): clone the repository and run `make setup` there")
+
+
+__all__ = ["cores_dir", "c_runtime_dir", "shipped", "source_checkout", "SHIPPED"]

@@ -133,3 +133,9 @@ def test_wheel_in_fresh_venv_generates_like_editable(wheel, tmp_path):
               "from neurohdl.errors import NeurohdlError\n"
               "try:\n    SerialPipe('/dev/null')\nexcept NeurohdlError as e:\n    print(e)"], work)
     assert "pip install 'neurohdl[host]'" in r.stdout and r.stdout.count("\n") == 1, r.stdout
+
+    # what the wheel does not ship (FPGA builds need tools/bin and fpga/): one line, no traceback,
+    # nothing written
+    r = _run([bin_ / "neurohdl", "build", "sc.lfsr", "--target", "ice40"], work, check=False)
+    assert r.returncode == 2 and "source checkout" in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and not (work / "build").exists(), r.stderr

@@ -39,7 +39,7 @@ class CsrParams(Params):
     """CSR block generated from a SystemRDL register map, Wishbone B4 pipelined or AXI4-Lite."""
 
     rdl: str = pfield(DEFAULT_RDL, "SystemRDL file (relative paths: working directory, then "
-                      "the neurohdl repository)", text_file=resolve_path)
+                      "neurohdl's own cores/)", text_file=resolve_path)
     bus: str = pfield("wishbone", "bus front-end", choices=("wishbone", "axil"))
     addr_width: int | None = pfield(None, "byte address bits (None = the fewest that hold the "
                                     "map, at least 3)", optional=True, lo=3, hi=32, rand=(3, 16))

@@ -15,7 +15,7 @@ run against :class:`SocModel` and against the hardware reads the same words.  Bl
   pointer stays, ``STATUS.werr`` sticky -- when the pointer is past the memory or the value
   (16-bit two's complement) is outside -2^(w_width-1) .. 2^(w_width-1) - 1: no truncation.
 * SC encoder bank: ``sc_channels`` lanes of ``sc.sng_bank`` (``sc_width`` bits, ``sc_source``);
-  lane c compares its value ``SC_VAL_c`` (low ``sc_width`` bits) with its next random number
+  lane c compares its value ``SC_VAL[c]`` (low ``sc_width`` bits) with its next random number
   once per timestep; a 1 fires axon c in that timestep.
 * neuron engine ``neuron.engine`` (``engine`` = "name=value,..." of its Params; n = n_neurons).
 * spike-output FIFO (``out_depth`` words): every spike of the engine counts in ``EVENTS_IN``;
