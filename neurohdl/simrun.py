@@ -5,11 +5,11 @@ The pytest side of every ``verif/<family>/test_<core>.py`` and ``neurohdl sim`` 
 file is always read back and returned; callers assert on it.
 
 Simulators: Icarus and Verilator on the Verilog, GHDL on the VHDL (``hdl="vhdl"``).  Every
-simulator command (build and test) runs in its own process group under a wall-clock limit
-(``timeout=``, else ``NEUROHDL_SIM_TIMEOUT``, else :data:`SIM_TIMEOUT` seconds): a hung
-simulation -- an HDL deadlock the test's own timers miss, or a Python loop inside a cocotb
-coroutine -- is killed with its whole group and reported as a :class:`ToolError` naming the
-core, the seed and the limit.
+simulator command runs in its own process group under a wall-clock limit: the simulation under
+``timeout=``, else ``NEUROHDL_SIM_TIMEOUT``, else :data:`SIM_TIMEOUT` seconds, the build under
+at least :data:`SIM_TIMEOUT`.  A hung simulation -- an HDL deadlock the test's own timers miss,
+or a Python loop inside a cocotb coroutine -- is killed with its whole group and reported as a
+:class:`SimTimeout` (a ToolError) naming the core, the seed and the limit.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ _EXECUTABLE = {"icarus": "iverilog", "verilator": "verilator", "ghdl": "ghdl"}
 #: VHDL-2008 (e.g. reading an ``out`` port), and GHDL 2.0 defaults to VHDL-93.
 GHDL_FLAGS = ("--std=08",)
 
-#: Default wall-clock limit in seconds of each phase (build, test) of a simulation.  The slowest
+#: Default wall-clock limit in seconds of a simulation (and of its build).  The slowest
 #: legitimate one, net.snn_soc's cocotb suite on Icarus, took 4 min on a 2-core machine running
 #: three other simulations.  pytest-timeout (``timeout`` in pyproject.toml) is the outer limit
 #: of a whole test, and larger.
@@ -60,13 +60,16 @@ def sim_timeout(timeout: float | None = None) -> float:
     return seconds
 
 
-def _limited_executor(runner, limit: float):
-    """A replacement for the cocotb runner's command loop (``Runner._execute_cmds`` in cocotb
-    2.1, whose ``subprocess.run`` has no timeout): each command in a new session, killed as a
-    group when ``limit`` seconds have passed since the first one started, or when the caller is
-    interrupted (pytest-timeout, Ctrl-C) -- no simulator is ever left behind."""
+def _limited_executor(runner) -> dict:
+    """Replace the cocotb runner's command loop (``Runner._execute_cmds`` in cocotb 2.1, whose
+    ``subprocess.run`` has no timeout): each command in a new session, killed as a group when
+    ``limit["s"]`` seconds have passed since the phase's first command started, or when the
+    caller is interrupted (pytest-timeout, Ctrl-C) -- no simulator is left behind.  Returns the
+    ``limit`` holder; set it before each phase."""
+    limit = {"s": SIM_TIMEOUT}
+
     def execute(cmds, cwd, stdout=None):
-        deadline = time.monotonic() + limit
+        deadline = time.monotonic() + limit["s"]
         for cmd in cmds:
             proc = subprocess.Popen(cmd, cwd=cwd, env=runner.env, stdout=stdout,
                                     stderr=None if stdout is None else subprocess.STDOUT,
@@ -88,6 +91,7 @@ def _limited_executor(runner, limit: float):
         raise ToolError(f"cocotb {type(runner).__name__} runner has no _execute_cmds: the "
                         "wall-clock limit of neurohdl.simrun needs updating for this cocotb")
     runner._execute_cmds = execute
+    return limit
 
 
 @dataclass
@@ -133,7 +137,8 @@ def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = 
     # GHDL folds VHDL identifiers to lower case; cocotb's GHDL runner wants the folded name.
     top = hdl.top.lower() if vhdl else hdl.top
     runner = get_runner(sim)
-    _limited_executor(runner, limit)
+    phase_limit = _limited_executor(runner)
+    phase_limit["s"] = max(limit, SIM_TIMEOUT)      # a build is never what hangs
     build_args, test_args = [], []
     if sim == "verilator":
         vlt = entry.core_file.with_suffix(".vlt") if entry.core_file else None
@@ -148,7 +153,7 @@ def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = 
                      timescale=None if vhdl else ("1ns", "10ps"),
                      log_file=str(build_dir / f"{sim}_build.log") if not verbose else None)
     except SimTimeout:
-        raise _timeout_error(core, seed, sim, "build", limit, build_dir) from None
+        raise _timeout_error(core, seed, sim, "build", phase_limit["s"], build_dir) from None
     except RuntimeError as e:      # the runner's "Command failed with return code: N"
         raise ToolError(f"{core}: {sim} build failed ({e}); see "
                         f"{build_dir / f'{sim}_build.log'}") from None
@@ -158,6 +163,7 @@ def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = 
     env.update(extra_env or {})
     if xml.exists():
         xml.unlink()
+    phase_limit["s"] = limit
     try:
         # Under pytest, cocotb's runner calls sys.exit() when a test fails; elsewhere it returns
         # quietly.  Either way the results file is the verdict, read back below.
