@@ -8,6 +8,7 @@ only when complete, so a failure leaves ``out_dir`` as it was.
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -146,6 +147,42 @@ def _canonicalise(inst) -> None:
                     sub.senslist = tuple(sens)
 
 
+@contextlib.contextmanager
+def _vhdl_signed_casts():
+    """MyHDL 0.11 writes a signed signal (or a slice of one) into a slice of an unsigned
+    ConcatSignal or slice signal without a conversion, which VHDL rejects ("can't match ... with
+    type array type unresolved_unsigned"); during a VHDL conversion, add the unsigned()."""
+    import myhdl._ShadowSignal as ss
+    from myhdl._Signal import _Signal
+
+    def signed(sig) -> bool:
+        return signed(sig._sig) if isinstance(sig, ss._SliceSignal) else \
+            sig._min is not None and sig._min < 0
+
+    orig_slice, orig_concat = ss._SliceSignal.toVHDL, ss.ConcatSignal.toVHDL
+
+    def slice_to_vhdl(self):
+        if self._right is None or not signed(self._sig):
+            return orig_slice(self)
+        return (f"{self._name} <= unsigned({self._sig._name}({self._left}-1 downto "
+                f"{self._right}));")
+
+    def concat_to_vhdl(self):
+        names = {a._name for a in self._args if isinstance(a, _Signal) and a._name and signed(a)}
+        lines = []
+        for line in orig_concat(self).split("\n"):
+            m = re.fullmatch(r"(\S+\(\S+ downto \S+\)) <= (.+);", line)
+            lines.append(f"{m.group(1)} <= unsigned({m.group(2)});"
+                         if m and m.group(2) in names else line)
+        return "\n".join(lines)
+
+    ss._SliceSignal.toVHDL, ss.ConcatSignal.toVHDL = slice_to_vhdl, concat_to_vhdl
+    try:
+        yield
+    finally:
+        ss._SliceSignal.toVHDL, ss.ConcatSignal.toVHDL = orig_slice, orig_concat
+
+
 def _convert_into(decl: CoreDecl, p: Params, tmp: Path, hdl: str, name: str) -> list[str]:
     ports = decl.port_list(p)
     sigs = make_signals(ports)
@@ -162,7 +199,8 @@ def _convert_into(decl: CoreDecl, p: Params, tmp: Path, hdl: str, name: str) -> 
         kw["std_logic_ports"] = True
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        inst.convert(**kw)
+        with _vhdl_signed_casts() if hdl == "vhdl" else contextlib.nullcontext():
+            inst.convert(**kw)
     undriven = [str(w.message).rsplit(":", 1)[-1].strip() for w in caught
                 if "Signal is not driven" in str(w.message)]
     if len(undriven) > len(core_mod._CONSTS):
@@ -316,7 +354,7 @@ def generate(core: str | CoreDecl, p: Params | None, out_dir, hdl: str = "verilo
     hdl = hdl.lower()
     if hdl not in ("verilog", "vhdl"):
         raise ParamError(f"hdl = {hdl!r}: allowed 'verilog' or 'vhdl'")
-    name = check_identifier(name or decl.core, "module name")
+    name = check_identifier(name or decl.module_name, "module name")
     if (bench or harness) and hdl != "verilog":
         raise ParamError("bench/harness: allowed only with hdl='verilog'")
 

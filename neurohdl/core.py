@@ -92,6 +92,8 @@ class CoreDecl:
                                      # generation also writes its host artefacts into regmap/
     small: Callable | None = None    # small() -> a cheap Params for the framework's per-core checks
                                      # that need just one configuration (must-fail); else defaults
+    module: str = ""                 # HDL module/entity name where the core's own name is not a
+                                     # legal one in Verilog *and* VHDL (neuron.if_ -> if_neuron)
 
     def __post_init__(self):
         if not re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", self.name):
@@ -102,6 +104,11 @@ class CoreDecl:
             if pol.split(":")[0].strip() not in POLICIES:
                 raise DRCError(f"{self.name}: arithmetic node {node!r} declares policy {pol!r}; "
                                f"allowed {POLICIES} (optionally ': reason')")
+
+    @property
+    def module_name(self) -> str:
+        """The default name of the generated module/entity: ``module``, else the core's name."""
+        return self.module or self.core
 
     @property
     def system(self) -> bool:
@@ -179,8 +186,11 @@ subtype then to transport units until variable wait when
 
 
 def check_identifier(name: str, what: str = "identifier") -> str:
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
-        raise IdentifierError(f"{what} = {name!r}: allowed [A-Za-z][A-Za-z0-9_]*")
+    """A name legal in Verilog and as a VHDL basic identifier: a letter, then letters, digits and
+    single underscores, not ending in one; no keyword of either language."""
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z](_?[A-Za-z0-9])*", name):
+        raise IdentifierError(f"{what} = {name!r}: allowed [A-Za-z][A-Za-z0-9_]* without a "
+                              "trailing or doubled '_' (legal in Verilog and VHDL)")
     if name.lower() in _KEYWORDS:
         raise IdentifierError(f"{what} = {name!r}: a Verilog/SystemVerilog/VHDL keyword; "
                               "allowed any other identifier")

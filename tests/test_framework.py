@@ -158,13 +158,18 @@ def test_qformat_overflow_policies_observable():
     assert ne.shift_right(np.array([5, 6, 7, 10, -5]), 2).tolist() == [1, 2, 2, 2, -1]
 
 
-@pytest.mark.parametrize("name", ["module", "logic", "Signal_", "entity", "a b", "1x", "_x", "x-y"])
+@pytest.mark.parametrize("name", ["module", "logic", "Signal_", "entity", "a b", "1x", "_x", "x-y",
+                                  "if_", "a__b", "wire"])
 def test_bad_identifiers_rejected(name):
-    if name == "Signal_":
-        assert check_identifier(name) == name
-        return
+    """Module names must be legal in Verilog and as VHDL basic identifiers (no trailing or
+    doubled '_', no keyword of either language)."""
     with pytest.raises(IdentifierError):
         check_identifier(name)
+
+
+@pytest.mark.parametrize("name", ["Signal", "if_neuron", "a_b_c", "x1"])
+def test_good_identifiers_accepted(name):
+    assert check_identifier(name) == name
 
 
 def test_registry_lists_cores_with_vlnv():
@@ -288,3 +293,20 @@ def test_drc_rejects_keyword_internal_signal(tmp_path):
     check_port_decls("sc.lfsr", ports, text)
     with pytest.raises(neurohdl.DRCError, match="'buf'.*keyword"):
         check_port_decls("sc.lfsr", ports, text.replace("reg [15:0] state;", "reg [15:0] buf;"))
+
+
+def test_core_file_toplevels_are_the_generated_module_names():
+    """Each .core's toplevels are the names the generator writes: <module>, <module>_tb,
+    <module>_harness (neuron.if_ generates if_neuron: 'if_' is no VHDL identifier)."""
+    import yaml
+    for e in cores():
+        doc = yaml.safe_load(e.core_file.read_text())
+        m = e.decl.module_name
+        assert doc["targets"]["default"]["toplevel"] == m, e.name
+        want = {"default": m, "lint": m, "sim": f"{m}_tb"}
+        for target, spec in doc["targets"].items():
+            top = spec.get("toplevel")
+            expect = want.get(target, f"{m}_harness" if "harness" in str(spec) else None)
+            if expect is not None and top is not None:
+                assert top == expect, f"{e.name}: target {target} toplevel {top}, generator writes {expect}"
+

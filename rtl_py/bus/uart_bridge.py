@@ -225,7 +225,7 @@ def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_se
     addr_bad = Signal(bool(0))
     ones_l = const((1 << aw) - 1, lw_)
     hi_nz = Signal(bool(0)) if fw > aw else const(0, 1)
-    hi_zero = const(0, fw - aw) if fw > aw else None
+    hi_zero = const(0, fw - aw) if fw > aw + 1 else None
     lo_pad = const(0, 8 - aw) if aw < 8 else None
     len_pad = const(0, aw - 8) if aw > 8 else None
     adr_r = Signal(modbv(0)[aw:])
@@ -264,7 +264,11 @@ def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_se
 
     # BAD_ADDR: addr >= 2^aw, or (incrementing) addr + lenm1 >= 2^aw, computed without a
     # carry chain whose low bits would go unused: lenm1 > ones or addr > ones - lenm1, in L bits.
-    if fw > aw:
+    if fw == aw + 1:   # one high bit: a bit select (MyHDL converts a 1-bit slice compare to
+        @always_comb   # an index outside that slice in VHDL: 'addr(31 downto 31)(0)')
+        def comb_hinz():
+            hi_nz.next = addr[aw]
+    elif fw > aw:
         @always_comb
         def comb_hinz():
             hi_nz.next = addr[fw:aw] != hi_zero

@@ -198,6 +198,7 @@ def vectors(p: IfParams, rng, n: int) -> Vectors:
 
 CORE = CoreDecl(
     name="neuron.if_", version=__version__, params=IfParams, top=if_, ports=ports,
+    module="if_neuron",   # 'if_' is no VHDL identifier (trailing '_', and 'if' is reserved)
     description="Integrate-and-fire neuron (v += I saturating, spike at v >= threshold, reset "
                 "to zero or by subtraction)",
     arith={"integrate": "saturate: v + i exact in max(vw, in_width) + 1 bits, clipped to vw "
