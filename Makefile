@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # neurohdl: one entry point for set-up, tests and the demo (GNU make; Debian 12 / Ubuntu, Python >= 3.11).
 # `make test` on a fresh machine installs what is missing (apt-get only when needed), builds .venv and
 # runs everything.  Toolchain details and traps: docs/toolchain.md.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Root pytest configuration: one logged, replayable seed per test.
 
 ``NEUROHDL_SEED`` (set and printed by ``make test``; default 1) is the run's base seed.  Each test

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Package discovery for the wheel and the editable install; everything else is in pyproject.toml.
 
 pyproject.toml maps folders into the one import root ([tool.setuptools] package-dir:

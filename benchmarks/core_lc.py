@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """iCE40 logic cells of a core on its own, without the resource harness.
 
     python benchmarks/core_lc.py neuron.lif [neuron.if_ ...] [--set NAME=VALUE ...]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.engine Fmax / resource benchmark (nextpnr, fixed placement seed).
 
     python benchmarks/engine_fmax.py [--seed 1] [--only NAME ...] [--json out.json]

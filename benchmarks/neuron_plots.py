@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Plots of the bit-true neuron models: Izhikevich presets against the float equations, and a
 spike raster of a stochastic-LIF population.
 

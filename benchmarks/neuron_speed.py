@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Model speed: neuron updates per second of the vectorised bit-true population models.
 
     python benchmarks/neuron_speed.py [--n 100000] [--steps 100] [--repeat 3] [--out docs]

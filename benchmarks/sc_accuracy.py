@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """SC accuracy benchmark: RMSE of unipolar AND-multiply against a*b, and mean |SCC|.
 
     python benchmarks/sc_accuracy.py [--rtl] [--out docs]

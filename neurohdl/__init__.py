@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neurohdl: bit-true numpy models, MyHDL designs, cocotb verification and FuseSoC packaging
 for stochastic-computing and neuromorphic hardware cores."""
 __version__ = "0.2.0"   # the package and every core (CoreDecl, .core VLNV): one version

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Self-checking Verilog bench that replays a core's model transactions (FuseSoC ``sim`` target).
 
 Generic over cores: every ``s_*`` stream gets a source that sends the model's input beats with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Board systems (family ``board``, ``cores/board/``): the SNN SoC on real boards.
 
 ``build_board(board, out_dir)`` runs ``fusesoc run --target=<board> neurohdl:board:<board>_snn``

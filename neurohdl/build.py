@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """FPGA builds through FuseSoC/edalize and the numbers parsed from the tools' own reports.
 
 ``neurohdl build CORE --target T [--set ...]`` derives a one-off ``.core`` from the library core

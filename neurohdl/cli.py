@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neurohdl command line: list, info, gen, sim, build, report, regmap.
 
     neurohdl list [--json]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Deterministic conversion of a core to Verilog-2001 / VHDL, with banner and manifest.
 
     hdl = neurohdl.generate("sc.lfsr", LfsrParams(), "out/lfsr")          # Verilog

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What an RTL module declares about its core: ports, arithmetic policies, vectors.
 
 Each ``rtl_py/<family>/<core>.py`` ends with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """``make demo``: the SNN SoC from register map to boards and back to the host.
 
 1. builds the SoC for its boards through fusesoc/edalize (YoWASP yosys + nextpnr, seed 1):

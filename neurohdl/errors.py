@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """One error family for neurohdl.
 
 Every message names the thing that is wrong, the value and what is allowed, e.g.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Fixed point: QFormat with declared overflow policy and rounding, for models and RTL alike.
 
     q = QFormat(8, 8)                  # signed Q8.8 (16 bits), saturate, truncate

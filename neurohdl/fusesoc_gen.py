@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """FuseSoC generator entry (``neurohdl:util:gen`` registers it as ``neurohdl_gen``).
 
 A core's ``generate:`` section passes ``core`` (e.g. ``sc.lfsr``), ``params`` (a mapping of Params

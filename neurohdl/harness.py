@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """FPGA resource harness: places any core with three pins (clk, rst, q).
 
 Every input port of the core (except clk/rst) is fed from a shift register filled by a 32-bit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Params: the frozen, validated dataclass that feeds every consumer of a core.
 
 A core's Params subclass declares its fields with :func:`pfield`, giving each a description and

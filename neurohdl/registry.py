@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Registry of cores: discovered from ``neurohdl.rtl.<family>.<core>`` modules that define CORE.
 
 Nothing is listed by hand: adding ``rtl_py/<family>/<core>.py`` with a ``CORE = CoreDecl(...)``

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Register maps: one SystemRDL file -> a frozen register table -> CSR RTL, model, host artefacts.
 
     rm = neurohdl.regmap.load("cores/bus/csr_example.rdl")

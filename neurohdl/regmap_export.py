@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Everything a host needs from one SystemRDL map, written next to a build.
 
     neurohdl regmap cores/bus/csr_example.rdl --out build/regmap [--base 0x40000000]

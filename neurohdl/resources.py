@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The data files neurohdl ships, found through :mod:`importlib.resources`.
 
 A generation reads files that are not Python: the SystemRDL maps (``cores/net/snn_soc.rdl``,

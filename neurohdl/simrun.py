@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Run a core's cocotb test module on its *converted* HDL through ``cocotb_tools.runner``.
 
 The pytest side of every ``verif/<family>/test_<core>.py`` and ``neurohdl sim`` both call

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Small helpers shared by the host library's transports and drivers (not a public API).
 
 * :func:`integer` / :func:`word_list`: argument checks that refuse what ``int()`` would silently

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The SNN SoC demo program: a small network driven by SC-encoded inputs.
 
 Written once, as coroutines over :class:`neurohdl.sw.snn_soc.AsyncSnnSoc`, and run twice by

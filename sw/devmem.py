@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Word-burst transport over ``/dev/mem`` (Zynq-class boards: the SoC's bus slave mapped into the
 processor's physical address space).
 

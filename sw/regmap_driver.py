@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Host driver over a register table: the same code for a board, /dev/mem, and a simulation.
 
 The table is the flattened register map neurohdl writes into ``regmap.json`` / ``manifest.json``

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """One host program, three targets: the numpy model, the converted RTL in simulation, a board.
 
 A host program is an ``async`` function of one argument, an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Host driver of the SNN SoC (``net.snn_soc``): the SoC as users think of it.
 
 One implementation, :class:`AsyncSnnSoc`, written as coroutines over a *word-burst transport*::

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Host side of ``bus.uart_bridge``: drive a Wishbone bus over a serial port.
 
 The frame format is defined once, in ``neurohdl.models.bus.uart_bridge`` (encode_request,

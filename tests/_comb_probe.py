@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Probe for tests/test_determinism.py: a MyHDL always_comb with if/else, converted raw or canonicalised."""
 import sys
 from myhdl import block, always_comb, Signal, intbv

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """models/sc/bitstream.py: packing layout and tails, popcount, gates, comparator encoding and
 SCC against plain-Python transcriptions written here."""
 import random

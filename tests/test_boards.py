@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Board systems (cores/board/): constraints against the tops' ports, the .core files through
 FuseSoC's own parser, the SoC's clk_hz against the board clock after the PLL, the tops'
 elaboration and the reset generator (Icarus), and the checkers' must-fail. No bitstream builds

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The CLI never shows a traceback for a user's mistake (issue 11, section 4).
 
 A table of user mistakes over every sub-command (list, info, gen, sim, build, report, regmap)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Generated HDL is byte-identical across runs and PYTHONHASHSEED values (the migen#42 test),
 Verilog and VHDL, default and random configurations: in make test for the cores of this run's
 rotation (``verif.common.runner.rotation("determinism")``; ``NEUROHDL_DETERMINISM=all`` or

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Documentation checks.
 
 1. Links: every relative link in every Markdown file of the repository (README.md, docs/,

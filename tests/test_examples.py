@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The downstream FuseSoC projects in examples/, run exactly as their READMEs tell a user.
 
 Each example folder is copied to a fresh folder (it is "the user's project"), and the ``sh``

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Real FPGA flows through fusesoc/edalize on sc.mul: iCE40 bitstream, ECP5 bitstream, Vivado
 project set-up, yosys synth_xilinx utilisation.  Utilisation must be plausible for the design
 (bounds derived from the design's register count, not copied from a previous run)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Framework: Params, QFormat, identifiers, registry, conversion errors, atomic writes, CLI."""
 import json
 import subprocess

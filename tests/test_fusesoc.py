@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """FuseSoC: every core's sim (model replay bench) and lint targets; the bench's must-fail.
 Downstream projects (a user's own FuseSoC cores using neurohdl's) are the examples/ folders,
 run by tests/test_examples.py."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A hang becomes a named failure: a cocotb test stuck in a Python loop (verif/common/hang_probe.py)
 is killed at simrun's wall-clock limit and reported as a SimTimeout naming the core, the seed and
 the limit, within seconds of the limit, with no simulator process left behind.  (pytest-timeout,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The host library must not trust the wire (neurohdl.sw.uart_protocol, neurohdl.sw.snn_soc).
 
 Regression tests, one per hole (each fails on the code before the fix), then a seeded fuzz of

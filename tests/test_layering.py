@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Dependencies run one way: framework <- models <- rtl_py <- verif (static imports).
 
 The framework reaches cores only through the registry's run-time plugin discovery

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Verilator --lint-only -Wall on every generated module (default + random configurations).
 
 Waivers live in a per-core ``cores/<family>/<core>.vlt`` file, one reasoned rule each; there is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Every core's scoreboard can fail, and a failing cocotb test fails pytest.
 
 A core's cocotb module is run on its converted Verilog with ``NEUROHDL_FAULT=model``, which

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The neuron benchmark scripts run end to end on a small problem and write what their docs
 link to (benchmarks/neuron_speed.py, benchmarks/neuron_plots.py)."""
 import importlib.util

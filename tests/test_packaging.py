@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The one import root works in the editable install (the wheel: tests/test_wheel.py); the
 package and every core carry one version."""
 import dataclasses

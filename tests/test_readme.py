@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """README.md's tour works as written: every `neurohdl` line of it parses with the real CLI, the
 cheap ones (list, info, gen, regmap) run from an empty folder, and the error example prints
 exactly the line the README shows."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neurohdl.regmap: the SystemRDL subset's ``swacc`` (software-access strobe on read).
 
 ``swacc`` is accepted only on status fields (sw=r, hw=w) and adds the 1-bit output

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neurohdl regmap: the host artefacts of one SystemRDL map (C header + runtime, markdown,
 IP-XACT, regmap.json, manifest.json) agree with the register table the CSR RTL is built from.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The rotation of make test's costly per-core checks (verif.common.runner.rotation): replayable
 from NEUROHDL_SEED, each check's per-run count, every core covered within a stated number of
 seeds, and the overrides the runner's docstring promises.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Accuracy targets of issue 3, from the bit-true models (benchmarks/sc_accuracy.py's code):
 Sobol reaches the low-discrepancy limit, the library's default LFSR pair has no error floor, and
 same-polynomial LFSRs show the ~0.022 floor (so the benchmark can tell the difference)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The set-up logic itself, as a fresh machine runs it: ``tools/setup.sh sysdeps`` on a PATH that
 lacks the simulators and the compiler, with ``apt-get`` (and ``sudo``, ``id``) stubbed.
 

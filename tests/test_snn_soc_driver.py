@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Host driver of net.snn_soc (neurohdl.sw.snn_soc) against the register-level numpy model.
 
 Reference spikes come from neuron.engine's model step fed with synaptic events built here from

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Toolchain checks for the wrappers in tools/bin (see docs/toolchain.md §4).
 
 (a) ``tools/bin/yosys`` turns edalize's rendered Tcl template into a yosys script and YoWASP yosys

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """docs/tutorial_host.md, run as written: the tutorial cannot rot.
 
 The page's fenced blocks run in order, as one session in a temporary folder: ``python`` blocks

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The wheel is the product: it holds every package and every data file a generation reads, and
 installed alone in a fresh venv outside the repository it generates the same HDL as the editable
 install, from any folder.

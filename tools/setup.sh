@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # System prerequisites and the Python venv for neurohdl; called by `make setup` (see docs/toolchain.md §2).
 #   tools/setup.sh sysdeps   check iverilog, python3.11+ with venv + tkinter, g++, make, perl;
 #                            apt-get installs only what is missing (as root, or via `sudo -n`)

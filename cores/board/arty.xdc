@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 ## Arty A7-35T (XC7A35TICSG324-1L) pins of arty_snn_top (names and pins as in Digilent's
 ## digilent-xdc Arty-A7-35-Master.xdc). The MMCM's 50 MHz output clock is derived by Vivado
 ## from the 100 MHz input clock below.

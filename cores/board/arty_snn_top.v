@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Arty A7-35T (Artix-7 XC7A35TICSG324-1L) top of neurohdl:board:arty_snn: the SNN SoC
 // (module snn_soc, generated from net.snn_soc with clk_hz 50000000) on 50 MHz from an
 // MMCME2_BASE fed by the 100 MHz oscillator, host link on the FT2232HQ USB-UART (115200 8N1).

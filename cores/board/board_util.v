@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hand-written helpers shared by the neurohdl board tops (cores/board/*_top.v): reset
 // generation and LED drivers. Verilog-2001; the initial values rely on FPGA configuration
 // (iCE40, ECP5 and 7-series flip-flops all load them), there is no other reset source.

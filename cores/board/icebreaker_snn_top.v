@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // iCEBreaker v1.0 (iCE40UP5K-SG48) top of neurohdl:board:icebreaker_snn: the SNN SoC
 // (module snn_soc, generated from net.snn_soc with clk_hz 12000000) on the 12 MHz
 // oscillator, no PLL, host link on the FTDI's second channel (115200 8N1).

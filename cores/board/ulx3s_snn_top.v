@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ULX3S (ECP5 LFE5U-85F-6 CABGA381) top of neurohdl:board:ulx3s_snn: the SNN SoC
 // (module snn_soc, generated from net.snn_soc with clk_hz 25000000) on the 25 MHz
 // oscillator, no PLL, host link on the FTDI FT231X USB serial (115200 8N1).

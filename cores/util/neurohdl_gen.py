@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """FuseSoC calls this script (generator `neurohdl_gen`); all logic lives in neurohdl.fusesoc_gen.
 
 FuseSoC runs it with the ``python3`` found on PATH, which must have neurohdl installed (the

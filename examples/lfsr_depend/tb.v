@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The user's bench, written from the documented contract (docs/cores/sc/lfsr.md): right-shift
 // Galois LFSR, x^16+x^14+x^13+x^11+1 (mask 0xB400), from seed 0xACE1; tdata is the state,
 // which advances on each accepted beat.

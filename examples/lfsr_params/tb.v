@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The user's bench, written from the documented contract (docs/cores/sc/lfsr.md):
 // s' = (s >> 1) ^ (taps if s & 1 else 0), tdata = s.
 //   rng24: taps 0xE10000, seed 1  -> 000001 E10000 708000 384000 1C2000 0E1000

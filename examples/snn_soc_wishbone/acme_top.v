@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The user's top for the iCEBreaker: neurohdl's SNN SoC (module snn_soc, generated with
 // host: wishbone) as the only slave of a small Wishbone B4 pipelined master. After reset the
 // master reads ID (0x00, 'SN' v1.0 = 0x534E0100), writes 0xCAFEF00D to SCRATCH (0x28) and reads it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The user's bench, written from the SoC's page (docs/cores/net/snn_soc.md) and its register
 // map: (1) the SoC directly, as a Wishbone slave: ID reads 'SN' v1.0, INFO_SIZE the sizes in
 // snn_user.core, SCRATCH reads back, an unmapped address (0x58) errs; (2) acme_top, the system

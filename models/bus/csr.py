@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Control/status register block: the bit-true specification of ``bus.csr``.
 
 The register behaviour comes from one SystemRDL file (``CsrParams.rdl``), flattened by

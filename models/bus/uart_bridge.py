@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """UART <-> Wishbone B4 (pipelined) master bridge: the bit-true specification of ``bus.uart_bridge``.
 
 This module is also the ONE definition of the byte-level frame format: the host side

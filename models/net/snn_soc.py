@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """SNN SoC: the bit-true specification of ``net.snn_soc`` at its register interface.
 
 One register map (``cores/net/snn_soc.rdl``) is the whole host view; this model answers every

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared helpers of the single-neuron models (``neuron.if_``, ``neuron.lif``, ``neuron.li`` ...).
 
 Conventions every neuron core follows (see docs/cores/neuron/*.md):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Adaptive-threshold LIF (LSNN / mlxsnn 'alif' / SpikeFormer AdLIF): the bit-true specification
 of ``neuron.alif``.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Alpha neuron (mlxsnn 'alpha'): two decaying synaptic currents, excitatory and inhibitory,
 feeding a leaky membrane: the bit-true specification of ``neuron.alpha``.
 

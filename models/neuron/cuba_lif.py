@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Current-based LIF with the Loihi integer contract: the bit-true specification of
 ``neuron.cuba_lif``.
 

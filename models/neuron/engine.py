@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Time-multiplexed neuron engine: the bit-true specification of ``neuron.engine``.
 
 N neurons of one type (``neuron`` = 'if', 'lif', 'li', 'cuba_lif', 'alif', 'alpha' or

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Integrate-and-fire neuron: the bit-true specification of ``neuron.if_``.
 
 (The core is named ``if_`` because ``if`` is a Python, Verilog and VHDL keyword: it could not

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Izhikevich (2003) neuron in fixed point (Q16.16 by default): the bit-true specification of
 ``neuron.izhikevich`` (the seed's ``edge.neuron.IzhikevichNeuron.tick(input_current_q16)``,
 float golden ``neurons.sc_izhikevich.SCIzhikevichNeuron``).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Leaky integrator (no spike, a readout neuron): the bit-true specification of ``neuron.li``.
 
 State: membrane v (signed, ``width`` = vw bits, reset 0).  One timestep per accepted input beat,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Leaky integrate-and-fire neuron: the bit-true specification of ``neuron.lif``.
 
 State: membrane v (signed, ``width`` = vw bits, reset 0) and refractory counter r (0..R,

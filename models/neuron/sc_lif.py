@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The seed's compatibility LIF neuron (``sc_lif_neuron``, SC-NeuroCore's
 ``neurons.fixed_point_lif.FixedPointLIFNeuron``): the bit-true specification of
 ``neuron.sc_lif``.

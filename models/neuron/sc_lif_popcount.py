@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Pure-SC LIF neuron (popcount membrane, shift leak): the bit-true specification of
 ``neuron.sc_lif_popcount`` (the seed's ``edge.neuron.LifNeuron.tick(input_words)``).
 

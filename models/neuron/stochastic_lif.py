@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Stochastic LIF neuron (LFSR noise on the membrane or on the threshold): the bit-true
 specification of ``neuron.stochastic_lif`` (the seed's ``neurons.stochastic_lif``,
 dv/dt = -(v - v_rest)/tau_mem + R I + noise).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Winner-take-all over one timestep of N candidate neurons: the bit-true specification of
 ``neuron.wta`` (spikeseg ``wta_global`` / ``wta_local``; SC-NeuroCore ``WinnerTakeAll`` k = 1
 on membranes, ``LateralInhibition`` with a hard square window).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared pieces of the two-input SC gate models (private: ``sc.and_mul``, ``sc.xnor_mul``,
 ``sc.or_add``, ``sc.xor_absdiff``, ``sc.sub``, ``sc.mux_add``, ``sc.cordiv``).
 

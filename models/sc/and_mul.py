@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Unipolar stochastic multiplier (one AND gate): the bit-true specification of ``sc.and_mul``.
 
 Each accepted beat (a, b) gives one output bit

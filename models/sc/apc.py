@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Parallel counter (APC): the bit-true specification of ``sc.apc``.
 
 Each accepted beat carries n stochastic bits (one per input stream, ``tdata[i]`` = stream i); the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Packed stochastic bitstreams for models and tests (numpy only, no HDL).
 
 Layout.  A stream of N bits is ``ceil(N / 64)`` little-endian ``uint64`` words:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Stochastic divider CORDIV: the bit-true specification of ``sc.cordiv``.
 
 Inputs per beat: x = dividend (bit 0 of s_ab), y = divisor (bit 1).  One hold flip-flop h

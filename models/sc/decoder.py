@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bitstream-to-binary counter: the bit-true specification of ``sc.decoder``.
 
 The accepted input bits are cut into consecutive windows of ``length`` beats; at the end of each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Isolator (bitstream delay line): the bit-true specification of ``sc.delay``.
 
 A shift register of depth d = ``d``, advanced once per accepted beat:

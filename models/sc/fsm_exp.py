@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Stochastic exponentiation (Brown & Card 2001): the bit-true specification of ``sc.fsm_exp``.
 
 The same saturating up/down counter as ``sc.fsm_tanh`` (N = ``states`` states, +1 on a 1 and -1

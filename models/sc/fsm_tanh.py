@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Stochastic tanh (Brown & Card 2001): the bit-true specification of ``sc.fsm_tanh``.
 
 A saturating up/down counter with N = ``states`` states (N even) driven by the input bits; the

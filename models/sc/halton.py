@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Halton / van der Corput quasi-random source: the bit-true specification of ``sc.halton``.
 
 The core is base-2 van der Corput: a W-bit index counter i and its bit reversal

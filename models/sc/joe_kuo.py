@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Joe-Kuo Sobol direction numbers (data for ``sc.sobol``).
 
 Transcribed from S. Joe and F. Y. Kuo, file ``new-joe-kuo-6.21201``

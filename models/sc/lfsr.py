@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Galois LFSR random source (right-shifting): the bit-true specification of ``sc.lfsr``.
 
     s' = (s >> 1) ^ (taps if s & 1 else 0)

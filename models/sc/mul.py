@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Unipolar stochastic multiplier (two SNGs, AND, decoder): the bit-true specification of
 ``sc.mul``.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Scaled stochastic adder (2:1 multiplexer): the bit-true specification of ``sc.mux_add``.
 
 Each accepted beat (a, b) gives one output bit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Saturating stochastic adder (one OR gate): the bit-true specification of ``sc.or_add``.
 
 Each accepted beat (a, b) gives one output bit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bitstream regeneration (decode, then re-encode with a fresh random source): the bit-true
 specification of ``sc.regen``.
 

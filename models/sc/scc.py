@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Correlation monitor: the bit-true specification of ``sc.scc``.
 
 Each accepted beat carries one bit of each of two streams, a = tdata[0] and b = tdata[1].  The

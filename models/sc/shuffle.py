@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shuffle-buffer decorrelator: the bit-true specification of ``sc.shuffle``.
 
 A buffer of D = ``depth`` bits (D a power of two, reset to all zeros) and an internal Galois

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Comparator stochastic number generator: the bit-true specification of ``sc.sng``.
 
 Each accepted input x (an unsigned ``width``-bit integer) consumes the next random number r of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bank of K stochastic number generators whose streams are independent by construction: the
 bit-true specification of ``sc.sng_bank``.
 

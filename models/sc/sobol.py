@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Sobol quasi-random source (Gray-code order): the bit-true specification of ``sc.sobol``.
 
 A bank of ``dims`` Sobol dimensions ``first_dim .. first_dim + dims - 1`` (Joe-Kuo direction

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Saturating stochastic subtractor (a AND NOT b): the bit-true specification of ``sc.sub``.
 
 Each accepted beat (a, b) gives one output bit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bipolar stochastic multiplier (one XNOR gate): the bit-true specification of ``sc.xnor_mul``.
 
 Each accepted beat (a, b) gives one output bit

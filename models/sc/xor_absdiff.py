@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Stochastic absolute difference (one XOR gate): the bit-true specification of
 ``sc.xor_absdiff``.
 

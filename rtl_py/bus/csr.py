@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``bus.csr``: a CSR block built from a SystemRDL map, Wishbone or AXI4-Lite.
 
 Structure: a front-end (``bus``) turns bus requests into at most one *access* per cycle

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``bus.uart_bridge``: UART 8N1 <-> Wishbone B4 pipelined master.
 
 Blocks (one module after conversion):

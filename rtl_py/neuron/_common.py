@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared pieces of the single-neuron designs: the port list every neuron core has.
 
     clk, rst                                  (rst synchronous, active high: state to 0)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.alif``: one adaptive-threshold LIF neuron, one timestep per accepted
 ``s_in`` beat.
 

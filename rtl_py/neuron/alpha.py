@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.alpha``: one alpha neuron (excitatory and inhibitory decaying currents
 into a leaky membrane), one timestep per accepted ``s_in`` beat.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.cuba_lif``: one Loihi/Lava bit-accurate CUBA-LIF neuron advancing one
 timestep per accepted ``s_in`` beat.
 

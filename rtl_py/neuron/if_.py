@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.if_``: one integrate-and-fire neuron, one timestep per beat.
 
 (``if`` is a Python, Verilog and VHDL keyword, hence the trailing underscore in the core, file

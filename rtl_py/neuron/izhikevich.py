@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.izhikevich``: the Izhikevich (2003) neuron in fixed point.
 
 Datapath (combinational from the registers v, u and the input x = I; W = int_bits + frac_bits,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.li``: one leaky integrator (no spike), one timestep per beat.
 
 Datapath (combinational from the state register ``v`` and ``s_in_tdata``; vw = width,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.sc_lif``: the seed's Q8.8 LIF neuron behind AXI-Stream.
 
 Datapath (combinational, from the registers ``v``/``ref`` and the s_in fields; W = width,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.sc_lif_popcount``: popcount membrane with a shift leak.
 
 Datapath (combinational, from the membrane register ``v`` and the input word):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.stochastic_lif``: shift-leak LIF with LFSR noise.
 
 Structure: the ``sc.lfsr`` block (rtl_py/sc/lfsr.py, Params ``p.lfsr()``) is an internal

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.wta``: winner-take-all over the N lanes of one ``s_in`` beat.
 
 Global mode: a binary tournament tree over lanes 0..N-1 (N - 1 nodes, depth D = ceil(log2 N),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared structure of the two-input SC gates (``sc.and_mul``, ``sc.xnor_mul``, ``sc.or_add``,
 ``sc.xor_absdiff``, ``sc.sub``, ``sc.mux_add``, ``sc.cordiv``): private (the registry skips
 ``_`` modules).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.apc``: an exact, pipelined binary adder tree counting the ones among the
 n bits of each ``s_bits`` beat, emitted on ``m_count``.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.cordiv``: z = y ? x : h, h <- x when y, behind the shared gate register
 (``_gate``); x = s_ab_tdata[0] (dividend), y = s_ab_tdata[1] (divisor).
 

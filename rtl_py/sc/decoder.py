@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.decoder``: counts ones over windows of ``length`` accepted ``s_bit``
 beats and emits each window's count on ``m_count``.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.delay``: a d-bit shift register between ``s_x`` and ``m_y``.
 
 State: the shift register ``sr`` (d bits, reset 0; bit d-1 is the oldest input) and one output

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.fsm_tanh``: an N-state saturating up/down counter on ``s_x``, its Moore
 output ``s >= N/2`` on ``m_y``.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.halton``: base-2 van der Corput behind an AXI-Stream source ``m_rnd``.
 
 Structure: a W-bit index counter ``idx`` (reset value ``skip``, +1 mod 2^W per transfer) and

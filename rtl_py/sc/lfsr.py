@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.lfsr``: a Galois LFSR behind an AXI-Stream source ``m_rnd``.
 
 Timing: ``m_rnd_tvalid`` is high whenever the core is out of reset; ``m_rnd_tdata`` is the

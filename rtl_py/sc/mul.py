@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.mul``: two ``sc.sng`` blocks fed in lockstep, an AND join and an
 ``sc.decoder`` of window N, all connected by internal AXI-Streams.
 

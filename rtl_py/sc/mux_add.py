@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.mux_add``: y = sel ? b : a behind the shared gate register (``_gate``).
 
 The select source advances once per accepted beat (``take``), so stalls never change which

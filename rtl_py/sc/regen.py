@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.regen``: a window counter (``sc.decoder``-style) and an LFSR comparator
 (``sc.sng``-style) between ``s_x`` and ``m_y``.
 

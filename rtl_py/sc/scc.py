@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.scc``: counts the ones of a (tdata[0]), of b (tdata[1]) and of a AND b
 over windows of ``length`` accepted ``s_ab`` beats and emits the three counts of each window as
 one ``m_counts`` beat {n11, nb, na}.  No division: the SCC is computed from the counts by the

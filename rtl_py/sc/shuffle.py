@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.shuffle``: a D-bit shuffle buffer between ``s_x`` and ``m_y``, its slot
 chosen by an internal LFSR.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.sng``: comparator SNG, AXI-Stream ``s_x`` in, one-bit ``m_bit`` out.
 
 Structure: the random source (``SOURCES[p.source]``; the ``sc.lfsr`` block for "lfsr") is an

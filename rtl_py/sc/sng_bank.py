@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.sng_bank``: K comparator SNGs on independent sources.
 
 Lanes share one handshake: ``s_x`` carries all K values, ``m_bits`` all K bits (lane k = bit k).

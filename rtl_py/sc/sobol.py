@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.sobol``: a bank of Sobol dimensions behind an AXI-Stream source ``m_rnd``.
 
 Structure (one bank, ``dims`` outputs of W bits):

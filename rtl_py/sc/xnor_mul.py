@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``sc.xnor_mul``: y = XNOR(a, b) behind the shared gate register (``_gate``).
 
 Timing: latency 1 cycle, throughput 1 beat per cycle; ``s_ab_tready = !rst && (!m_y_tvalid ||

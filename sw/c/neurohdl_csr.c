@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* neurohdl CSR runtime (see neurohdl_csr.h). */
 #include "neurohdl_csr.h"
 

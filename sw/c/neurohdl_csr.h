@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* neurohdl CSR runtime: register access through a transport hook.
  *
  * The same driver code runs on a soft CPU (memory-mapped transport), on Linux through /dev/mem,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A stand-in for pyserial (tests/test_tutorial_host.py): every port is a board running
 net.snn_soc with the default SnnSocParams, i.e. the bus.uart_bridge model in front of the SoC
 model (SocModel).  The port must be opened 8N1 at the bitstream's baud rate, as on a board;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """bus.csr: converted Verilog vs the register model, through independent bus BFMs.
 
 * ``register_suite`` -- the generated per-register CSR suite, driven by cocotbext-axi's

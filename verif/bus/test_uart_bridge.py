@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """bus.uart_bridge: converted Verilog vs the model, driven through real bit-level serial framing.
 
 The UART side uses cocotbext-uart's UartSource/UartSink (an independent BFM); framing errors are

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A cocotb test that hangs the simulator: a Python loop inside a coroutine never hands control
 back, so simulation time stops and no sim-time timeout (``cocotb.test(timeout_time=...)``) can
 fire.  Only a wall-clock limit outside the simulator ends it: the must-fail of

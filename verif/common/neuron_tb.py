@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared cocotb bench of the one-in, one-out neuron cores (``s_in`` -> ``m_out`` +
 ``status_sat``; one timestep per beat): stream endpoints, a transfer/status watcher, reset,
 stimulus and the scoreboard call, used by the if_, li and lif tests."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """pytest side of a core's cocotb test: random configuration from the seed, converted HDL,
 simulation, results file asserted (``runner.test()`` itself never fails)."""
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Scoreboard helpers shared by every core's cocotb test.
 
 ``expected()`` is the one place expected values pass through.  With ``NEUROHDL_FAULT=model`` in

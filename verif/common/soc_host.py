@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Host-side bus functional models of the SNN SoC (net.snn_soc), shared by its direct cocotb
 tests (verif/net/test_snn_soc.py) and its pyuvm environment: word-burst ports
 ``rd(word_addr, n, fixed)`` / ``wr(word_addr, words, fixed)`` over

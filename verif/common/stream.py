@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared cocotb helpers: stream BFMs (cocotbext-axi ``define_stream``), idle/back-pressure
 generators, reset, and an AXI-Stream protocol checker.
 

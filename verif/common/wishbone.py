@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Plain-cocotb Wishbone B4 *pipelined* bus functional models: a master (the CSR suite's) and a
 slave with a word memory (the UART bridge's).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb module behind ``neurohdl.sw.rtl_transport.run_on_rtl``: runs a user's host program
 (an async function of an AsyncSnnSoc) on the converted SoC, through its host port (the UART
 pins or the Wishbone slave, verif/common/soc_host.py), and writes the result, or the error the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """net.snn_soc: the converted SoC vs its register-level model (models/net/snn_soc.py).
 
 The host reaches the DUT the way a user's program does: through ``uart_rx``/``uart_tx`` with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """pytest side of the pyuvm environment of net.snn_soc (verif/net/uvm_snn_soc.py).
 
 Two configurations per run: one SoC driven through the UART pins with small sizes (bit-level

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """net.snn_soc: a pyuvm environment around the converted SoC (issue 5).
 
 A cocotb test module (run by verif/net/test_snn_soc_uvm.py through ``check_core(...,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.alpha: converted Verilog vs the model over random configurations, with idle and
 back-pressure on both streams, status_sat compared beat by beat, saturation corners and a
 mid-stream reset; the model vs an independent plain-Python re-derivation and vs the real-valued

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.cuba_lif: converted Verilog vs the model over random configurations, with idle and
 back-pressure on both streams, status_sat compared beat by beat, the current's wrap window
 edges driven exactly, a mid-stream reset; the model vs an independent numpy transcription of

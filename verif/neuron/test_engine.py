@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.engine: converted Verilog vs the population model over random configurations (every
 neuron type: if / lif / li with every reset mode, cuba_lif / alif / alpha / izhikevich with random
 cell Params; N = 1..24 including non-powers of two, widths 3..32) and timesteps of

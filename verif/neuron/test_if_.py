@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.if_: converted Verilog vs the model over random configurations (both resets, tiny and
 wide widths) and stimuli with saturation corners, idle and back-pressure on both streams,
 status_sat, latency, mid-stream reset; the model against the real-valued IF equation

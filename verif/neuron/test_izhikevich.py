@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.izhikevich: converted Verilog vs the model over random configurations and stimuli
 (with saturation corners), idle and back-pressure on both streams, status_sat compared beat by
 beat; the presets vs the float Izhikevich (2003) equations over 1 s of simulated time."""

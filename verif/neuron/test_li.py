@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.li: converted Verilog vs the model over random configurations (tiny and wide widths,
 every k) and stimuli with saturation corners, idle and back-pressure on both streams,
 status_sat, latency, mid-stream reset; the model against the real-valued leaky integrator

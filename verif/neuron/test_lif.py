@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.lif: converted Verilog vs the model over random configurations (every leak and reset
 mode, refractory 0..255, tiny and wide widths) and stimuli with saturation corners, idle and
 back-pressure on both streams, status_sat, latency, mid-stream reset; the model against an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.sc_lif_popcount: converted Verilog vs the model over random configurations, with idle
 and back-pressure on both streams, status_sat compared beat by beat; model vs an independent
 re-derivation and vs the continuous (float) leaky integrator."""

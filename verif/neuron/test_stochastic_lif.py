@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.stochastic_lif: converted Verilog vs the model over random configurations and stimuli
 (with saturation corners), idle and back-pressure on both streams, status_sat compared beat by
 beat; the model vs an independent transcription, its population form, the LFSR, the noise

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """neuron.wta: converted Verilog vs the model over random configurations (global and local,
 1-D and 2-D maps, tiny and wide membranes, small and whole-map windows) and stimuli with ties,
 no spikes, all spiking and extreme membranes, idle and back-pressure on both streams, latency,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb module behind ``make demo``: runs the given ops through the converted sc.mul and writes
 the RTL's counts to a JSON file (the demo compares them with the model and prints both)."""
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.and_mul: converted Verilog vs the model with idle and back-pressure on both streams; the
 model against a plain-Python truth table; the multiplication at N = 4096 on independent
 LFSR streams."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.apc: converted Verilog vs the model over random configurations (n = 1, 2, a non-power of
 two and the largest random n included), with idle and back-pressure on both streams, the
 documented latency, the stall-as-a-whole pipeline and a mid-stream reset."""

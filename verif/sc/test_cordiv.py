@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.cordiv: converted Verilog vs the model with idle and back-pressure on both streams (the
 hold must load only on accepted beats); the model against plain-Python references of both
 formulations; the quotient at N = 4096 for several x <= y."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.decoder: converted Verilog vs the model, over random window lengths (1 included), with
 idle and back-pressure on both streams."""
 import random

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.delay: converted Verilog vs the model over random depths (1 included), with idle and
 back-pressure on both streams; the model against a plain-Python shift register, and the
 decorrelation it buys for Bernoulli and LFSR-comparator streams."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.fsm_exp: converted Verilog vs the model over random (N, G) (corners included), with idle and
 back-pressure on both streams; the model against a plain-Python FSM, against the birth-death
 steady state and against Brown & Card's exp(-2 G x)."""

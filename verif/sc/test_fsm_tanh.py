@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.fsm_tanh: converted Verilog vs the model over random state counts (2 and 256 included), with
 idle and back-pressure on both streams; the model against a plain-Python FSM, against the
 birth-death steady state and against Brown & Card's tanh(N v / 2)."""

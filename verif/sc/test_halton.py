@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.halton: converted Verilog vs the model, over random configurations, with back-pressure; the
 base-b model against scipy's Halton and an exact plain-Python radical inverse."""
 import random

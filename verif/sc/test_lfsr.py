@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.lfsr: converted Verilog vs the model, over random configurations, with back-pressure."""
 import os
 import random

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.mux_add: converted Verilog vs the model with idle and back-pressure on both streams (the
 select must advance once per accepted beat, never while stalled); the model against a
 plain-Python re-derivation; the scaled addition at N = 4096."""

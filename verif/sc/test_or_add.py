@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.or_add: converted Verilog vs the model with idle and back-pressure on both streams; the
 model against a plain-Python truth table; the saturating addition at N = 4096 on maximally
 negatively correlated LFSR streams, and the independent-stream result."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.regen: converted Verilog vs the model over random window lengths (1 included) and LFSR
 widths, with idle and back-pressure on both streams; the model against a plain-Python
 decode/re-encode, the threshold rule exhaustively, exact counts over full LFSR periods, value

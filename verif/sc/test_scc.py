@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.scc: converted Verilog vs the model over random window lengths (L = 1 included), with idle
 and back-pressure on both streams; the SCC computed from the RTL's counts agrees with
 bitstream.scc of the window's streams."""

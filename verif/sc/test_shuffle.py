@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.shuffle: converted Verilog vs the model over random depths and LFSR widths (corners
 included), with idle and back-pressure on both streams; the model against a plain-Python
 buffer, conservation of ones, slot coverage and decorrelation."""

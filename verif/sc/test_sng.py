@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.sng: converted Verilog vs the model, over random configurations, with idle and
 back-pressure on both streams."""
 import random

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.sng_bank: converted Verilog vs the model over random configurations (Sobol and LFSR
 banks, unipolar and bipolar), idle and back-pressure on both streams; lane independence."""
 import itertools

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """sc.sobol: converted Verilog vs the model, over random configurations, with back-pressure; the
 model against scipy's Sobol (Joe-Kuo, unscrambled, Gray-code order) for every dimension."""
 import random
