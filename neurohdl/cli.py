@@ -345,7 +345,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--defaults", action="store_true",
                    help="use the Params defaults (plus --set) instead of a random configuration")
     s.add_argument("--waves", action="store_true",
-                   help="write a waveform (Icarus: FST, Verilator: VCD) and say where")
+                   help="write a waveform (Icarus: FST, Verilator: VCD, GHDL: GHW) and say where")
     s.add_argument("--sim", choices=("icarus", "verilator", "ghdl"), default="icarus")
     s.add_argument("--testcase", action="append",
                    help="run only this cocotb test (repeatable; a parametrized test's name "
