@@ -30,9 +30,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Signal is driven but not read")
 _SIGNED_SLICE = (r"can't match .* with type array type \"unresolved_unsigned\"",
                  "MyHDL writes a signed signal into a slice of an unsigned ConcatSignal or "
                  "slice signal without unsigned() (MyHDL _ShadowSignal.toVHDL); GHDL rejects it")
-_OOB_READ = (r"index \(\d+\) out of bounds",
-             "a memory is read at the address one past its last word at the end of a sweep "
-             "(depth not a power of two): Verilog returns X unused, VHDL stops the simulation")
 _BIT_OF_SLICE = (r"bound check failure at .*uart_bridge\.vhd",
                  "MyHDL writes bit 0 of a one-bit slice as 'addr(31 downto 31)(0)', whose only "
                  "index is 31 (uart_bridge hi_nz with addr_width = 31)")
@@ -44,8 +41,7 @@ KNOWN_FAULTS: dict[str, list[tuple[str, str]]] = {
     **{c: [_SIGNED_SLICE] for c in ("neuron.alif", "neuron.alpha", "neuron.cuba_lif",
                                      "neuron.izhikevich", "neuron.li", "neuron.lif",
                                      "neuron.sc_lif", "neuron.stochastic_lif")},
-    "neuron.engine": [_SIGNED_SLICE, _OOB_READ],
-    "net.snn_soc": [_OOB_READ],
+    "neuron.engine": [_SIGNED_SLICE],
     "bus.uart_bridge": [_BIT_OF_SLICE],
 }
 

@@ -316,6 +316,7 @@ def soc_body(sigs: dict, p: SnnSocParams):
     wmem = [Signal(intbv(0)[WW:]) for _ in range(WORDS)]
     w_q = Signal(intbv(0)[WW:])
     w_raddr = Signal(intbv(0)[WA:])
+    ptr_ix = Signal(intbv(0)[WA:])
     fan_addr = Signal(modbv(0)[PW:])
     ptr = Signal(modbv(0)[20:])
     ptr_n = Signal(modbv(0)[20:])
@@ -363,8 +364,27 @@ def soc_body(sigs: dict, p: SnnSocParams):
         if running:
             w_raddr.next = fan_addr[WA:]
         else:
-            w_raddr.next = ptr_n[WA:]
+            w_raddr.next = ptr_ix
     insts.append(comb_wr)
+
+    # the host pointer's RAM index: word 0 when ptr_n[WA:] is past the last word (the pointer
+    # after the last word written, or any pointer outside, which WREAD shows as 0), so no read
+    # leaves 0..WORDS-1 (Verilog would return X, unused; VHDL stops on the index)
+    if WORDS == 1 << WA:
+        @always_comb
+        def comb_ptrix():
+            ptr_ix.next = ptr_n[WA:]
+    else:
+        last_ix = const(WORDS - 1, WA)
+        zero_ix = const(0, WA)
+
+        @always_comb
+        def comb_ptrix():
+            if ptr_n[WA:] > last_ix:
+                ptr_ix.next = zero_ix
+            else:
+                ptr_ix.next = ptr_n[WA:]
+    insts.append(comb_ptrix)
 
     # after reset the weight RAM is cleared word by word (block RAM cannot be reset): WORDS
     # cycles with STATUS.init high; reset_net keeps the weights

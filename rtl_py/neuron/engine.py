@@ -387,11 +387,24 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
 
     if pow2:
         in_range = const(1, 1)             # every address is a neuron
+        s_raddr = s_addr
     else:
+        # the accumulator RAM is read at s_addr while rdy, whether or not a beat is accepted:
+        # an address >= N (a dropped event, or idle tdata) reads word 0 instead, so no read
+        # leaves 0..N-1 (Verilog would return X, unused; VHDL stops on the index)
+        s_raddr = Signal(intbv(0)[aw:])
+
         @always_comb
         def comb_inrange():
             in_range.next = s_addr < n_c
-        gens.append(comb_inrange)
+
+        @always_comb
+        def comb_sraddr():
+            if in_range:
+                s_raddr.next = s_addr
+            else:
+                s_raddr.next = zero_a
+        gens += [comb_inrange, comb_sraddr]
 
     @always_comb
     def comb_acc():
@@ -466,7 +479,7 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
         else:
             v_raddr.next = p1_a
         if rdy:
-            acc_raddr.next = s_addr
+            acc_raddr.next = s_raddr
         elif adv:
             acc_raddr.next = cnt
         else:
