@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """VHDL is a product too: ``neurohdl gen --hdl vhdl`` output of every core is analysed and
 elaborated by GHDL (default and one random configuration from the test's seed, every run), and
 each core's cocotb suite runs on GHDL against the model (rotated: ``NEUROHDL_GHDL``, see
@@ -27,22 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.filterwarnings("ignore:Signal is driven but not read")
 
 # ---------------------------------------------------------------- known faults ------------
-_SIGNED_SLICE = (r"can't match .* with type array type \"unresolved_unsigned\"",
-                 "MyHDL writes a signed signal into a slice of an unsigned ConcatSignal or "
-                 "slice signal without unsigned() (MyHDL _ShadowSignal.toVHDL); GHDL rejects it")
-_BIT_OF_SLICE = (r"bound check failure at .*uart_bridge\.vhd",
-                 "MyHDL writes bit 0 of a one-bit slice as 'addr(31 downto 31)(0)', whose only "
-                 "index is 31 (uart_bridge hi_nz with addr_width = 31)")
-#: core -> [(what GHDL prints, why)].  Several are configuration dependent (neuron.li, .lif and
-#: .engine fail analysis, bus.uart_bridge elaboration, only for some random sizes).
+#: core -> [(what GHDL prints, why)].
 KNOWN_FAULTS: dict[str, list[tuple[str, str]]] = {
-    "neuron.if_": [(r"identifier cannot finish with '_'",
-                    "entity name 'if_' is not a VHDL identifier (trailing '_'; 'if' is reserved)")],
-    **{c: [_SIGNED_SLICE] for c in ("neuron.alif", "neuron.alpha", "neuron.cuba_lif",
-                                     "neuron.izhikevich", "neuron.li", "neuron.lif",
-                                     "neuron.sc_lif", "neuron.stochastic_lif")},
-    "neuron.engine": [_SIGNED_SLICE],
-    "bus.uart_bridge": [_BIT_OF_SLICE],
 }
 
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``net.snn_soc``: host port -> CSR block -> FIFOs, weights, SC bank, engine.
 
     uart_rx/tx -- bus.uart_bridge (Wishbone master) --+

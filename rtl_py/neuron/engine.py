@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """MyHDL design of ``neuron.engine``: N time-multiplexed neurons, state in inferred block RAM.
 
 Two RAMs of N words, both ``reg [w-1:0] mem [0:N-1]`` written and read (registered, read-first,
