@@ -558,3 +558,28 @@ def test_rtl_transport_runs_a_program_and_reports_its_errors(tmp_path, monkeypat
         run_on_rtl("tiny_program", p)
     with pytest.raises(ParamError, match="allowed SnnSocParams"):
         run_on_rtl(tiny_program, {"n_neurons": 4})
+
+
+def test_rtl_uart_pipe_fails_on_bytes_sent_unasked():
+    """The cocotb UART pipe (verif/common/soc_host.UartHost) lets the transport skip its slow
+    drain by offering reset_input_buffer(); that call must not hide a bridge that sends bytes
+    nobody asked for: with bytes waiting it fails, with none it passes (must-fail pair)."""
+    from neurohdl.verif.common.soc_host import UartHost
+
+    class Sink:
+        def __init__(self, data):
+            self.data = bytearray(data)
+
+        def empty(self):
+            return not self.data
+
+        def read_nowait(self, count=-1):
+            out, self.data = bytes(self.data), bytearray()
+            return out
+
+    host = UartHost.__new__(UartHost)
+    host.sink = Sink(b"")
+    host.reset_input_buffer()
+    host.sink = Sink(b"\xa5\x01")
+    with pytest.raises(AssertionError, match="2 byte.*sent by the SoC unasked.*a501"):
+        host.reset_input_buffer()

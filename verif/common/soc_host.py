@@ -56,6 +56,16 @@ class UartHost:
         await self.src.write(bytes(data))
         await self.src.wait()
 
+    def reset_input_buffer(self) -> None:
+        """pyserial's call, made by the transport before each request. The bridge's answers are
+        read whole, so a byte waiting here was sent unasked: a failure, never dropped silently
+        (without this call the transport would drain the line after every bus error, waiting
+        out a read timeout of simulated time each time)."""
+        if not self.sink.empty():
+            stale = bytes(self.sink.read_nowait())
+            raise AssertionError(f"UART: {len(stale)} byte(s) sent by the SoC unasked, waiting "
+                                 f"before a request: {stale.hex()}")
+
     async def read(self, n: int) -> bytes:
         got = bytearray()
         end = get_sim_time("ns") + (n + 8) * 12 * self.bit_ns + 2_000_000
