@@ -165,10 +165,10 @@ def cmd_gen(args) -> int:
     bench = check_bench({"vectors": args.vectors}) if args.bench else None
     out = _out_dir(args.out, args.out)
     print(f"neurohdl: generating {entry.decl.vlnv()} ({args.hdl}) with {p}")
-    gib = limit_memory()
     try:
-        g = generate(entry.decl, p, out, hdl=args.hdl, name=args.name, bench=bench,
-                     harness=args.harness)
+        with limit_memory() as gib:
+            g = generate(entry.decl, p, out, hdl=args.hdl, name=args.name, bench=bench,
+                         harness=args.harness)
     except MemoryError:
         asked = [f"--set {s}" for s in args.set or []] + \
             ([f"--vectors {args.vectors}"] if args.bench else [])

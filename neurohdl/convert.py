@@ -286,19 +286,24 @@ def check_out_dir(out, what: str = "--out") -> Path:
 GEN_MEMORY_GIB = 4      # address-space cap of a command-line generation (NEUROHDL_GEN_MEMORY_GIB)
 
 
-def limit_memory() -> float | None:
-    """Let this process's address space (RLIMIT_AS) grow by at most NEUROHDL_GEN_MEMORY_GIB
-    (default 4; 0 = no cap) beyond what it maps now, so a generation whose Params or bench size
-    ask for more raises MemoryError, which the command line reports as one line, instead of
-    growing until the OS kills it.  For command-line processes only: the cap stays for the life
-    of the process.  Returns the allowance in GiB (None: no cap)."""
+@contextlib.contextmanager
+def limit_memory():
+    """While the block runs, let this process's address space (RLIMIT_AS) grow by at most
+    NEUROHDL_GEN_MEMORY_GIB (default 4; 0 = no cap) beyond what it maps now, so a generation
+    whose Params or bench size ask for more raises MemoryError, which the command line reports
+    as one line, instead of growing until the OS kills it.  The previous limit is restored on
+    the way out (an in-process caller, e.g. a test calling ``cli.main``, and the children it
+    starts later keep their address space: WebAssembly tools reserve several GiB).  Yields
+    the allowance in GiB (None: no cap)."""
     try:
         import resource
         gib = float(os.environ.get("NEUROHDL_GEN_MEMORY_GIB", GEN_MEMORY_GIB))
     except (ImportError, ValueError):
-        return None
+        yield None
+        return
     if gib <= 0:
-        return None
+        yield None
+        return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     try:                            # what is mapped already (thread arenas, libraries)
         mapped = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -307,9 +312,14 @@ def limit_memory() -> float | None:
     cap = mapped + int(gib * (1 << 30))
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
-    if soft == resource.RLIM_INFINITY or soft > cap:
+    lowered = soft == resource.RLIM_INFINITY or soft > cap
+    if lowered:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    return gib
+    try:
+        yield gib
+    finally:
+        if lowered:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def memory_text(gib: float | None) -> str:

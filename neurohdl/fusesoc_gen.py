@@ -53,16 +53,17 @@ def main(argv=None) -> int:
             print(f"neurohdl_gen: {entry.decl.vlnv()} {type(params).__name__} {params.digest()} "
                   f"-> {', '.join(os.path.basename(f) for f in g.files)} (top {g.top})")
 
-    gib = limit_memory()
+    gib = None
     try:
-        if len(argv) > 1:
-            from fusesoc import utils
-            data = utils.yaml_fread(argv[1])
-            gen = NeurohdlGenerator(data)
-        else:
-            gen = NeurohdlGenerator()
-        gen.run()
-        gen.write()
+        with limit_memory() as gib:
+            if len(argv) > 1:
+                from fusesoc import utils
+                data = utils.yaml_fread(argv[1])
+                gen = NeurohdlGenerator(data)
+            else:
+                gen = NeurohdlGenerator()
+            gen.run()
+            gen.write()
     except (NeurohdlError, ValueError, KeyError) as e:
         print(f"neurohdl_gen: error: {e}", file=sys.stderr)
         return 1

