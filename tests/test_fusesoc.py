@@ -40,10 +40,10 @@ def fusesoc(args, cwd, env, roots=(ROOT,)):
 @pytest.mark.parametrize("name", [e.name for e in cores()])
 @pytest.mark.parametrize("target", ["sim", "lint"])
 def test_core_target(name, target, tmp_path):
-    """Every core's ``lint`` target every run; its ``sim`` target (generator, model vectors,
-    replay bench) for the cores of this run's rotation (``NEUROHDL_FUSESOC_SIM=all``: all)."""
-    if target == "sim":
-        skip_unless_rotated("fusesoc_sim", name)
+    """A core's ``sim`` (generator, model vectors, replay bench) and ``lint`` targets, for the
+    cores of this run's rotation (``NEUROHDL_FUSESOC=all``: all; Verilator lint of every core's
+    HDL runs every time in tests/test_lint.py)."""
+    skip_unless_rotated("fusesoc", name)
     env = fusesoc_env()
     vlnv = cores and next(e for e in cores() if e.name == name).decl.vlnv()
     r = fusesoc(["run", "--build-root", str(tmp_path / "b"), f"--target={target}", vlnv],

@@ -17,20 +17,22 @@ from neurohdl.simrun import run_cocotb
 #: check           what (where)                                                cost a core
 #: ==============  ==========================================================  =================
 #: verilator       the core's cocotb suite on Verilator (verif/*/test_*.py)     15-40 s C++ build
-#: ghdl            the core's cocotb suite on GHDL, VHDL (tests/test_vhdl.py)   3-10 s
-#: fusesoc_sim     FuseSoC ``sim`` target, model replay bench (test_fusesoc)   3-6 s
+#: ghdl            the core's cocotb suite on GHDL and a random configuration's
+#:                 VHDL analysis (tests/test_vhdl.py)                           5-15 s
+#: fusesoc         FuseSoC ``sim`` (model replay bench) and ``lint`` targets   6-10 s
 #: determinism     HDL byte-identical across hash seeds (test_determinism)    2-4 s
 #: must_fail       injected model fault caught by the scoreboard (test_must_fail)  3-8 s
 #: ==============  ==========================================================  =================
 #:
 #: Every core every run, not rotated: its cocotb suite on Icarus over >= 5 random configurations,
-#: Verilator lint and FuseSoC ``lint``, GHDL analysis and elaboration of its VHDL.
+#: Verilator lint (default + random configurations), GHDL analysis and elaboration of its
+#: default configuration's VHDL.
 ROTATED_CHECKS: dict[str, int] = {
-    "verilator": 4,
-    "ghdl": 6,
-    "fusesoc_sim": 8,
-    "determinism": 8,
-    "must_fail": 8,
+    "verilator": 3,
+    "ghdl": 5,
+    "fusesoc": 6,
+    "determinism": 6,
+    "must_fail": 6,
 }
 
 
@@ -46,7 +48,7 @@ def rotation(check: str, seed: int | None = None, names=None) -> tuple[str, ...]
     """The cores that run ``check`` (a key of :data:`ROTATED_CHECKS`) in this run; None = every core.
 
     Overrides, first match wins: ``NEUROHDL_<CHECK>=all|none|<core>,<core>...`` (e.g.
-    ``NEUROHDL_VERILATOR=sc.lfsr,neuron.lif``, ``NEUROHDL_FUSESOC_SIM=all``);
+    ``NEUROHDL_VERILATOR=sc.lfsr,neuron.lif``, ``NEUROHDL_FUSESOC=all``);
     ``NEUROHDL_ROTATE=off`` (``make regress``) runs every check on every core; no
     ``NEUROHDL_SEED`` (a developer running pytest by hand) runs every core.
 
