@@ -40,9 +40,10 @@ def test_lint_clean(name, seed, tmp_path):
     e = neurohdl.registry.get(name)
     cls = e.decl.params
     # systems (net.*): their parts are linted with random configurations on their own; the
-    # system with its default and one random configuration (a conversion costs ~10 s)
+    # system with its default configuration (a conversion costs ~10-25 s; its random
+    # configurations are simulated, with Verilator -Wall in the Verilator rotation)
     configs = [cls()] + [cls.random(random.Random(seed + k))
-                         for k in range(1 if e.decl.system else 3)]
+                         for k in range(0 if e.decl.system else 3)]
     vlt = e.core_file.with_suffix(".vlt") if e.core_file else None
     for i, p in enumerate(configs):
         g = neurohdl.generate(e.decl, p, tmp_path / str(i))

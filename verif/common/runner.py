@@ -28,11 +28,11 @@ from neurohdl.simrun import run_cocotb
 #: Verilator lint (default + random configurations), GHDL analysis and elaboration of its
 #: default configuration's VHDL.
 ROTATED_CHECKS: dict[str, int] = {
-    "verilator": 3,
-    "ghdl": 5,
-    "fusesoc": 6,
-    "determinism": 6,
-    "must_fail": 6,
+    "verilator": 2,
+    "ghdl": 4,
+    "fusesoc": 4,
+    "determinism": 4,
+    "must_fail": 4,
 }
 
 
