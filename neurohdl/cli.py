@@ -241,7 +241,7 @@ def cmd_sim(args) -> int:
     r = run_cocotb(entry.name, p, seed, out, sim=args.sim, waves=args.waves,
                    testcase=testcase, verbose=args.verbose)
     dt = time.time() - t0
-    print(f"  {r.tests - r.failed} passed, {r.failed} failed  ({dt:.1f} s; results {r.results_xml})")
+    print(f"  {r.summary()}  ({dt:.1f} s; results {r.results_xml})")
     if args.waves:
         print(f"  waves: {r.waves}" if r.waves else "  waves: none written (see the test log)")
     if r.tests == 0:

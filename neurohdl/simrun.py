@@ -19,10 +19,10 @@ import shutil
 import signal
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .convert import generate
+from .convert import Generated, generate
 from .errors import ToolError
 from .registry import get
 
@@ -95,17 +95,96 @@ def _limited_executor(runner) -> dict:
     return limit
 
 
+#: A test module's declaration of the cocotb tests it may skip: a module-level dict
+#: ``EXPECTED_SKIPS = {"test name": "why it may skip"}``.  Any other skipped test is a failure.
+SKIP_DECLARATION = "EXPECTED_SKIPS"
+
+
 @dataclass
 class SimResult:
+    """A cocotb run read back from its results file.  ``tests``: test cases in the file;
+    ``failed``: failed or errored ones plus skipped ones the module does not declare
+    (:data:`SKIP_DECLARATION`); ``skipped``: all skipped ones; ``expected``: how many the test
+    module registers (None: unknown); ``cases``: test name -> status (passed, failed, skipped)."""
     tests: int
     failed: int
     results_xml: Path
     waves: Path | None
     hdl_dir: Path
+    skipped: int = 0
+    expected: int | None = None
+    cases: dict[str, str] = field(default_factory=dict)
+    undeclared_skips: tuple[str, ...] = ()
+
+    @property
+    def missing(self) -> int:
+        """Registered tests absent from the results file (the simulator stopped early, or a
+        test module failed to load)."""
+        return max(0, self.expected - self.tests) if self.expected is not None else 0
 
     @property
     def ok(self) -> bool:
-        return self.tests > 0 and self.failed == 0
+        return self.tests > 0 and self.failed == 0 and self.missing == 0
+
+    def summary(self) -> str:
+        """One line: ``N cocotb tests: P passed, F failed (S skipped[, undeclared: ...])[; only
+        N of E registered tests in <xml>]``."""
+        line = f"{self.tests} cocotb tests: {self.tests - self.failed} passed, {self.failed} failed"
+        if self.skipped:
+            line += f" ({self.skipped} skipped"
+            if self.undeclared_skips:
+                line += (f"; undeclared, counted as failed: {', '.join(self.undeclared_skips)}"
+                         f" -- declare them in the test module's {SKIP_DECLARATION}")
+            line += ")"
+        if self.missing:
+            line += f"; only {self.tests} of {self.expected} registered tests in {self.results_xml}"
+        return line
+
+
+def read_results(xml: Path) -> dict[str, str]:
+    """Test name -> ``passed``/``failed``/``skipped`` from a cocotb JUnit results file
+    (``error`` counts as failed)."""
+    from xml.etree import ElementTree
+
+    cases = {}
+    for case in ElementTree.parse(xml).getroot().iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            status = "failed"
+        elif case.find("skipped") is not None:
+            status = "skipped"
+        else:
+            status = "passed"
+        cases[case.get("name", "")] = status
+    return cases
+
+
+def _module_tests(module: str) -> tuple[list[str], dict]:
+    """The cocotb tests ``module`` registers (a parametrized test once per variant, as cocotb
+    names them) and its :data:`SKIP_DECLARATION`.  Importing the module needs no simulator."""
+    import importlib
+
+    from cocotb.regression import Test, TestGenerator
+
+    mod = importlib.import_module(module)
+    names = []
+    for obj in vars(mod).values():
+        if isinstance(obj, Test):
+            names.append(obj.name)
+        elif isinstance(obj, TestGenerator):
+            names += [t.name for t in obj.generate_tests()]
+    return names, dict(getattr(mod, SKIP_DECLARATION, {}) or {})
+
+
+def selected_tests(module: str, testcase=None) -> list[str]:
+    """The registered tests of ``module`` that a run with ``testcase`` (cocotb's
+    ``COCOTB_TESTCASE``: each a regex ending a test's full name) executes."""
+    import re
+
+    names, _ = _module_tests(module)
+    if not testcase:
+        return names
+    pats = [testcase] if isinstance(testcase, str) else list(testcase)
+    return [n for n in names if any(re.search(f"{t}$", f"{module}.{n}") for t in pats)]
 
 
 def _find_tool(name: str) -> str | None:
@@ -115,11 +194,12 @@ def _find_tool(name: str) -> str | None:
 def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = None,
                sim: str | None = None, waves: bool = False, testcase=None,
                extra_env: dict | None = None, hdl_dir=None, verbose: bool = False,
-               timeout: float | None = None) -> SimResult:
+               timeout: float | None = None, netlist=None) -> SimResult:
     """Convert ``core`` with Params ``p`` and run its cocotb module on ``sim`` (default
     ``$SIM`` or icarus; ghdl simulates the VHDL).  ``timeout``: wall-clock limit in seconds of
-    each simulator command (see :func:`sim_timeout`); past it, :class:`SimTimeout`."""
-    from cocotb_tools.check_results import get_results
+    each simulator command (see :func:`sim_timeout`); past it, :class:`SimTimeout`.
+    ``netlist``: a Verilog file whose top module has the core's module name, simulated in place
+    of converting the core (``neurohdl mutate`` runs the suite on each mutant this way)."""
     from cocotb_tools.runner import get_runner
 
     entry = get(core)
@@ -134,7 +214,13 @@ def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = 
     build_dir = Path(build_dir).resolve()
     build_dir.mkdir(parents=True, exist_ok=True)
     vhdl = sim == "ghdl"
-    hdl = generate(core, p, hdl_dir or build_dir / "hdl", hdl="vhdl" if vhdl else "verilog")
+    if netlist is None:
+        hdl = generate(core, p, hdl_dir or build_dir / "hdl", hdl="vhdl" if vhdl else "verilog")
+    elif vhdl:
+        raise ToolError(f"{core}: a Verilog netlist cannot be simulated on {sim}")
+    else:
+        netlist = Path(netlist).resolve()
+        hdl = Generated(netlist.parent, [str(netlist)], entry.decl.module_name, {}, "verilog")
     # GHDL folds VHDL identifiers to lower case; cocotb's GHDL runner wants the folded name.
     top = hdl.top.lower() if vhdl else hdl.top
     runner = get_runner(sim)
@@ -179,30 +265,25 @@ def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = 
         pass    # the simulator stopped early (HDL fatal error): the results file still counts
     if not xml.exists():
         raise ToolError(f"cocotb wrote no results file {xml}; see {build_dir / f'{sim}_test.log'}")
-    n, failed = get_results(xml)
+    module = test_module or entry.test_module
+    cases = read_results(xml)
+    expected, declared = len(selected_tests(module, testcase)), _module_tests(module)[1]
+    undeclared = tuple(n for n, st in cases.items() if st == "skipped" and n not in declared)
+    failed = sum(st == "failed" for st in cases.values()) + len(undeclared)
     wave = None
     if waves:
         cands = [f for ext in ("fst", "vcd", "ghw") for f in sorted((build_dir / sim).glob(f"*.{ext}"))]
         wave = cands[0] if cands else None
-    return SimResult(n, failed, xml, wave, hdl.out_dir)
+    return SimResult(len(cases), failed, xml, wave, hdl.out_dir,
+                     skipped=sum(st == "skipped" for st in cases.values()), expected=expected,
+                     cases=cases, undeclared_skips=undeclared)
 
 
 def test_names(core: str) -> list[str]:
     """The names of a core's cocotb tests as cocotb registers them (a parametrized test as
     ``name/option=value...``), found without a simulator: ``neurohdl sim --testcase`` checks
     its names against these before building anything."""
-    import importlib
-
-    from cocotb.regression import Test, TestGenerator
-
-    mod = importlib.import_module(get(core).test_module)
-    names = []
-    for obj in vars(mod).values():
-        if isinstance(obj, Test):
-            names.append(obj.name)
-        elif isinstance(obj, TestGenerator):
-            names += [t.name for t in obj.generate_tests()]
-    return names
+    return _module_tests(get(core).test_module)[0]
 
 
 def _timeout_error(core: str, seed: int, sim: str, phase: str, limit: float, build_dir) -> SimTimeout:
@@ -217,5 +298,6 @@ def params_from_env(cls):
     return cls.from_json(os.environ["NEUROHDL_PARAMS"])
 
 
-__all__ = ["run_cocotb", "params_from_env", "test_names", "SimResult", "SimTimeout",
+__all__ = ["run_cocotb", "params_from_env", "test_names", "selected_tests", "read_results",
+           "SKIP_DECLARATION", "SimResult", "SimTimeout",
            "SIMULATORS", "GHDL_FLAGS", "SIM_TIMEOUT", "sim_timeout"]
