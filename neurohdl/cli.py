@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
-"""neurohdl command line: list, info, gen, sim, build, report, regmap.
+"""neurohdl command line: list, info, gen, sim, build, report, regmap, docs.
 
     neurohdl list [--json]
     neurohdl info sc.lfsr [--set width=12] [--json]
     neurohdl gen sc.lfsr --set width=12 --out out/lfsr [--hdl vhdl]
     neurohdl sim sc.mul --seed 1234 [--waves] [--sim verilator]
     neurohdl build sc.mul --target ice40 [--set length=1024] [--json]
+    neurohdl docs [sc.lfsr ...] [--check]
 
-Exit status: 0 done; 1 a simulation ran and a test failed (or none ran); 2 a mistake in the
+Exit status: 0 done; 1 a simulation ran and a test failed (or none ran), or ``docs --check``
+found a core page whose generated tables differ from the code; 2 a mistake in the
 command (one line on stderr, checked before anything is written) or a tool that failed; 130
 interrupted.  ``build --target xilinx`` sets up a Vivado project and exits 0 (Vivado itself is
 not run; the last line says where the project is and what to run there).  Without --out, sim
@@ -309,6 +311,26 @@ def cmd_regmap(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    from .docgen import update
+    from .registry import REPO_ROOT, cores, get
+
+    docs = REPO_ROOT / "docs"
+    if not (docs / "cores").is_dir():
+        raise ParamError(f"docs: no docs/cores in {REPO_ROOT}; allowed a source checkout")
+    entries = [get(c) for c in args.cores] if args.cores else cores()
+    changes = update(entries, docs, write=not args.check)
+    for c in changes:
+        print(c if args.check else f"wrote {c.page} ({c.tables})")
+    if args.check and changes:
+        print(f"neurohdl docs: {len(changes)} page(s) not as the code gives them (listed above); "
+              "`neurohdl docs [CORE ...]` rewrites their tables", file=sys.stderr)
+        return 1
+    print(f"neurohdl docs: {len(entries) - len(changes)} of {len(entries)} page(s) up to date"
+          + ("" if args.check else f", {len(changes)} written"))
+    return 0
+
+
 # ------------------------------------------------------------------------------ main -----
 def _parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="neurohdl", description=__doc__.split("\n")[0])
@@ -379,6 +401,13 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--base", type=_int, default=0, help="block base address")
     m.add_argument("--vlnv", help="the block's VLNV for the manifest and IP-XACT")
     m.set_defaults(fn=cmd_regmap)
+
+    d = sub.add_parser("docs", help="write the ports and Params tables of the core pages "
+                                    "(docs/cores/) from the code")
+    d.add_argument("cores", nargs="*", help="only these cores (default: every registered core)")
+    d.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 listing the pages that differ from the code")
+    d.set_defaults(fn=cmd_docs)
     return ap
 
 

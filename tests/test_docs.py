@@ -199,3 +199,97 @@ def test_docs_site_strict_must_fail(tmp_path, doctor, message):
     r = mkdocs_build(src / "mkdocs.yml", tmp_path / "site")
     assert r.returncode != 0
     assert message in r.stderr, r.stderr[-3000:]
+
+
+# -- generated ports / Params tables (neurohdl docs) --------------------------------------------
+GEN_ROW = re.compile(r"^\| `([^`]+)` \| ([^|]+?) \| (.+?) \| .* \|$", re.M)
+
+
+def generated_rows(page: Path, kind: str) -> list[tuple[str, str, str]]:
+    """(name, 2nd cell, 3rd cell) of the rows between the page's ``kind`` markers, read as plain
+    Markdown (not through neurohdl.docgen)."""
+    text = page.read_text()
+    body = text.split(f"<!-- BEGIN generated: {kind} -->")[1].split(
+        f"<!-- END generated: {kind} -->")[0]
+    return GEN_ROW.findall(body)
+
+
+def test_generated_tables_up_to_date():
+    """Every registered core's page has both generated blocks and they are what the code gives;
+    on a failure, run `neurohdl docs` and commit the pages."""
+    from neurohdl.docgen import update
+    from neurohdl.registry import cores
+
+    entries = cores()
+    assert len(entries) > 30
+    assert [str(c) for c in update(entries, ROOT / "docs", write=False)] == []
+
+
+def test_generated_tables_must_fail(tmp_path):
+    """A committed page whose generated table was edited (one row), or that lacks the markers,
+    is named; writing fixes both and leaves the hand-written text alone."""
+    from neurohdl.docgen import DocsError, update
+    from neurohdl.registry import get
+
+    entries = [get("sc.lfsr"), get("sc.mul"), get("neuron.lif")]
+    for e in entries:
+        dest = tmp_path / "cores" / e.decl.family / f"{e.decl.core}.md"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(e.docs, dest)
+    lfsr, mul = tmp_path / "cores/sc/lfsr.md", tmp_path / "cores/sc/mul.md"
+    edited = lfsr.read_text().replace("| `width` | `16` | 3..32 |", "| `width` | `16` | 3..31 |")
+    assert edited != lfsr.read_text()
+    lfsr.write_text(edited)
+    bare = re.sub(r"<!-- BEGIN generated: ports -->.*<!-- END generated: ports -->",
+                  "| port | dir | width |\n|---|---|---|\n| `clk` | in | 1 |", mul.read_text(),
+                  flags=re.S)                             # a hand-written table, no markers
+    mul.write_text(bare)
+    assert [str(c) for c in update(entries, tmp_path, write=False)] == [
+        "docs/cores/sc/lfsr.md: params table differs from the code",
+        "docs/cores/sc/mul.md: ports table differs from the code"]
+    assert lfsr.read_text() == edited                    # --check writes nothing
+    assert len(update(entries, tmp_path, write=True)) == 2
+    assert update(entries, tmp_path, write=False) == []
+    assert lfsr.read_text() == get("sc.lfsr").docs.read_text()
+    assert mul.read_text() == get("sc.mul").docs.read_text()
+    mul.write_text(re.sub(r"<!-- (BEGIN|END) generated: ports -->|## Ports", "", bare))
+    lfsr.write_text(edited)
+    assert [str(c).split(";")[0] for c in update(entries, tmp_path, write=False)] == [
+        "docs/cores/sc/lfsr.md: params table differs from the code",
+        "docs/cores/sc/mul.md: no '## Ports' heading and no <!-- BEGIN generated: ports --> marker"]
+    with pytest.raises(DocsError, match=r"docs/cores/sc/mul.md: no '## Ports' heading"):
+        update(entries, tmp_path, write=True)
+    assert lfsr.read_text() == edited                    # all or nothing
+
+
+def _info_json(capsys, core: str, *sets: str) -> dict:
+    import json
+
+    from neurohdl.cli import main
+
+    assert main(["info", core, "--json"] + [a for s in sets for a in ("--set", s)]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("core", ["neuron.lif", "sc.mul"])
+def test_generated_tables_match_info(capsys, core):
+    """The committed tables state what `neurohdl info --json` reports: every port with its
+    direction and width, every Params field with its default; a width expression gives the
+    port's width at another configuration too (evaluated on that configuration's info)."""
+    from neurohdl.registry import get
+
+    page = get(core).docs
+    info = _info_json(capsys, core)
+    ports = generated_rows(page, "ports")
+    assert [(n, d, w.split()[0]) for n, d, w in ports] == \
+        [(q["name"], q["direction"], str(q["width"])) for q in info["ports"]]
+    params = generated_rows(page, "params")
+    assert [(n, d) for n, d, _ in params] == \
+        [(r["name"], f"`{r['default']!r}`") for r in info["params"]]
+    exprs = {n: w.split("`")[1] for n, _, w in ports if "`" in w}
+    assert exprs, "no width expression to check"
+    other = _info_json(capsys, core, "width=20")
+    names = {r["name"]: r["value"] for r in other["params"]} | other["derived"]
+    for q in other["ports"]:
+        if q["name"] in exprs:
+            assert eval(exprs[q["name"]], {"__builtins__": {}}, names) == q["width"], q["name"]
