@@ -28,7 +28,8 @@ help:
 	@echo "make regress    make test without rotation: every costly per-core check (Verilator, GHDL,"
 	@echo "                FuseSoC sim, determinism, must-fail) on every core (NEUROHDL_ROTATE=off)"
 	@echo "make demo       setup, then python -m neurohdl.demo"
-	@echo "make docs       setup, then the MkDocs site of docs/ into build/docs (strict: dead links fail)"
+	@echo "make docs       setup, check the generated core-page tables (neurohdl docs --check), then"
+	@echo "                the MkDocs site of docs/ into build/docs (strict: dead links fail)"
 	@echo "make lint-py    syntax-check all Python sources and the shell wrappers"
 	@echo "make clean      empty build/ (keeps build/FUSESOC_IGNORE), remove caches"
 	@echo "make distclean  clean, and remove .venv"
@@ -74,6 +75,7 @@ demo: setup
 	python3 -m neurohdl.demo
 
 docs: setup
+	python3 -m neurohdl.cli docs --check
 	mkdocs build --strict --site-dir build/docs
 
 lint-py: setup
