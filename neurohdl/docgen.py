@@ -134,9 +134,9 @@ def width_exprs(decl, p) -> dict[str, str]:
     for _ in range(EXPR_CONFIGS):
         try:
             q = decl.params.random(rng)
+            widths = {port.name: port.width for port in decl.port_list(q)}
         except NeurohdlError:
             continue
-        widths = {port.name: port.width for port in decl.port_list(q)}
         for name, expr in list(exprs.items()):
             try:
                 ok = name not in widths or _eval(expr, q) == widths[name]

@@ -293,3 +293,60 @@ def test_generated_tables_match_info(capsys, core):
     for q in other["ports"]:
         if q["name"] in exprs:
             assert eval(exprs[q["name"]], {"__builtins__": {}}, names) == q["width"], q["name"]
+
+
+def test_width_expressions_traced_and_checked(monkeypatch):
+    """A width computed by + - * // from Params fields gets its expression (parenthesised where
+    needed); one from max() or a branch, which the trace cannot see, gets none (must-fail of
+    the check on random configurations); a constant gets none."""
+    from dataclasses import dataclass
+
+    from neurohdl.core import OUT, CoreDecl, Port, clk_rst
+    from neurohdl.docgen import width_exprs
+    from neurohdl.params import Params, pfield
+
+    @dataclass(frozen=True)
+    class TwoParams(Params):
+        a: int = pfield(8, "a", lo=1, hi=16)
+        b: int = pfield(4, "b", lo=1, hi=16)
+
+    def ports(p):
+        return clk_rst() + [Port("x", OUT, p.a + 1, "status"),
+                            Port("w", OUT, (p.a + p.b) * 2, "status"),
+                            Port("v", OUT, p.a + 20 - (p.b - 1), "status"),
+                            Port("y", OUT, max(p.a, p.b), "status"),
+                            Port("z", OUT, p.a if p.b < 5 else p.b, "status"),
+                            Port("c", OUT, 3, "status")]
+
+    decl = CoreDecl(name="t.two", version="1.0.0", params=TwoParams, top=lambda: None,
+                    ports=ports, description="", arith={})
+    assert width_exprs(decl, TwoParams()) == {"x": "a + 1", "w": "(a + b) * 2",
+                                              "v": "a + 20 - (b - 1)"}
+    import neurohdl.docgen
+    monkeypatch.setattr(neurohdl.docgen, "EXPR_CONFIGS", 0)      # the trace alone is wrong
+    assert width_exprs(decl, TwoParams())["y"] == width_exprs(decl, TwoParams())["z"] == "a"
+
+
+def test_docs_cli(tmp_path, monkeypatch, capsys):
+    """`neurohdl docs --check` exits 1 with one line per page that differs and writes nothing;
+    `neurohdl docs` writes it and says so; then --check exits 0; a mistake exits 2."""
+    import neurohdl.registry
+    from neurohdl.cli import main
+
+    page = tmp_path / "docs" / "cores" / "sc" / "lfsr.md"
+    page.parent.mkdir(parents=True)
+    good = (ROOT / "docs" / "cores" / "sc" / "lfsr.md").read_text()
+    page.write_text(good.replace("| `m_rnd_tdata` | out | 16 = `width` |",
+                                 "| `m_rnd_tdata` | out | 12 = `width` |"))
+    assert page.read_text() != good
+    monkeypatch.setattr(neurohdl.registry, "REPO_ROOT", tmp_path)
+    assert main(["docs", "--check", "sc.lfsr"]) == 1
+    out = capsys.readouterr()
+    assert out.out == "docs/cores/sc/lfsr.md: ports table differs from the code\n"
+    assert page.read_text() != good
+    assert main(["docs", "sc.lfsr"]) == 0
+    assert capsys.readouterr().out.startswith("wrote docs/cores/sc/lfsr.md (ports table)\n")
+    assert page.read_text() == good
+    assert main(["docs", "--check", "sc.lfsr"]) == 0
+    assert main(["docs", "--check", "sc.lfrs"]) == 2
+    assert "did you mean sc.lfsr" in capsys.readouterr().err
