@@ -31,6 +31,7 @@ code (``pfield`` docs, ``Port`` docs), then rerun ``neurohdl docs``.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import random
 import re
 from pathlib import Path
@@ -49,7 +50,10 @@ class DocsError(NeurohdlError):
 
 
 # ------------------------------------------------------------------ width expressions -----
-_PREC = {"+": 1, "-": 1, "*": 2, "//": 2, "<<": 0, ">>": 0}
+# operator -> (dunder name, function, binding strength as in Python: shifts below + -)
+_OPS = {"+": ("add", operator.add, 1), "-": ("sub", operator.sub, 1),
+        "*": ("mul", operator.mul, 2), "//": ("floordiv", operator.floordiv, 2),
+        "<<": ("lshift", operator.lshift, 0), ">>": ("rshift", operator.rshift, 0)}
 
 
 class _Sym(int):
@@ -63,23 +67,22 @@ class _Sym(int):
         return obj
 
 
-def _binary(op: str, fn, swap: bool = False):
+def _binary(op: str, swap: bool):
+    fn = _OPS[op][1]
+
     def method(self, other):
         if isinstance(other, bool) or not isinstance(other, int):
             return NotImplemented
         o = other.expr if isinstance(other, _Sym) else int(other)
-        a, b = (int(other), int(self)) if swap else (int(self), int(other))
-        left, right = (o, self.expr) if swap else (self.expr, o)
-        return _Sym(fn(a, b), (op, left, right))
+        if swap:
+            return _Sym(fn(int(other), int(self)), (op, o, self.expr))
+        return _Sym(fn(int(self), int(other)), (op, self.expr, o))
     return method
 
 
-for _op, _fn in (("+", int.__add__), ("-", int.__sub__), ("*", int.__mul__),
-                 ("//", int.__floordiv__), ("<<", int.__lshift__), (">>", int.__rshift__)):
-    _name = {"+": "add", "-": "sub", "*": "mul", "//": "floordiv", "<<": "lshift",
-             ">>": "rshift"}[_op]
-    setattr(_Sym, f"__{_name}__", _binary(_op, _fn))
-    setattr(_Sym, f"__r{_name}__", _binary(_op, _fn, swap=True))
+for _op, (_name, _, _) in _OPS.items():
+    setattr(_Sym, f"__{_name}__", _binary(_op, swap=False))
+    setattr(_Sym, f"__r{_name}__", _binary(_op, swap=True))
 
 
 class _Traced:
@@ -94,21 +97,21 @@ class _Traced:
 
 
 def _eval(expr, p) -> int:
+    """``expr`` at the Params ``p`` (AttributeError, ValueError, ZeroDivisionError when it has
+    no value there)."""
     if isinstance(expr, str):
         return getattr(p, expr)
     if isinstance(expr, int):
         return expr
     op, a, b = expr
-    x, y = _eval(a, p), _eval(b, p)
-    return {"+": x + y, "-": x - y, "*": x * y, "//": x // y if y else None,
-            "<<": x << y if y >= 0 else None, ">>": x >> y if y >= 0 else None}[op]
+    return _OPS[op][1](_eval(a, p), _eval(b, p))
 
 
 def _text(expr, prec: int = -1, right: bool = False) -> str:
     if not isinstance(expr, tuple):
         return str(expr)
     op, a, b = expr
-    mine = _PREC[op]
+    mine = _OPS[op][2]
     s = f"{_text(a, mine)} {op} {_text(b, mine, right=True)}"
     return f"({s})" if mine < prec or (right and mine == prec) else s
 
@@ -140,7 +143,7 @@ def width_exprs(decl, p) -> dict[str, str]:
         for name, expr in list(exprs.items()):
             try:
                 ok = name not in widths or _eval(expr, q) == widths[name]
-            except (AttributeError, TypeError):
+            except (AttributeError, TypeError, ValueError, ZeroDivisionError):
                 ok = False
             if not ok:
                 del exprs[name]
@@ -332,5 +335,5 @@ def _block_text(text: str, kind: str) -> str | None:
     return text[text.index(begin):text.index(end)]
 
 
-__all__ = ["Change", "DocsError", "block", "page_path", "params_table", "ports_table", "render", "update",
-           "width_exprs"]
+__all__ = ["Change", "DocsError", "block", "page_path", "params_table", "ports_table", "render",
+           "update", "width_exprs"]
