@@ -65,8 +65,7 @@ def _params(entry, sets: dict[str, str], seed: int | None):
     cls = entry.decl.params
     if seed is None:
         return cls.from_dict(sets)
-    fixed = cls.from_dict(sets).to_dict() if sets else {}
-    fixed = {k: fixed[k] for k in sets}
+    fixed = cls.from_dict(sets).pinned(sets) if sets else {}   # dotted names: nested Params
     return cls.random(random.Random(seed), **fixed)
 
 
@@ -116,6 +115,8 @@ def core_info(entry, p) -> dict:
 
 
 def _range_text(row) -> str:
+    if row["kind"] == "params":                 # a nested Params: its class (or the choices)
+        return row["allowed"]
     if row["choices"]:
         text = " | ".join(str(c) for c in row["choices"])
     elif row["kind"] == "bool":

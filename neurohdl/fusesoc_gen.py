@@ -2,13 +2,20 @@
 """FuseSoC generator entry (``neurohdl:util:gen`` registers it as ``neurohdl_gen``).
 
 A core's ``generate:`` section passes ``core`` (e.g. ``sc.lfsr``), ``params`` (a mapping of Params
-fields), and optionally ``hdl`` (verilog|vhdl), ``name``, ``bench`` + ``vectors`` (self-checking
+fields; nested Params as nested mappings or dotted keys, e.g. ``engine: {neuron: alif}`` and
+``engine.cell.vth: 80``), and optionally ``hdl`` (verilog|vhdl), ``name``, ``bench`` + ``vectors`` (self-checking
 replay bench) and ``harness`` (few-pin FPGA harness).  Output: the HDL, ``manifest.json`` and a
 ``.core`` with the VLNV FuseSoC asked for.  Errors: one line on stderr, exit status 1.
 """
 from __future__ import annotations
 
 import sys
+
+
+def core_params(cls, given):
+    """The core's Params from the ``params:`` value (None: the defaults); a value that is not a
+    mapping, a name no field has and a bad value are one-line ParamErrors."""
+    return cls.from_dict({} if given is None else given)
 
 
 def main(argv=None) -> int:
@@ -27,7 +34,7 @@ def main(argv=None) -> int:
             if not core:
                 raise NeurohdlError("generator parameter 'core' missing (e.g. core: sc.lfsr)")
             entry = get(str(core))
-            params = entry.decl.params.from_dict(dict(cfg.pop("params", None) or {}))
+            params = core_params(entry.decl.params, cfg.pop("params", None))
             hdl = str(cfg.pop("hdl", "verilog")).lower()
             bench = {"vectors": cfg.pop("vectors", 500), "seed": cfg.pop("seed", 1)} \
                 if cfg.pop("bench", False) else None     # generate() checks both

@@ -284,3 +284,88 @@ def test_replace_with_dotted_names():
         p.replace(**{"flag.x": 1})
     assert re.search(r"engine given whole and by dotted", str(pytest.raises(
         TypeError, p.replace, engine=None, **{"engine.n": 1}).value))
+
+
+# ------------------------------------------------ consumers: the CLI and the FuseSoC generator ----
+@pytest.fixture
+def nest_core(monkeypatch):
+    """A registered core 'demo.nest' whose Params is SocParams (no RTL: info, --set, random)."""
+    import neurohdl
+    from neurohdl import registry
+    from neurohdl.core import CoreDecl, Port
+
+    ports = [Port("clk", "in", 1, "clock"), Port("rst", "in", 1, "reset")]
+    decl = CoreDecl("demo.nest", neurohdl.__version__, SocParams, top=None,
+                    ports=lambda p: ports, description="nested Params demo", arith={})
+    found = {**registry._scan(), "demo.nest": registry.Entry(decl)}
+    monkeypatch.setattr(registry, "_scan", lambda: found)
+    return found["demo.nest"]
+
+
+def _cli(argv, capsys):
+    from neurohdl import cli
+    try:
+        rc = cli.main(argv)
+    except SystemExit as e:
+        rc = e.code
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_cli_info_lists_nested_fields_with_dotted_names(nest_core, capsys):
+    rc, out, err = _cli(["info", "demo.nest", "--set", "engine.neuron=cold",
+                         "--set", "engine.cell.vth=80"], capsys)
+    assert rc == 0, err
+    assert re.search(r"^  engine\s+params default EngParams\s+EngParams\s+the engine$", out, re.M)
+    assert re.search(r"^  engine\.cell\s+params default None\s+'plain': none \| 'cold': "
+                     r"ColdParams .*the type's own Params  \(here ColdParams\)$", out, re.M)
+    assert re.search(r"^  engine\.cell\.vth\s+int\s+default 64\s+0\.\.255\s+threshold  "
+                     r"\(here 80\)$", out, re.M)
+    assert "engine.n " not in out and "engine.cell.in_width" not in out      # bound fields
+    rc, out, _ = _cli(["info", "demo.nest", "--set", "engine.neuron=warm", "--json"], capsys)
+    rows = {r["name"]: r for r in json.loads(out)["params"]}
+    assert rc == 0 and rows["engine.cell.mode"]["choices"] == ["a", "b"]
+
+
+@pytest.mark.parametrize("sets, line", [
+    (["engine.neuron=cold", "engine.cell.vht=80"],
+     r"SocParams\.engine\.cell\.vht: no such parameter of ColdParams for engine\.neuron = 'cold'; "
+     r"did you mean engine\.cell\.vth\? allowed engine\.cell\.du, engine\.cell\.vth"),
+    (["engine.neuron=cold", "engine.cell.du=5000"],
+     r"SocParams\.engine\.cell\.du = 5000 \(0x1388\): allowed 0\.\.4095"),
+    (["engien.n=3"], r"SocParams\.engien: no such parameter; did you mean engine\? "),
+    (["n_neurons=8", "engine.n=3"], r"SocParams\.engine\.n = 3: allowed 8, the value of n_neurons"),
+    (["engine=neuron=cold"], r"SocParams\.engine = 'neuron=cold': allowed an EngParams or a "),
+])
+def test_cli_dotted_set_errors_are_one_line(nest_core, capsys, sets, line):
+    argv = ["info", "demo.nest"] + [w for s in sets for w in ("--set", s)]
+    rc, _, err = _cli(argv, capsys)
+    assert rc == 2 and re.fullmatch(r"neurohdl: error: " + line + ".*\n", err), err
+
+
+def test_cli_random_configuration_keeps_dotted_sets(nest_core):
+    """`neurohdl sim --seed` draws the rest of the configuration around the --set values: a
+    nested value keeps the chooser it was set with."""
+    from neurohdl import cli
+    for seed in range(8):
+        p = cli._params(nest_core, {"engine.neuron": "cold", "engine.cell.vth": "3"}, seed)
+        assert (p.engine.neuron, p.engine.cell.vth) == ("cold", 3)
+    drawn = {cli._params(nest_core, {"engine.cell.vth": "3", "engine.neuron": "cold"}, s).n_neurons
+             for s in range(8)}
+    assert len(drawn) > 1                             # the rest is drawn
+
+
+def test_fusesoc_generator_params_nested_yaml_and_dotted(tmp_path):
+    """The generator's `params:` mapping goes to from_dict whole: nested YAML and dotted keys,
+    refused as one line when they name no nested Params (a flat core)."""
+    import yaml
+
+    from neurohdl.fusesoc_gen import core_params
+    text = ("core: demo.nest\nparams:\n  n_neurons: 8\n  engine:\n    neuron: cold\n"
+            "    cell:\n      vth: 0x50\n  engine.in_width: 12\n")
+    cfg = yaml.safe_load(text)
+    p = core_params(SocParams, cfg["params"])
+    assert (p.n_neurons, p.engine.in_width, p.engine.cell.vth) == (8, 12, 80)
+    assert core_params(SocParams, None) == SocParams()
+    with pytest.raises(ParamError, match=r"^SocParams: parameters = \[1, 2\]: allowed a mapping"):
+        core_params(SocParams, [1, 2])
