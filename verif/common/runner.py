@@ -33,6 +33,7 @@ ROTATED_CHECKS: dict[str, int] = {
     "fusesoc": 4,
     "determinism": 4,
     "must_fail": 4,
+    "mutate": 1,        # yosys-mutate mutants through the suite (tests/test_mutate.py), 20-60 s
 }
 
 
@@ -112,3 +113,32 @@ def check_core(core: str, seed: int, tmp_path, *, p=None, sim=None, testcase=Non
         # than the test module registers) all fail here
         assert r.ok, f"{core}: {r.summary()}, seed={seed}, {p}; log {log}"
     return r
+
+
+def run_mutant(core: str, p, seed: int, tmp_path, edits, *, testcase=None):
+    """The core's cocotb suite (Icarus) on its converted Verilog with ``edits`` applied: pairs
+    ``(regex, replacement)`` (``re.sub``), each of which must match exactly once in the
+    generated Verilog -- a planted bug the suite must fail on.  Returns the SimResult."""
+    import re
+    from unittest import mock
+
+    from neurohdl import simrun
+
+    real = simrun.generate
+
+    def mutated(*args, **kw):
+        g = real(*args, **kw)
+        texts = {f: open(f).read() for f in g.files if f.endswith((".v", ".sv"))}
+        for pattern, repl in edits:
+            counts = {f: len(re.findall(pattern, t)) for f, t in texts.items()}
+            assert sum(counts.values()) == 1, f"{core}: mutation {pattern!r} matches {counts}"
+            f = max(counts, key=counts.get)
+            texts[f] = re.sub(pattern, repl, texts[f])
+        for f, t in texts.items():
+            with open(f, "w") as fh:
+                fh.write(t)
+        return g
+
+    print(f"[mutant] {core} seed={seed}: {p}; edits {edits}")
+    with mock.patch.object(simrun, "generate", mutated):
+        return run_cocotb(core, p, seed, tmp_path, testcase=testcase)

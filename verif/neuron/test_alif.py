@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """neuron.alif: converted Verilog vs the model over random configurations, with idle and
-back-pressure on both streams, status_sat compared beat by beat, saturation corners and a
-mid-stream reset; the model vs an independent plain-Python re-derivation and vs the real-valued
-ALIF equations."""
+back-pressure on both streams, status_sat compared beat by beat, saturation corners, drive that
+lands v exactly on the threshold (``>=`` vs ``>``) and a mid-stream reset; the model vs an
+independent plain-Python re-derivation (exact) and vs the real-valued ALIF equations (a per-step
+bound derived from the model's own state)."""
+import operator
 import random
 from fractions import Fraction
 
@@ -17,7 +19,7 @@ from neurohdl.models.neuron import alif as model
 from neurohdl.models.neuron._common import smax, smin, stimulus
 from neurohdl.models.neuron.alif import AlifParams
 from neurohdl.simrun import params_from_env
-from neurohdl.verif.common.runner import check_core, params_for
+from neurohdl.verif.common.runner import check_core, params_for, run_mutant
 from neurohdl.verif.common.scoreboard import compare, expected
 from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
                                           reset, run_seed)
@@ -88,6 +90,47 @@ async def saturation_corners(dut):
     assert not errors, errors[:3]
 
 
+def edge_stimulus(p: AlifParams, rng: random.Random, n: int):
+    """Drive chosen step by step from the model so that the pre-reset membrane lands exactly on
+    the threshold (v_i == theta: fire under ``>=``, not under ``>``), or one LSB either side of
+    it; where the input range cannot reach it, the nearest input.  The first reachable step is
+    always an exact hit.  Returns (inputs, exact hits)."""
+    st, xs, hits = model.init(p), [], 0
+    lo, hi = smin(p.in_width), smax(p.in_width)
+    for _ in range(n):
+        v, a = st
+        leak = model.tz(v * p.beta, p.beta_frac)
+        th = model.theta(p, a)
+        x = max(lo, min(hi, th - leak + (rng.choice((0, 0, 0, -1, 1)) if hits else 0)))
+        hits += leak + x == th
+        xs.append(x)
+        st, _ = model.step(p, st, x)
+    return xs, hits
+
+
+def can_fire(p: AlifParams) -> bool:
+    """The largest input from reset fires at some step (v grows monotonically to its largest
+    reachable value with theta at theta0): otherwise no input ever fires, and ``>=`` and ``>``
+    are the same design."""
+    st = model.init(p)
+    for _ in range(400):
+        st, (spike, _, _) = model.step(p, st, smax(p.in_width))
+        if spike:
+            return True
+    return False
+
+
+@cocotb.test()
+async def fires_at_equal_threshold(dut):
+    """v_i == theta fires (``>=``): every configuration that can fire at all gets exact hits."""
+    p, source, sink, errors, sats = await _setup(dut, "random", "random")
+    i, hits = edge_stimulus(p, random.Random(f"{run_seed()}:edge"), 120)
+    assert hits > 0 or not can_fire(p), f"edge stimulus never reached theta; {p}"
+    got = await _exchange(p, source, sink, i)
+    _check(p, i, got, sats, f"edge ({hits} exact hits)")
+    assert not errors, errors[:3]
+
+
 @cocotb.test()
 async def reset_mid_stream(dut):
     """A reset with beats in flight returns v and a to 0 and clears status_sat."""
@@ -135,13 +178,25 @@ def test_alif(i, seed, tmp_path):
     check_core("neuron.alif", seed, tmp_path, p=p)
 
 
+def test_ge_turned_gt_is_caught(seed, tmp_path):
+    """The planted bug of issue 12: the RTL's ``v_i >= theta`` turned ``>`` fails the edge test
+    (one seed-drawn configuration that can fire; the edge test alone, ~2 s)."""
+    r = random.Random(seed)
+    p = next(q for q in (params_for("neuron.alif", r.randrange(2**31)) for _ in range(50))
+             if can_fire(q))
+    res = run_mutant("neuron.alif", p, seed, tmp_path, [(r"(_fire = \(\S+) >= ", r"\1 > ")],
+                     testcase=["fires_at_equal_threshold"])
+    assert res.tests == 1 and res.failed == 1, (res.summary(), p)
+
+
 def test_alif_verilator(seed, tmp_path):
     check_core("neuron.alif", seed, tmp_path, sim="verilator")
 
 
-def reference(p: AlifParams, inputs):
+def reference(p: AlifParams, inputs, fires=operator.ge):
     """Independent plain-Python re-derivation: exact rationals, int() truncating toward zero,
-    explicit comparisons for the clips.  Returns [(tdata, sticky sat)]."""
+    explicit comparisons for the clips.  Returns [(tdata, sticky sat)].  ``fires(u, theta)``:
+    the spike rule (a must-fail passes ``operator.gt``)."""
     scale = 2 ** p.beta_frac
     beta, rho, beta_a = Fraction(p.beta, scale), Fraction(p.rho, scale), Fraction(p.beta_a, scale)
     vmin, vmax = -2 ** (p.width - 1), 2 ** (p.width - 1) - 1
@@ -152,7 +207,7 @@ def reference(p: AlifParams, inputs):
         u = int(beta * v) + x
         if u > vmax or u < vmin:
             sat, u = True, max(vmin, min(vmax, u))
-        fire = u >= theta
+        fire = fires(u, theta)
         if fire:
             u = u - theta if p.reset == "subtract" else 0
         a = int(rho * a) + (p.a_inc if fire else 0)
@@ -163,13 +218,32 @@ def reference(p: AlifParams, inputs):
     return out
 
 
+def model_words(p, i):
+    tdata, sats = model.run_tdata(p, i)
+    return [(int(t), bool(s)) for t, s in zip(tdata, sats)]
+
+
 @pytest.mark.parametrize("cfg", range(30))
 def test_model_matches_reference(cfg):
+    """Exact, beat for beat, over random drive and over drive that lands v on theta."""
     r = random.Random(cfg)
     p = AlifParams.random(r, **PINS[cfg % 3])
-    i = stimulus(p, r, 300)
-    tdata, sats = model.run_tdata(p, i)
-    assert [(int(t), bool(s)) for t, s in zip(tdata, sats)] == reference(p, i), p
+    for i in (stimulus(p, r, 300), edge_stimulus(p, r, 150)[0]):
+        assert model_words(p, i) == reference(p, i), p
+
+
+def test_edge_stimulus_tells_ge_from_gt():
+    """Must-fail of the exact comparison: a reference that fires on ``>`` differs from the model
+    on the edge stimulus in every configuration that can fire (30 random ones)."""
+    told = fireable = 0
+    for cfg in range(30):
+        r = random.Random(1000 + cfg)
+        p = AlifParams.random(r)
+        if can_fire(p):
+            fireable += 1
+            i, hits = edge_stimulus(p, r, 120)
+            told += hits > 0 and model_words(p, i) != reference(p, i, operator.gt)
+    assert fireable >= 12 and told == fireable, (told, fireable)
 
 
 @pytest.mark.parametrize("cfg", range(8))
@@ -240,31 +314,76 @@ def test_subthreshold_within_quantisation_bound(beta):
     assert bound.max() <= 1 / (1 - b) + 1e-9
 
 
+def step_bound_violations(p: AlifParams, I):
+    """Each step of the model against one step of the real ALIF equations taken from the model's
+    own previous state (v, a), so errors cannot accumulate.  Stated bound (the magnitude shifts
+    tz round toward 0 and lose < 1 LSB each; theta's shift floors, a >= 0):
+
+    * u_r = beta v + I, theta_r = theta0 + beta_a a; the model's v_i = u_r - e_u, |e_u| < 1,
+      and its theta = theta_r - e_t, 0 <= e_t < 1.  So D_r = u_r - theta_r >= 1 must fire and
+      D_r <= -2 must not (only -2 < D_r < 1 may go either way; the exact rule at D = 0 is
+      checked exactly by test_model_matches_reference);
+    * v' within 1 LSB of u_r without a spike; after a spike within (-1, 2) of u_r - theta_r
+      (subtract) or 0 (zero);
+    * a' within 1 LSB of rho a + a_inc s (s the model's spike) unless it clipped (sat).
+
+    Returns the violated steps as text (none expected)."""
+    I = np.asarray(I, dtype=np.int64).reshape(len(I), -1)
+    st = model.run_population_states(p, I)
+    sc = 2.0 ** p.beta_frac
+    beta, rho, beta_a = p.beta / sc, p.rho / sc, p.beta_a / sc
+    bad = []
+    for n in range(I.shape[1]):
+        v, a = 0, 0
+        for t in range(I.shape[0]):
+            u_r, th_r = beta * v + I[t, n], p.threshold + beta_a * a
+            d, s_ = u_r - th_r, bool(st["spike"][t, n])
+            v1, a1, sat_ = int(st["v"][t, n]), int(st["a"][t, n]), bool(st["sat"][t, n])
+            ok = not ((d >= 1 and not s_) or (d <= -2 and s_))
+            if not sat_:
+                if not s_:
+                    ok &= abs(v1 - u_r) < 1
+                elif p.reset == "subtract":
+                    ok &= -1 < v1 - d < 2
+                else:
+                    ok &= v1 == 0
+                ok &= abs(a1 - (rho * a + p.a_inc * s_)) < 1
+            if not ok:
+                bad.append(f"neuron {n} step {t}: v={v} a={a} I={I[t, n]} -> D_r={d:.3f} "
+                           f"spike={s_} v'={v1} a'={a1}")
+            v, a = v1, a1
+    return bad
+
+
 @pytest.mark.parametrize("reset", ["subtract", "zero"])
 @pytest.mark.parametrize("rho, beta_a, a_inc", [(0, 256, 1), (248, 256, 32), (255, 64, 200),
                                                 (240, 1024, 16)])
-def test_supra_threshold_spike_counts(reset, rho, beta_a, a_inc):
-    """Constant drive from 1.1x to 20x the base threshold's leak-balanced level, 1000 steps.
-    Documented tolerance: |n - nf| <= nf / m + 2, m = the real model's shortest inter-spike
-    interval, i.e. each interval may come out one step shorter or longer (the magnitude shifts
-    shrink v and a by < 1 LSB per step, which can move a marginal crossing by one step either
-    way: a smaller a lowers the threshold).  Most drives give equal or near-equal counts."""
+def test_supra_threshold_steps_within_bound(reset, rho, beta_a, a_inc):
+    """Constant drive from 1.1x to 20x the base threshold's leak-balanced level, and random
+    drive, 600 steps: every step within the bound of :func:`step_bound_violations` (it holds at
+    any drive, unlike a spike-count tolerance)."""
     p = AlifParams(width=20, in_width=16, beta_frac=8, beta=240, threshold=4096, rho=rho,
                    a_width=12, a_inc=a_inc, beta_a=beta_a, reset=reset)
     level = p.threshold * (1 - p.beta / 256)
     c = [int(round(level * m)) for m in (1.1, 1.5, 2, 5, 20)]
-    I = np.tile(np.array(c), (1000, 1))
-    spikes, _, sat = model.run_population(p, I)
-    _, sf = float_alif(p, I)
-    close = 0
-    for j in range(len(c)):
-        if sat[:, j].any():             # a clipped at 2^aw - 1: the real model has no ceiling
-            continue
-        n, nf = int(spikes[:, j].sum()), int(sf[:, j].sum())
-        m = int(np.diff(np.nonzero(sf[:, j])[0]).min()) if nf > 1 else 1
-        assert abs(n - nf) <= nf / m + 2, (c[j], n, nf, m)
-        close += abs(n - nf) <= 2
-    assert close >= 3
+    I = np.column_stack([np.tile(np.array(c), (600, 1)),
+                         np.random.default_rng(rho + beta_a).integers(-2000, 8000, (600, 2))])
+    spikes = model.run_population(p, I)[0]
+    assert spikes[:, :5].sum(axis=0).min() > 0          # every drive fires
+    assert step_bound_violations(p, I) == []
+
+
+def test_step_bound_catches_a_wrong_model(monkeypatch):
+    """Must-fail: a model whose leak is one LSB of beta too strong breaks the bound at high
+    drive, where the old count tolerance (|n - nf| <= nf/m + 2) let it through."""
+    p = AlifParams(width=20, in_width=16, beta_frac=8, beta=240, threshold=4096, rho=248,
+                   a_width=12, a_inc=32, beta_a=256)
+    I = np.full((300, 1), int(20 * p.threshold * (1 - p.beta / 256)))
+    assert step_bound_violations(p, I) == []
+    real = model.run_population_states
+    monkeypatch.setattr(model, "run_population_states",
+                        lambda q, J, state0=None: real(q.replace(beta=q.beta - 1), J, state0))
+    assert step_bound_violations(p, I) != []
 
 
 def test_adaptation_lowers_the_rate():
