@@ -17,11 +17,13 @@ Everything here is small and stable on purpose: other neuron models import it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any, Callable
 
 import numpy as np
 
-from neurohdl.errors import QFormatError
+from neurohdl.errors import ParamError, QFormatError
 from neurohdl.fixed import QFormat
 from neurohdl.params import pfield
 
@@ -108,6 +110,89 @@ def real_to_raw(cls, kw: dict, membrane=(), coef=()) -> dict:
         if name in out:
             conv(name, QFormat(0, get(frac), signed=False))
     return out
+
+
+# -- the record of a neuron type ----------------------------------------------------------------
+
+def _same_width(q, in_width: int) -> int:
+    return in_width
+
+
+def _no_constraint(q, in_width: int):
+    return None
+
+
+@dataclass(frozen=True)
+class NeuronType:
+    """One neuron type as a time-multiplexed engine sees it (``neuron.engine``; the RTL half is
+    ``neurohdl.rtl.neuron._common.NeuronRtl``).  ``q`` below is an instance of ``params``.
+
+    name             the type's name (``EngineParams.neuron``)
+    params           its single-neuron Params class (``EngineParams.cell``)
+    layout(q)        its state: ((variable, width), ...), low bits of the state word first
+    reset(q)         {variable: value} after reset (:func:`reset_word` packs it)
+    step_population  (q, I, state) -> (spike (N,) uint8, state', sat (N,) bool): one timestep
+                     of N neurons; state maps each variable to an int64 (N,) array; I is the
+                     int64 (N,) input, or (N, 2) = (excitatory, inhibitory) for two accumulators
+    accumulators     1, or 2: split by the weight's sign, w >= 0 into the first, -w into the
+                     second (each of the engine's in_width bits)
+    input_width(q, iw)   width of the step's input (the accumulator is sign-extended to it; with
+                         two accumulators it is their concatenation, 2 iw)
+    constraint(q, iw)    what an engine needs beyond the Params' own checks: None, or
+                         (field, value, allowed) naming an EngineParams field ('in_width') or a
+                         field of q ('cell.<name>')
+    random_in_width(rng) the engine's in_width for a random configuration (None: any)
+    random_w_width(rng, partial)  the engine's w_width for a random configuration (None: any)
+    random_cell(rng, partial)   a random q for a random engine configuration (in_width,
+                         w_width already drawn: ``partial``)
+    """
+
+    name: str
+    params: type
+    layout: Callable[[Any], tuple[tuple[str, int], ...]]
+    reset: Callable[[Any], dict[str, int]]
+    step_population: Callable[..., tuple]
+    random_cell: Callable[[Any, Any], Any]
+    accumulators: int = 1
+    input_width: Callable[[Any, int], int] = _same_width
+    constraint: Callable[[Any, int], tuple[str, Any, str] | None] = _no_constraint
+    random_in_width: Callable[[Any], int] | None = None
+    random_w_width: Callable[[Any, Any], int] | None = None
+
+
+def reachable(rng, engine, q, field: str | None = None, draw=None):
+    """For a random engine configuration: three times in four, q with ``field`` redrawn by
+    ``draw(rng, reach, q)`` (reach = three of the largest weights), so the neurons spike; q itself
+    when that value is not allowed (or ``field`` is None)."""
+    if rng.random() < 0.75 and field is not None:
+        try:
+            return q.replace(**{field: draw(rng, 3 * smax(engine.w_width), q)})
+        except ParamError:
+            pass
+    return q
+
+
+def reset_word(t: NeuronType, q) -> int:
+    """The state word after reset (:attr:`NeuronType.layout` packing)."""
+    return pack_state(t.layout(q), t.reset(q))
+
+
+def pack_state(layout, values) -> int:
+    """One state word from {variable: value} (two's complement fields, low bits first)."""
+    word, off = 0, 0
+    for name, w in layout:
+        word |= (int(values[name]) & ((1 << w) - 1)) << off
+        off += w
+    return word
+
+
+def states_step(run, names: tuple[str, ...]):
+    """A ``step_population`` from a model's ``run_population_states`` (T = 1; ``names``: the
+    order of its ``state0`` tuple)."""
+    def step_population(q, I, state):
+        r = run(q, np.asarray(I, dtype=np.int64)[None], state0=tuple(state[n] for n in names))
+        return r["spike"][0], {n: r[n][0] for n in names}, r["sat"][0]
+    return step_population
 
 
 # -- arithmetic ---------------------------------------------------------------------------------
@@ -206,4 +291,4 @@ def stimulus(p, rng, n: int) -> list[int]:
 __all__ = ["MIN_WIDTH", "MAX_WIDTH", "smin", "smax", "width_field", "in_width_field",
            "frac_field", "threshold_field", "random_threshold", "membrane_q", "real_to_raw",
            "sat", "to_bits", "from_bits", "pack_out", "unpack_out", "sticky", "as_population",
-           "check_inputs", "stimulus"]
+           "check_inputs", "stimulus", "NeuronType", "reset_word", "pack_state", "states_step", "reachable"]

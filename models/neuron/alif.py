@@ -40,7 +40,7 @@ import numpy as np
 from neurohdl.fixed import bits_for
 from neurohdl.params import Params, pfield
 
-from ._common import (as_population, check_inputs, frac_field, in_width_field, pack_out,
+from ._common import (NeuronType, reachable, states_step, as_population, check_inputs, frac_field, in_width_field, pack_out,
                       random_threshold, real_to_raw, sat, smax, sticky, to_bits, unpack_out,
                       width_field)
 
@@ -210,5 +210,14 @@ def to_tdata(p: AlifParams, inputs) -> list[int]:
     return [int(x) for x in to_bits(np.asarray(inputs, dtype=np.int64).ravel(), p.in_width)]
 
 
-__all__ = ["AlifParams", "RESETS", "init", "theta", "step", "tz", "run_population",
+NEURON = NeuronType(
+    name="alif", params=AlifParams,
+    layout=lambda p: (("v", p.width), ("a", p.a_width)), reset=lambda p: {"v": 0, "a": 0},
+    step_population=states_step(run_population_states, ("v", "a")),
+    random_cell=lambda rng, e: reachable(
+        rng, e, AlifParams.random(rng, in_width=e.in_width), "threshold",
+        lambda r, reach, q: r.randint(1, max(1, min(smax(q.width), reach)))))
+
+
+__all__ = ["NEURON", "AlifParams", "RESETS", "init", "theta", "step", "tz", "run_population",
            "run_population_states", "run_tdata", "pack", "unpack", "to_tdata"]

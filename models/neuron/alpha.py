@@ -38,7 +38,7 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (check_inputs, frac_field, from_bits, in_width_field, random_threshold,
+from ._common import (NeuronType, reachable, states_step, check_inputs, frac_field, from_bits, in_width_field, random_threshold,
                       real_to_raw, sat, smax, smin, sticky, threshold_field, to_bits,
                       width_field)
 from .alif import tz, tz_population
@@ -205,5 +205,16 @@ def from_tdata(p: AlphaParams, words) -> np.ndarray:
                     dtype=np.int64).reshape(-1, 2)
 
 
-__all__ = ["AlphaParams", "RESETS", "init", "step", "as_inputs", "run_population",
+NEURON = NeuronType(
+    name="alpha", params=AlphaParams,
+    layout=lambda p: (("v", p.width), ("i_exc", p.i_width), ("i_inh", p.i_width)),
+    reset=lambda p: {"v": 0, "i_exc": 0, "i_inh": 0},
+    step_population=states_step(run_population_states, ("v", "i_exc", "i_inh")),
+    accumulators=2, input_width=lambda p, iw: 2 * iw,
+    random_cell=lambda rng, e: reachable(
+        rng, e, AlphaParams.random(rng, in_width=e.in_width), "threshold",
+        lambda r, reach, q: r.randint(1, max(1, min(smax(q.width), reach)))))
+
+
+__all__ = ["NEURON", "AlphaParams", "RESETS", "init", "step", "as_inputs", "run_population",
            "run_population_states", "run_tdata", "pack", "unpack", "to_tdata", "from_tdata"]

@@ -45,7 +45,7 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (as_population, check_inputs, from_bits, pack_out, sticky, to_bits,
+from ._common import (NeuronType, as_population, reachable, states_step, check_inputs, from_bits, pack_out, sticky, to_bits,
                       unpack_out)
 
 IN_WIDTH = 16                 # a_in: int16, precision 16
@@ -187,5 +187,21 @@ def to_tdata(inputs) -> list[int]:
     return [int(x) for x in to_bits(np.asarray(inputs, dtype=np.int64).ravel(), IN_WIDTH)]
 
 
-__all__ = ["CubaLifParams", "CubaLifState", "init", "step", "run_population",
+def engine_constraint(p: CubaLifParams, in_width: int):
+    if in_width > IN_WIDTH:
+        return "in_width", in_width, f"2..{IN_WIDTH} for neuron = 'cuba_lif' (its input a_in is int16)"
+    return None
+
+
+NEURON = NeuronType(
+    name="cuba_lif", params=CubaLifParams,
+    layout=lambda p: (("v", V_WIDTH), ("u", U_WIDTH)), reset=lambda p: {"u": 0, "v": 0},
+    step_population=states_step(run_population_states, ("u", "v")),
+    input_width=lambda p, iw: IN_WIDTH, constraint=engine_constraint,
+    random_in_width=lambda rng: rng.choice([2, 16, rng.randint(2, 16)]),
+    random_cell=lambda rng, e: reachable(rng, e, CubaLifParams.random(rng), "vth",
+                                         lambda r, reach, q: r.randint(0, max(0, reach // 8))))
+
+
+__all__ = ["NEURON", "CubaLifParams", "CubaLifState", "init", "step", "run_population",
            "run_population_states", "run_tdata", "pack", "unpack", "to_tdata"]

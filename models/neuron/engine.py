@@ -49,9 +49,9 @@ import numpy as np
 from neurohdl.errors import ParamError
 from neurohdl.params import Params, pfield
 
-from . import alif, alpha, cuba_lif, if_, izhikevich, li, lif
-from ._common import (frac_field, in_width_field, random_threshold, smax, smin,
-                      threshold_field, width_field)
+from . import alif, alpha, cuba_lif, if_, izhikevich, li, lif, types
+from ._common import (NeuronType, frac_field, in_width_field, pack_state, random_threshold,
+                      smax, smin, threshold_field, width_field)
 
 NEURONS = ("if", "lif", "li", "cuba_lif", "alif", "alpha", "izhikevich")
 CELL_TYPES = ("cuba_lif", "alif", "alpha", "izhikevich")
@@ -170,13 +170,10 @@ class EngineParams(Params):
         self.set_derived("aw", max(1, (self.n - 1).bit_length()))
         self.set_derived("syn_width", self.w_width + self.aw)
         self.set_derived("sum_width", max(self.width, self.in_width) + 1)
-        two = self.neuron == "alpha"
-        self.set_derived("acc_width", 2 * self.in_width if two else self.in_width)
-        layout = state_layout(self)
-        self.set_derived("state_width", sum(w for _, w in layout))
-        self.set_derived("cell_in_width", {"cuba_lif": cuba_lif.IN_WIDTH,
-                                           "alpha": 2 * self.in_width}.get(
-            self.neuron, self.cellp.width if self.neuron == "izhikevich" else self.in_width))
+        t, q = neuron_type(self), neuron_params(self)
+        self.set_derived("acc_width", t.accumulators * self.in_width)
+        self.set_derived("state_width", sum(w for _, w in t.layout(q)))
+        self.set_derived("cell_in_width", t.input_width(q, self.in_width))
 
     @classmethod
     def _random_field(cls, f, rng, partial):
@@ -235,6 +232,11 @@ class EngineParams(Params):
         return super()._random_field(f, rng, partial)
 
 
+def neuron_type(p: EngineParams) -> NeuronType:
+    """The record of the engine's neuron type."""
+    return types.TYPES[p.neuron]
+
+
 def neuron_params(p: EngineParams):
     """The single-neuron Params every neuron of the engine follows."""
     if p.neuron == "lif":
@@ -252,52 +254,19 @@ def neuron_params(p: EngineParams):
 
 def state_layout(p: EngineParams) -> list[tuple[str, int]]:
     """The RAM word of one neuron, low bits first: (state variable, width)."""
-    if p.neuron not in CELL_TYPES:
-        return [("v", p.width)]
-    q = p.cellp
-    if p.neuron == "cuba_lif":
-        return [("v", cuba_lif.V_WIDTH), ("u", cuba_lif.U_WIDTH)]
-    if p.neuron == "alif":
-        return [("v", q.width), ("a", q.a_width)]
-    if p.neuron == "alpha":
-        return [("v", q.width), ("i_exc", q.i_width), ("i_inh", q.i_width)]
-    return [("v", q.width), ("u", q.width)]
+    return list(neuron_type(p).layout(neuron_params(p)))
 
 
-def state_names(p: EngineParams) -> tuple[str, ...]:
-    """Order of the arrays in a state tuple (the single model's ``state0`` order)."""
-    return {"cuba_lif": ("u", "v"), "alif": ("v", "a"), "alpha": ("v", "i_exc", "i_inh"),
-            "izhikevich": ("v", "u")}.get(p.neuron, ("v",))
-
-
-def init(p: EngineParams):
-    """State after reset: the membranes (int64, N) for 'if', 'lif', 'li'; a tuple of int64
-    (N,) arrays in :func:`state_names` order for the other types (izhikevich: v_init, u_init)."""
-    if p.neuron not in CELL_TYPES:
-        return np.zeros(p.n, dtype=np.int64)
-    if p.neuron == "izhikevich":
-        v0, u0 = izhikevich.initial_state(p.cellp)
-        return (np.full(p.n, v0, dtype=np.int64), np.full(p.n, u0, dtype=np.int64))
-    return tuple(np.zeros(p.n, dtype=np.int64) for _ in state_names(p))
-
-
-def as_dict(p: EngineParams, state) -> dict[str, np.ndarray]:
-    if p.neuron not in CELL_TYPES:
-        return {"v": np.asarray(state, dtype=np.int64)}
-    return dict(zip(state_names(p), state))
+def init(p: EngineParams) -> dict[str, np.ndarray]:
+    """State after reset: {state variable: int64 (N,) array} (the record's reset values)."""
+    return {k: np.full(p.n, v, dtype=np.int64)
+            for k, v in neuron_type(p).reset(neuron_params(p)).items()}
 
 
 def ram_words(p: EngineParams, state) -> list[int]:
     """The RAM word of every neuron (unsigned Python ints, :func:`state_layout`)."""
-    d = as_dict(p, state)
-    out = []
-    for n in range(p.n):
-        word, off = 0, 0
-        for name, w in state_layout(p):
-            word |= (int(d[name][n]) & ((1 << w) - 1)) << off
-            off += w
-        out.append(word)
-    return out
+    layout = state_layout(p)
+    return [pack_state(layout, {k: a[n] for k, a in state.items()}) for n in range(p.n)]
 
 
 def check_events(p: EngineParams, events) -> None:
@@ -312,9 +281,10 @@ def check_events(p: EngineParams, events) -> None:
 
 def accumulate(p: EngineParams, events):
     """Phase 1: (acc, acc_sat, drop) from the timestep's events, in order.  acc is int64 (N,),
-    for 'alpha' (N, 2): column 0 the excitatory sum, column 1 the inhibitory magnitude."""
+    with two accumulators (N, 2): column 0 the sum of the weights >= 0, column 1 the magnitude
+    of the negative ones."""
     check_events(p, events)
-    two = p.neuron == "alpha"
+    two = neuron_type(p).accumulators == 2
     acc = np.zeros((p.n, 2) if two else p.n, dtype=np.int64)
     lo, hi = smin(p.in_width), smax(p.in_width)
     acc_sat = drop = False
@@ -338,34 +308,14 @@ def accumulate(p: EngineParams, events):
     return acc, acc_sat, drop
 
 
-def step(p: EngineParams, v, events):
-    """One timestep: (state', spike addresses ascending, flags {acc_sat, sat, drop}).  The
-    state is the membrane array for 'if', 'lif', 'li' and a tuple of arrays otherwise
-    (:func:`init`)."""
+def step(p: EngineParams, state, events):
+    """One timestep: (state', spike addresses ascending, flags {acc_sat, sat, drop}); the state
+    is {state variable: (N,) array} (:func:`init`)."""
     acc, acc_sat, drop = accumulate(p, events)
-    q = neuron_params(p)
-    I = acc.reshape(1, *acc.shape)
-    kind = p.neuron
-    if kind == "lif":
-        spikes, vs, sats = lif.run_population(q, I, state0=(v, np.zeros(p.n, dtype=np.int64)))
-        new = vs[0].copy()
-    elif kind == "if":
-        spikes, vs, sats = if_.run_population(q, I, v0=v)
-        new = vs[0].copy()
-    elif kind == "li":
-        spikes, vs, sats = li.run_population(q, I, v0=v)
-        new = vs[0].copy()
-    elif kind == "izhikevich":
-        spikes, vs, sats, us = izhikevich.run_population(q, I, state=v, with_u=True)
-        new = (vs[0].copy(), us[0].copy())
-    else:
-        mod = {"cuba_lif": cuba_lif, "alif": alif, "alpha": alpha}[kind]
-        r = mod.run_population_states(q, I, state0=v)
-        spikes, sats = r["spike"], r["sat"]
-        new = tuple(r[name][0].copy() for name in state_names(p))
-    addrs = np.nonzero(spikes[0])[0].astype(np.int64)
-    return new, addrs, {"acc_sat": bool(acc_sat), "sat": bool(sats[0].any()),
-                        "drop": bool(drop)}
+    spikes, new, sats = neuron_type(p).step_population(neuron_params(p), acc, state)
+    addrs = np.nonzero(spikes)[0].astype(np.int64)
+    return ({k: np.array(v, dtype=np.int64) for k, v in new.items()}, addrs,
+            {"acc_sat": bool(acc_sat), "sat": bool(np.any(sats)), "drop": bool(drop)})
 
 
 def aer_beats(addrs) -> list[tuple[int, int, int]]:
@@ -397,7 +347,7 @@ def run(p: EngineParams, timesteps, v0=None):
     """Timesteps (a list of event lists) from reset (or ``v0``, a state).  Returns (beats per
     timestep, membrane v after each timestep (T, N), sticky status after each timestep)."""
     beats, states, status = run_states(p, timesteps, v0)
-    vs = [as_dict(p, s)["v"] for s in states]
+    vs = [s["v"] for s in states]
     return beats, np.array(vs, dtype=np.int64).reshape(len(vs), p.n), status
 
 
@@ -411,7 +361,7 @@ def random_events(p: EngineParams, rng, n_events: int) -> list[tuple[int, int]]:
     read-modify-write hazards), saturation-extreme weights, drive near threshold, out-of-range
     addresses (N not a power of two)."""
     lo, hi = smin(p.w_width), smax(p.w_width)
-    thr = p.threshold if p.neuron not in CELL_TYPES else hi
+    thr = getattr(neuron_params(p), "threshold", hi)
     out: list[tuple[int, int]] = []
     while len(out) < n_events:
         kind = rng.choice(["uni", "same", "same", "ext", "drive", "pair", "oob"])
@@ -435,6 +385,6 @@ def random_events(p: EngineParams, rng, n_events: int) -> list[tuple[int, int]]:
 
 
 __all__ = ["EngineParams", "NEURONS", "CELL_TYPES", "RESETS", "MAX_N", "neuron_params",
-           "state_layout", "state_names", "init", "ram_words", "accumulate", "step",
+           "neuron_type", "state_layout", "init", "ram_words", "accumulate", "step",
            "aer_beats", "run", "run_states", "pack_event", "random_events", "check_events",
            "parse_cell", "cell_text", "ParamError"]

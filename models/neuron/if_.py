@@ -27,7 +27,7 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
+from ._common import (NeuronType, as_population, check_inputs, frac_field, in_width_field, membrane_q,
                       pack_out, random_threshold, real_to_raw, sat, smax, smin, sticky,
                       threshold_field, width_field)
 
@@ -105,4 +105,16 @@ def run_tdata(p: IfParams, inputs):
     return pack_out(p.width, spikes[:, 0], v[:, 0]), sticky(s[:, 0])
 
 
-__all__ = ["IfParams", "RESETS", "init", "step", "run_population", "run_tdata", "smin", "smax"]
+def step_population(p: IfParams, I, state):
+    """One timestep of N neurons (:class:`NeuronType`): state {"v": (N,)}."""
+    spikes, vs, sats = run_population(p, np.asarray(I, dtype=np.int64)[None], v0=state["v"])
+    return spikes[0], {"v": vs[0]}, sats[0]
+
+
+NEURON = NeuronType(
+    name="if", params=IfParams, layout=lambda p: (("v", p.width),), reset=lambda p: {"v": 0},
+    step_population=step_population,
+    random_cell=lambda rng, e: IfParams.random(rng, in_width=e.in_width))
+
+
+__all__ = ["NEURON", "IfParams", "RESETS", "init", "step", "run_population", "run_tdata", "smin", "smax"]

@@ -48,6 +48,8 @@ from neurohdl.errors import QFormatError
 from neurohdl.fixed import QFormat
 from neurohdl.params import Params, pfield
 
+from ._common import NeuronType, reachable
+
 # Izhikevich, "Simple model of spiking neurons", IEEE TNN 14(6):1569-1572, 2003 (Fig. 2).
 PRESETS = {
     "regular_spiking": (0.02, 0.2, -65, 8),
@@ -234,3 +236,38 @@ def to_tdata(p: IzhikevichParams, x: int) -> int:
 def current(p: IzhikevichParams, mv: float) -> int:
     """Raw input for a real current (rounded to nearest)."""
     return p.q.const(mv, rounding="nearest")
+
+
+def step_population(p: IzhikevichParams, I, state):
+    """One timestep of N neurons (:class:`NeuronType`): state {"v", "u"} (N,) arrays."""
+    spikes, vs, sats, us = run_population(p, np.asarray(I, dtype=np.int64)[None],
+                                          state=(state["v"], state["u"]), with_u=True)
+    return spikes[0], {"v": vs[0], "u": us[0]}, sats[0]
+
+
+def engine_constraint(p: IzhikevichParams, in_width: int):
+    if in_width > p.width:
+        return "in_width", in_width, (f"2..{p.width} for neuron = 'izhikevich' (its input is "
+                                      f"Q{p.int_bits}.{p.frac_bits})")
+    return None
+
+
+def random_engine_cell(rng, e) -> IzhikevichParams:
+    """A Q format that holds the engine's in_width (raw Q.F currents)."""
+    ib = rng.choice([16, 16, rng.randint(8, 24)])
+    lo = max(8, e.in_width - ib)
+    if lo > MAX_W - ib:
+        ib = MAX_W - lo
+    fb = rng.choice([lo, MAX_W - ib, rng.randint(lo, MAX_W - ib)])
+    return reachable(rng, e, IzhikevichParams.random(rng, int_bits=ib, frac_bits=fb))
+
+
+NEURON = NeuronType(
+    name="izhikevich", params=IzhikevichParams,
+    layout=lambda p: (("v", p.width), ("u", p.width)),
+    reset=lambda p: {"v": p.v_init, "u": p.u_init},
+    step_population=step_population, input_width=lambda p, iw: p.width,
+    constraint=engine_constraint, random_cell=random_engine_cell,
+    # raw Q.F currents: drive that makes the presets fire needs >= ~F + 4 bits
+    random_in_width=lambda rng: rng.choice([24, 32, rng.randint(12, 32)]),
+    random_w_width=lambda rng, e: max(2, e.in_width - rng.randint(0, 8)))

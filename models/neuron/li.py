@@ -25,7 +25,7 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
+from ._common import (NeuronType, as_population, check_inputs, frac_field, in_width_field, membrane_q,
                       pack_out, real_to_raw, sat, smax, smin, sticky, width_field)
 
 
@@ -82,4 +82,16 @@ def run_tdata(p: LiParams, inputs):
     return pack_out(p.width, spikes[:, 0], v[:, 0]), sticky(s[:, 0])
 
 
-__all__ = ["LiParams", "init", "step", "run_population", "run_tdata", "smin", "smax"]
+def step_population(p: LiParams, I, state):
+    """One timestep of N integrators (:class:`NeuronType`): state {"v": (N,)}."""
+    spikes, vs, sats = run_population(p, np.asarray(I, dtype=np.int64)[None], v0=state["v"])
+    return spikes[0], {"v": vs[0]}, sats[0]
+
+
+NEURON = NeuronType(
+    name="li", params=LiParams, layout=lambda p: (("v", p.width),), reset=lambda p: {"v": 0},
+    step_population=step_population,
+    random_cell=lambda rng, e: LiParams.random(rng, in_width=e.in_width))
+
+
+__all__ = ["NEURON", "LiParams", "init", "step", "run_population", "run_tdata", "smin", "smax"]

@@ -43,7 +43,7 @@ import numpy as np
 from neurohdl.fixed import bits_for
 from neurohdl.params import Params, pfield
 
-from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
+from ._common import (NeuronType, as_population, check_inputs, frac_field, in_width_field, membrane_q,
                       pack_out, random_threshold, real_to_raw, sat, smax, smin, sticky,
                       threshold_field, width_field)
 
@@ -188,5 +188,30 @@ def run_tdata(p: LifParams, inputs):
     return pack_out(p.width, spikes[:, 0], v[:, 0]), sticky(s[:, 0])
 
 
-__all__ = ["LifParams", "LEAKS", "RESETS", "init", "step", "leak", "run_population",
+def step_population(p: LifParams, I, state):
+    """One timestep of N neurons without a refractory period (:class:`NeuronType`): state
+    {"v": (N,)}."""
+    v = state["v"]
+    spikes, vs, sats = run_population(p, np.asarray(I, dtype=np.int64)[None],
+                                      state0=(v, np.zeros_like(v)))
+    return spikes[0], {"v": vs[0]}, sats[0]
+
+
+def engine_constraint(p: LifParams, in_width: int):
+    """A time-multiplexed engine keeps v only and runs the shift leak."""
+    if p.leak != "shift":
+        return "cell.leak", p.leak, "'shift' in neuron.engine"
+    if p.refractory:
+        return "cell.refractory", p.refractory, "0 in neuron.engine (no refractory period)"
+    return None
+
+
+NEURON = NeuronType(
+    name="lif", params=LifParams, layout=lambda p: (("v", p.width),), reset=lambda p: {"v": 0},
+    step_population=step_population, constraint=engine_constraint,
+    random_cell=lambda rng, e: LifParams.random(rng, in_width=e.in_width, leak="shift",
+                                                refractory=0))
+
+
+__all__ = ["NEURON", "LifParams", "LEAKS", "RESETS", "init", "step", "leak", "run_population",
            "run_tdata", "smin", "smax"]

@@ -29,7 +29,7 @@ from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.neuron import alif as model
 from neurohdl.models.neuron._common import smax, stimulus
 from neurohdl.models.neuron.alif import AlifParams
-from neurohdl.rtl.neuron._common import neuron_ports, stepped_neuron
+from neurohdl.rtl.neuron._common import NeuronRtl, registered, neuron_ports, stepped_neuron
 from neurohdl.rtl.neuron.cuba_lif import sext, ssig, trunc_decay, zext
 
 
@@ -182,6 +182,10 @@ def alif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tval
                           m_out_tvalid, m_out_tready, status_sat, alif_step, state_width(p),
                           init_word(p), p)
 
+
+
+# neuron.engine runs the combinational timestep between two registers
+NEURON_RTL = NeuronRtl(model.NEURON, registered(alif_step, model.NEURON), state_width)
 
 
 def vectors(p: AlifParams, rng, n: int) -> Vectors:

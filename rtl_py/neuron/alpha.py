@@ -30,7 +30,7 @@ from neurohdl.models.neuron._common import smax
 from neurohdl.models.neuron._common import stimulus as one_stimulus
 from neurohdl.models.neuron.alpha import AlphaParams
 from neurohdl.rtl.neuron.cuba_lif import sext, ssig, trunc_decay
-from neurohdl.rtl.neuron._common import stepped_neuron
+from neurohdl.rtl.neuron._common import NeuronRtl, registered, stepped_neuron
 
 
 def ports(p: AlphaParams):
@@ -178,6 +178,10 @@ def stimulus(p: AlphaParams, rng, n: int) -> list[tuple[int, int]]:
     if rng.random() < 0.5:                       # often: mostly positive inhibition
         inh = [abs(x) if x != -(1 << (p.in_width - 1)) else smax(p.in_width) for x in inh]
     return list(zip(exc, inh))
+
+
+# neuron.engine runs the combinational timestep between two registers
+NEURON_RTL = NeuronRtl(model.NEURON, registered(alpha_step, model.NEURON), state_width)
 
 
 def vectors(p: AlphaParams, rng, n: int) -> Vectors:

@@ -37,7 +37,7 @@ from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import cuba_lif as model
 from neurohdl.models.neuron.cuba_lif import (ACT_SHIFT, DECAY_SHIFT, IN_WIDTH, U_WIDTH, V_MAX,
                                              V_WIDTH, CubaLifParams)
-from neurohdl.rtl.neuron._common import stepped_neuron
+from neurohdl.rtl.neuron._common import NeuronRtl, registered, stepped_neuron
 
 PU_WIDTH = U_WIDTH + DECAY_SHIFT     # |u| <= 2^23, ku <= 4095: |pu| < 2^35
 PV_WIDTH = V_WIDTH + DECAY_SHIFT     # |v| <= 2^23 - 1, kv <= 4096: |pv| < 2^35
@@ -248,6 +248,10 @@ def stimulus(p: CubaLifParams, rng, n: int) -> list[int]:
             seg = [hi if j % 2 else lo for j in range(m)]
         out += seg
     return out[:n]
+
+
+# neuron.engine runs the combinational timestep between two registers
+NEURON_RTL = NeuronRtl(model.NEURON, registered(cuba_lif_step, model.NEURON), state_width)
 
 
 def vectors(p: CubaLifParams, rng, n: int) -> Vectors:

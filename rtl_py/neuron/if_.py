@@ -34,7 +34,7 @@ from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.neuron import if_ as model
 from neurohdl.models.neuron._common import smax, stimulus, to_bits
 from neurohdl.models.neuron.if_ import IfParams
-from neurohdl.rtl.neuron._common import neuron_ports, sext
+from neurohdl.rtl.neuron._common import NeuronRtl, integrate_update, neuron_ports, sext
 
 
 def ports(p: IfParams):
@@ -187,6 +187,17 @@ def if_(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
     if subtract:
         gens += [comb_clip, comb_reset]
     return gens
+
+
+@block
+def if_update(clk, en, st, x, nst, fire, sat_o, p: IfParams):
+    """``neuron.engine``'s per-timestep block: state word v, two register stages
+    (:class:`NeuronRtl`).  Same results as this core, pipelined for the engine's sweep."""
+    return integrate_update(clk, en, st, x, nst, fire, sat_o, p.width, None, p.threshold,
+                            p.reset)
+
+
+NEURON_RTL = NeuronRtl(model.NEURON, if_update, state_width=lambda p: p.width)
 
 
 def vectors(p: IfParams, rng, n: int) -> Vectors:

@@ -34,7 +34,7 @@ from neurohdl import __version__
 from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import izhikevich as model
 from neurohdl.models.neuron.izhikevich import IzhikevichParams
-from neurohdl.rtl.neuron._common import stepped_neuron
+from neurohdl.rtl.neuron._common import NeuronRtl, registered, stepped_neuron
 
 
 # unused_frac is never read on purpose (Verilator's *unused* idiom); MyHDL's conversion warning
@@ -272,6 +272,10 @@ def stimulus(p: IzhikevichParams, rng, n: int) -> list[int]:
         else:
             out += [rng.randint(-5 << F, 25 << F)] * run
     return out[:n]
+
+
+# neuron.engine runs the combinational timestep between two registers
+NEURON_RTL = NeuronRtl(model.NEURON, registered(izhikevich_step, model.NEURON), state_width)
 
 
 def vectors(p: IzhikevichParams, rng, n: int) -> Vectors:

@@ -28,7 +28,7 @@ from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.neuron import li as model
 from neurohdl.models.neuron._common import stimulus, to_bits
 from neurohdl.models.neuron.li import LiParams
-from neurohdl.rtl.neuron._common import neuron_ports, sext
+from neurohdl.rtl.neuron._common import NeuronRtl, integrate_update, neuron_ports, sext
 
 
 def ports(p: LiParams):
@@ -132,6 +132,16 @@ def li(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid
         status_sat.next = sat
 
     return comb_v, comb_leak, comb_sum, comb_sat, comb_next, seq_lo, seq, comb
+
+
+@block
+def li_update(clk, en, st, x, nst, fire, sat_o, p: LiParams):
+    """``neuron.engine``'s per-timestep block: state word v, two register stages
+    (:class:`NeuronRtl`).  Same results as this core, pipelined for the engine's sweep."""
+    return integrate_update(clk, en, st, x, nst, fire, sat_o, p.width, p.leak_shift, None)
+
+
+NEURON_RTL = NeuronRtl(model.NEURON, li_update, state_width=lambda p: p.width)
 
 
 def vectors(p: LiParams, rng, n: int) -> Vectors:

@@ -38,7 +38,7 @@ from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.neuron import lif as model
 from neurohdl.models.neuron._common import smax, stimulus, to_bits
 from neurohdl.models.neuron.lif import LifParams
-from neurohdl.rtl.neuron._common import neuron_ports, sext
+from neurohdl.rtl.neuron._common import NeuronRtl, integrate_update, neuron_ports, sext
 
 
 def ports(p: LifParams):
@@ -276,6 +276,17 @@ def lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
     if mode == "multiply":
         gens.append(comb_mult)
     return gens
+
+
+@block
+def lif_update(clk, en, st, x, nst, fire, sat_o, p: LifParams):
+    """``neuron.engine``'s per-timestep block (shift leak, no refractory period): state word v, two register stages
+    (:class:`NeuronRtl`).  Same results as this core, pipelined for the engine's sweep."""
+    return integrate_update(clk, en, st, x, nst, fire, sat_o, p.width, p.leak_shift,
+                            p.threshold, p.reset, p.v_reset)
+
+
+NEURON_RTL = NeuronRtl(model.NEURON, lif_update, state_width=lambda p: p.width)
 
 
 def vectors(p: LifParams, rng, n: int) -> Vectors:

@@ -351,11 +351,15 @@ def test_engine_verilator(seed, tmp_path):
 def _independent(p, timesteps):
     """Reference: scalar accumulators per neuron (alpha: excitatory / inhibitory by the weight's
     sign) and N independent single-neuron ``step()`` instances (Python ints), spikes gathered
-    per timestep; returns the spikes, every neuron's state tuple and the flags."""
+    per timestep; returns the spikes, every neuron's state {variable: value} and the flags."""
     q = model.neuron_params(p)
-    mod = {"lif": lif, "if": if_, "li": li, "cuba_lif": cuba_lif, "alif": alif,
-           "alpha": alpha, "izhikevich": izhikevich}[p.neuron]
-    init = izhikevich.initial_state if p.neuron == "izhikevich" else mod.init
+    # each core's scalar model: its state tuple's variables, init
+    mod, names, init = {
+        "lif": (lif, ("v", "r"), lif.init), "if": (if_, ("v",), if_.init),
+        "li": (li, ("v",), li.init), "cuba_lif": (cuba_lif, ("u", "v"), cuba_lif.init),
+        "alif": (alif, ("v", "a"), alif.init), "alpha": (alpha, ("v", "i_exc", "i_inh"),
+                                                         alpha.init),
+        "izhikevich": (izhikevich, ("v", "u"), izhikevich.initial_state)}[p.neuron]
     states = [init(q) for _ in range(p.n)]
     lo, hi = smin(p.in_width), smax(p.in_width)
     two = p.neuron == "alpha"
@@ -381,10 +385,8 @@ def _independent(p, timesteps):
             states[n], (s, v, o) = mod.step(q, states[n], tuple(acc[n]) if two else acc[n])
             if s:
                 spikes.append(n)
-            st = states[n]
-            if p.neuron in ("lif", "if", "li"):
-                st = (v,)                      # the engine keeps the membrane only
-            sts.append(tuple(int(x) for x in st))
+            st = states[n] if len(names) > 1 else (states[n],)
+            sts.append(dict(zip(names, (int(x) for x in st))))
             sat |= bool(o)
         out.append((spikes, sts, (acc_sat, sat, drop)))
     return out
@@ -398,10 +400,34 @@ def test_population_equals_independent_neurons(seed):
         v = model.init(p)
         for events, (spikes, sts, fl) in zip(ts, _independent(p, ts)):
             v, addrs, flags = model.step(p, v, events)
-            got = [v] if p.neuron in ("lif", "if", "li") else list(v)
             assert addrs.tolist() == spikes, p
-            assert [tuple(int(a[n]) for a in got) for n in range(p.n)] == sts, p
+            # every variable the engine keeps (lif: v; its refractory counter stays 0)
+            assert [{k: int(a[n]) for k, a in v.items()} for n in range(p.n)] == \
+                [{k: st[k] for k in v} for st in sts], p
+            assert all(st.get("r", 0) == 0 for st in sts), p
             assert (flags["acc_sat"], flags["sat"], flags["drop"]) == fl, p
+
+
+def test_neuron_records_agree():
+    """Each type's record: the RTL state width is the model layout's total, the reset word the
+    single core's; the engine's RTL names no type (it looks the record up)."""
+    from pathlib import Path
+    from neurohdl.models.neuron._common import reset_word
+    from neurohdl.rtl.neuron import engine as engine_rtl, engine_parts, types as rtl_types
+    r = random.Random(1)
+    for name, nt in rtl_types.TYPES.items():
+        assert nt.model is model.types.TYPES[name]
+        for _ in range(5):
+            e = EngineParams.random(r, neuron=name)
+            q = model.neuron_params(e)
+            assert isinstance(q, nt.model.params)
+            assert nt.state_width(q) == sum(w for _, w in nt.model.layout(q)) == e.state_width
+            single = getattr(__import__(f"neurohdl.rtl.neuron.{'if_' if name == 'if' else name}",
+                                        fromlist=["x"]), "init_word", lambda q: 0)
+            assert reset_word(nt.model, q) == single(q), name
+    for mod in (engine_rtl, engine_parts):
+        code = Path(mod.__file__).read_text()
+        assert not [n for n in rtl_types.TYPES if f"'{n}'" in code or f'"{n}"' in code], mod
 
 
 def test_aer_beats_and_run():
