@@ -254,6 +254,27 @@ def cmd_sim(args) -> int:
     return 0 if r.ok else 1
 
 
+# ---------------------------------------------------------------------------- mutate -----
+def cmd_mutate(args) -> int:
+    from .mutate import check_args, mutate_core
+    from .registry import get
+
+    entry = get(args.core)
+    check_args(args.n, args.jobs, args.only, args.depth)
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise ParamError(f"--fail-under {args.fail_under}: allowed 0..100 (per cent)")
+    p = _params(entry, _sets(args.set), args.seed)
+    seed = args.seed if args.seed is not None else 1
+    out = _out_dir(args.out, f"build/mutate/{entry.decl.core}-{p.digest()}-{seed}")
+    r = mutate_core(entry.name, p, out, n=args.n, seed=seed, mutation_seed=args.mutation_seed,
+                    jobs=args.jobs, only=args.only, depth=args.depth)
+    if args.fail_under is not None and r.kill_rate is not None \
+            and 100 * r.kill_rate < args.fail_under:
+        print(f"  kill rate below --fail-under {args.fail_under:g} %")
+        return 1
+    return 0
+
+
 # ----------------------------------------------------------------------------- build -----
 def cmd_build(args) -> int:
     from .build import TARGETS, build, check_target
@@ -376,6 +397,25 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="build folder (default ./build/sim/<core>-<seed>)")
     s.add_argument("-v", "--verbose", action="store_true", help="simulator output on the terminal")
     s.set_defaults(fn=cmd_sim)
+
+    mu = sub.add_parser("mutate", help="mutation testing: yosys `mutate` mutants of the converted "
+                                       "core through its cocotb suite; killed/survived/equivalent")
+    mu.add_argument("core")
+    mu.add_argument("-n", type=_int, default=20, help="mutations to list (1..1000, default 20)")
+    mu.add_argument("--set", action="append", metavar="NAME=VALUE")
+    mu.add_argument("--seed", type=_int, help="a random configuration and stimulus seed, as in "
+                                              "`neurohdl sim` (default: the Params defaults)")
+    mu.add_argument("--mutation-seed", type=_int, default=1,
+                    help="seed of yosys `mutate -list` (default 1)")
+    mu.add_argument("--only", type=_int, action="append", metavar="I",
+                    help="run only mutant I of the list (1-based, repeatable)")
+    mu.add_argument("--jobs", type=_int, default=1, help="mutants simulated at once (1..16)")
+    mu.add_argument("--depth", type=_int, default=20,
+                    help="equivalence check: induction length limit (1..200, default 20)")
+    mu.add_argument("--fail-under", type=float, metavar="PCT",
+                    help="exit 1 if the kill rate is below PCT per cent")
+    mu.add_argument("--out", help="build folder (default ./build/mutate/<core>-<digest>-<seed>)")
+    mu.set_defaults(fn=cmd_mutate)
 
     b = sub.add_parser("build", help="FPGA build through fusesoc/edalize; prints LUT/FF/BRAM/DSP/Fmax")
     b.add_argument("core")

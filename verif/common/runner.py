@@ -22,6 +22,7 @@ from neurohdl.simrun import run_cocotb
 #: fusesoc         FuseSoC ``sim`` (model replay bench) and ``lint`` targets   6-10 s
 #: determinism     HDL byte-identical across hash seeds (test_determinism)    2-4 s
 #: must_fail       injected model fault caught by the scoreboard (test_must_fail)  3-8 s
+#: mutate          yosys-mutate mutants through the suite (test_mutate)        20-60 s
 #: ==============  ==========================================================  =================
 #:
 #: Every core every run, not rotated: its cocotb suite on Icarus over >= 5 random configurations,
@@ -33,7 +34,7 @@ ROTATED_CHECKS: dict[str, int] = {
     "fusesoc": 4,
     "determinism": 4,
     "must_fail": 4,
-    "mutate": 1,        # yosys-mutate mutants through the suite (tests/test_mutate.py), 20-60 s
+    "mutate": 1,
 }
 
 
