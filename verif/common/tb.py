@@ -146,6 +146,10 @@ class Bench:
                         self.flags[prefix].append(
                             {s: int(getattr(dut, s).value) for s in self.status})
 
+    def transfers_of(self, bfms: dict) -> list[list[int]]:
+        """The transfer cycles of each stream in ``bfms`` (``tb.sources`` or ``tb.sinks``)."""
+        return [self.transfers[prefix] for prefix in bfms]
+
     def rng(self, salt: str) -> random.Random:
         """A random generator for stimulus, replayable from the run seed and ``salt``."""
         return random.Random(f"{self.seed}:{salt}")
@@ -336,6 +340,31 @@ class StandardTests:
             tb.check_protocol()
 
         run.__doc__ = "A reset mid-stream restarts the core: outputs match the model again."
+        return _register(run, name, _caller_module())
+
+    def throughput(self, name: str = "full_throughput", latency: Callable = lambda p: 1,
+                   n: int = 64):
+        """No pauses, one output per input: the inputs go in back to back, each output comes
+        exactly ``latency(p)`` cycles after its input, and all match the model."""
+        tests = self
+
+        async def run(dut):
+            tb = await tests.bench(dut)
+            words = tests.stimulus(tb, "throughput", n)
+            got = await tb.exchange(words)
+            compare(got, expected(tests.want(tb, words), tb.seed), next(iter(tb.sinks)),
+                    str(tb.p))
+            (ins,), (outs,) = tb.transfers_of(tb.sources), tb.transfers_of(tb.sinks)
+            assert len(ins) == len(outs) == len(words), (len(ins), len(outs))
+            assert ins == list(range(ins[0], ins[0] + len(words))), \
+                f"input not back to back: {ins[:8]}; {tb.p}"
+            lat = [o - i for i, o in zip(ins, outs)]
+            assert lat == [latency(tb.p)] * len(words), \
+                f"latency {lat[:8]}, want {latency(tb.p)}; {tb.p}"
+            tb.check_protocol()
+
+        run.__doc__ = ("No pauses: one beat per cycle in and out, each output a fixed latency "
+                       "after its input.")
         return _register(run, name, _caller_module())
 
     def must_fail(self, name: str = "scoreboard_must_fail"):

@@ -4,110 +4,31 @@ select must advance once per accepted beat, never while stalled); the model agai
 plain-Python re-derivation; the scaled addition at N = 4096."""
 import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles
-from cocotb.utils import get_sim_time
 
 from neurohdl import ParamError
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import mux_add as model
 from neurohdl.models.sc.mux_add import MuxAddParams
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-AbBus, AbTransaction, AbSource, _, _ = make_stream("Ab")
-YBus, _, _, YSink, _ = make_stream("Y")
-N_BEATS = 200
+from neurohdl.verif.common.tb import StandardTests
 
 
-def stimulus(salt: str, n: int = N_BEATS) -> list[int]:
-    return gm.random_beats(random.Random(f"{run_seed()}:ab:{salt}"), n)
-
-
-async def _setup(dut, idle, stall):
-    p = params_from_env(MuxAddParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = AbSource(AbBus.from_prefix(dut, "s_ab"), dut.clk, dut.rst)
-    sink = YSink(YBus.from_prefix(dut, "m_y"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_ab"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_y"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_y", errors))
-    await reset(dut)
-    return p, source, sink, errors
-
-
-async def _exchange(source, sink, beats):
-    for ab in beats:
-        source.send_nowait(AbTransaction(tdata=int(ab)))
-    return [int((await sink.recv()).tdata) for _ in beats]
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_ab idle pattern x m_y back-pressure pattern."""
-    p, source, sink, errors = await _setup(dut, idle, stall)
-    beats = stimulus(f"{idle}/{stall}")
-    got = await _exchange(source, sink, beats)
-    compare(got, expected(model.run_beats(p, beats), run_seed()), "m_y",
-            f"{p} pauses={idle}/{stall}")
-    await ClockCycles(dut.clk, 5)
-    assert sink.empty(), f"extra m_y beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def full_throughput(dut):
-    """No pauses: one beat per cycle, latency 1 (n beats out in n cycles after the first)."""
-    p, source, sink, errors = await _setup(dut, None, None)
-    beats = stimulus("throughput", 64)
-    for ab in beats:
-        source.send_nowait(AbTransaction(tdata=int(ab)))
-    stamps = []
-    for _ in beats:
-        await sink.recv()
-        stamps.append(int(get_sim_time("ns")) // 10)
-    assert np.diff(stamps).tolist() == [1] * (len(beats) - 1), f"beat spacing {stamps}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_mid_stream(dut):
-    """A reset with beats in flight empties the output register and restarts the select (toggle
-    at 0, LFSR at the seed): afterwards the outputs are the model's from reset again."""
-    p, source, sink, errors = await _setup(dut, "random", "random")
-    beats = stimulus("reset", 200)
-    for ab in beats:
-        source.send_nowait(AbTransaction(tdata=int(ab)))
-    first = [int((await sink.recv()).tdata) for _ in range(40)]
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    again = await _exchange(source, sink, beats[:120])
-    compare(first, expected(model.run_beats(p, beats[:40]), run_seed()), "before reset", str(p))
-    compare(again, expected(model.run_beats(p, beats[:120]), run_seed()), "after reset", str(p))
-    await ClockCycles(dut.clk, 5)
-    assert sink.empty(), f"extra m_y beats after reset; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model with the select inverted must fail (every beat with
-    a != b differs; the stimulus starts with (1, 0) and (0, 1))."""
-    p, source, sink, _ = await _setup(dut, None, None)
-    beats = stimulus("must_fail")
-    got = await _exchange(source, sink, beats)
+def _inverted_select(p, beats):
     a, b = gm.split(beats)
-    sel = model.select_bits(p, len(beats)) ^ 1
-    compare(got, [int(y) for y in np.where(sel == 1, b, a)], "m_y", "mutated model")
+    return np.where(model.select_bits(p, len(beats)) ^ 1, b, a)
+
+
+TESTS = StandardTests(
+    model=model.run_beats,
+    stimulus=lambda p, rng, n: gm.random_beats(rng, n),
+    # the mutant: the select inverted: every beat with a != b differs, beats 1 and 2 among them
+    mutant=lambda p, beats: _inverted_select(p, beats))
+stream_matches_model = TESTS.model_match()
+full_throughput = TESTS.throughput()
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------
