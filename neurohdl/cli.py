@@ -6,6 +6,7 @@
     neurohdl gen sc.lfsr --set width=12 --out out/lfsr [--hdl vhdl]
     neurohdl sim sc.mul --seed 1234 [--waves] [--sim verilator]
     neurohdl build sc.mul --target ice40 [--set length=1024] [--json]
+    neurohdl formal stream.fifo [--depth N]      (no core: the cores that have a proof)
     neurohdl docs [sc.lfsr ...] [--check]
 
 Exit status: 0 done; 1 a simulation ran and a test failed (or none ran), or ``docs --check``
@@ -353,6 +354,36 @@ def cmd_docs(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------- formal -----
+def cmd_formal(args) -> int:
+    from .formal import PROOFS, check_depth, proof_of, run_proof
+    from .registry import get
+
+    if args.core is None:                       # the cores that have a proof
+        for name, pr in sorted(PROOFS.items()):
+            print(f"{name:<12} k-induction depth {pr.depth}, {len(pr.configs)} "
+                  f"configuration(s): {pr.what}")
+        return 0
+    entry = get(args.core)
+    proof = proof_of(entry.name)
+    if args.depth is not None:
+        check_depth(args.depth)
+    cls = entry.decl.params
+    configs = [cls.from_dict({**proof.configs[0], **_sets(args.set)})] if args.set else \
+        [cls.from_dict(c) for c in proof.configs]
+    out = _out_dir(args.out, f"build/formal/{entry.decl.core}")
+    print(f"neurohdl: proving {entry.decl.vlnv()} ({proof.harness}): {proof.what}")
+    failed = 0
+    for p in configs:
+        r = run_proof(entry.name, p, depth=args.depth, out_dir=out / p.digest(),
+                      log=lambda s: print("  " + s.removeprefix("formal: ")))
+        print(f"  {r.status} ({r.seconds:.1f} s)" + (f": {r.detail}" if r.detail else ""))
+        if not r.passed:
+            failed += 1
+            print(f"  log: {r.workdir / 'proof' / 'logfile.txt'}")
+    return 1 if failed else 0
+
+
 # ------------------------------------------------------------------------------ main -----
 def _parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="neurohdl", description=__doc__.split("\n")[0])
@@ -449,6 +480,14 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 listing the pages that differ from the code")
     d.set_defaults(fn=cmd_docs)
+    fo = sub.add_parser("formal", help="prove a core's formal properties with SymbiYosys "
+                                       "(k-induction); without a core: list the proofs")
+    fo.add_argument("core", nargs="?")
+    fo.add_argument("--depth", type=_int, help="k-induction depth (1..100, default: the proof's)")
+    fo.add_argument("--set", action="append", metavar="NAME=VALUE",
+                    help="prove this configuration instead of the proof's own ones")
+    fo.add_argument("--out", help="work folder (default ./build/formal/<core>)")
+    fo.set_defaults(fn=cmd_formal)
     return ap
 
 

@@ -58,3 +58,15 @@ def test_core_without_proof_is_one_line():
         proof_of("sc.lfsr")
     assert "no formal proof" in str(e.value) and "stream.fifo" in str(e.value)
     assert "\n" not in str(e.value)
+
+
+def test_cli_lists_proofs_and_refuses_a_core_without_one(capsys):
+    from neurohdl.cli import main
+    assert main(["formal"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"{core} " in out for core in PROOFS)
+    assert main(["formal", "sc.lfsr"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "sc.lfsr: no formal proof" in err
+    assert main(["formal", "stream.fifo", "--depth", "0"]) == 2
+    assert "--depth = 0: allowed 1..100" in capsys.readouterr().err
