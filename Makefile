@@ -61,7 +61,7 @@ test: setup
 	if [ -z "$$seed" ]; then seed=$$(python3 -c 'import random; print(random.randrange(1, 2**31))'); fi; \
 	echo "NEUROHDL_SEED=$$seed  (replay: NEUROHDL_SEED=$$seed make test)"; \
 	rc=0; SECONDS=0; \
-	NEUROHDL_SEED=$$seed python3 -m pytest -n $(JOBS) --durations=15 $(PYTEST_ARGS) || rc=$$?; \
+	NEUROHDL_SEED=$$seed NEUROHDL_REQUIRE_TOOLS=1 python3 -m pytest -n $(JOBS) --durations=15 $(PYTEST_ARGS) || rc=$$?; \
 	echo "make test: $$( [ $$rc -eq 0 ] && echo passed || echo FAILED ) in $$((SECONDS / 60))m$$((SECONDS % 60))s" \
 	     "(NEUROHDL_SEED=$$seed)"; \
 	exit $$rc

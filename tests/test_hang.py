@@ -4,7 +4,6 @@ is killed at simrun's wall-clock limit and reported as a SimTimeout naming the c
 the limit, within seconds of the limit, with no simulator process left behind.  (pytest-timeout,
 ``timeout`` in pyproject.toml, is the outer limit of every test.)"""
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 
 from neurohdl.errors import ToolError
 from neurohdl.simrun import SIM_TIMEOUT, SimTimeout, run_cocotb, sim_timeout
+from neurohdl.verif.common.tools import need_tool
 
 HANG = "neurohdl.verif.common.hang_probe"
 LIMIT = 3.0
@@ -37,8 +37,7 @@ def processes_mentioning(text: str) -> list[str]:
 
 @pytest.mark.parametrize("sim", ["icarus", "ghdl"])
 def test_hanging_cocotb_test_is_a_named_timeout(sim, seed, tmp_path, monkeypatch):
-    if shutil.which({"icarus": "iverilog", "ghdl": "ghdl"}[sim]) is None:
-        pytest.skip(f"{sim} not installed")
+    need_tool({"icarus": "iverilog", "ghdl": "ghdl"}[sim])
     monkeypatch.setenv("NEUROHDL_SIM_TIMEOUT", str(LIMIT))    # the env var sets the limit
     from neurohdl.models.sc.lfsr import LfsrParams
     t0 = time.monotonic()
@@ -66,8 +65,7 @@ def test_leftover_check_sees_a_live_process(tmp_path):
 def test_a_test_within_the_limit_passes(seed, tmp_path):
     """The same call with a sound test module and the same low limit passes: the limit is per
     phase and kills only what overruns it."""
-    if shutil.which("iverilog") is None:
-        pytest.skip("iverilog not installed")
+    need_tool("iverilog")
     from neurohdl.models.sc.lfsr import LfsrParams
     r = run_cocotb("sc.lfsr", LfsrParams(), seed, tmp_path, timeout=60,
                    testcase=["reset_restarts_sequence"])

@@ -5,7 +5,6 @@ Waivers live in a per-core ``cores/<family>/<core>.vlt`` file, one reasoned rule
 no blanket -Wno-*.  A must-fail test shows the lint gate catches a width bug."""
 import os
 import random
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 import neurohdl
 from neurohdl.registry import cores
+from neurohdl.verif.common.tools import need_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,12 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _verilator():
     env = dict(os.environ)
     env["PATH"] = str(ROOT / "tools" / "bin") + os.pathsep + env.get("PATH", "")
-    exe = shutil.which("verilator", path=env["PATH"])
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("verilator wrapper missing in CI")
-        pytest.skip("verilator not available")
-    return exe, env
+    return need_tool("verilator", path=env["PATH"]), env
 
 
 def lint(files, top, vlt=None):

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from neurohdl.verif.common.tools import need_module
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -27,7 +29,7 @@ def test_neuron_speed_table(tmp_path):
 
 
 def test_neuron_plots_png(tmp_path):
-    pytest.importorskip("matplotlib")
+    need_module("matplotlib")
     plots = _load("neuron_plots")
     assert plots.main(["--out", str(tmp_path)]) == 0
     png = tmp_path / "neuron_traces.png"

