@@ -116,8 +116,8 @@ def core_info(entry, p) -> dict:
 
 
 def _range_text(row) -> str:
-    if row["kind"] == "params":                 # a nested Params: its class (or the choices)
-        return row["allowed"]
+    if row["kind"] == "params":                 # a nested Params: its class or its chooser
+        return f"by {row['chosen_by']}" if row["chosen_by"] else row["allowed"]
     if row["choices"]:
         text = " | ".join(str(c) for c in row["choices"])
     elif row["kind"] == "bool":

@@ -263,8 +263,9 @@ class Params:
 
     # -- helpers for subclasses ------------------------------------------------------------
     def error(self, name: str, value: Any, allowed: str) -> ParamError:
-        """The ParamError for field ``name``: one line, naming class, field, value and what is
-        allowed (``e.param`` is the field name)."""
+        """The ParamError for field ``name`` (a dotted name for a nested Params' field, e.g.
+        ``engine.w_width``): one line, naming class, field, value and what is allowed
+        (``e.param`` is ``name``, ``e.owner`` this class's name)."""
         return _param_error(f"{type(self).__name__}.{name} = {_fmt(value)}: allowed "
                             f"{one_line(allowed)}", name, type(self).__name__)
 
@@ -573,9 +574,9 @@ class Params:
     def info(self) -> list[dict[str, Any]]:
         """One row per field for ``neurohdl info``: kind, default, this configuration's value,
         the range with callable bounds resolved against this configuration, and the doc.  A
-        nested Params field's row has kind 'params', its class's name as default and value and
-        ``allowed`` (what describe() calls range); its class's rows follow with dotted names
-        (bound fields left out)."""
+        nested Params field's row has kind 'params', its class's name as default and value,
+        ``allowed`` (what describe() calls range) and ``chosen_by`` (the chooser or None); its
+        class's rows follow with dotted names (bound fields left out)."""
         rows = []
         for f in dataclasses.fields(self):
             m, spec, v = f.metadata, _nested(f), getattr(self, f.name)
@@ -584,7 +585,8 @@ class Params:
                              "default": spec.default_name(type(self)),
                              "value": type(v).__name__ if v is not None else None,
                              "lo": None, "hi": None, "choices": None, "optional": False,
-                             "doc": m.get("doc", ""), "allowed": spec.allowed()})
+                             "doc": m.get("doc", ""), "allowed": spec.allowed(),
+                             "chosen_by": spec.choose_by})
                 if v is not None:
                     rows += [dict(r, name=f"{f.name}.{r['name']}") for r in v.info()
                              if r["name"].split(".")[0] not in spec.bind]
@@ -622,7 +624,8 @@ class Params:
 
         Fields are drawn in declaration order so callable bounds can see earlier fields.
         ``fixed`` pins fields (dotted names and nested mappings pin nested fields; the rest of
-        that nested Params is drawn).  Subclasses override ``_random_field`` for special fields.
+        that nested Params is drawn).  Subclasses override ``_random_field`` for special fields
+        and ``_random_nested`` for a nested Params' draw.
         """
         fixed = _merge(fixed)
         for _attempt in range(200):

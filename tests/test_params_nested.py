@@ -269,7 +269,8 @@ def test_info_rows_follow_the_configuration():
                           "engine.cell", "engine.cell.du", "engine.cell.vth", "flag"]
     assert rows["engine.cell"]["kind"] == "params" and rows["engine.cell"]["value"] == "ColdParams"
     assert rows["engine.cell.vth"]["hi"] == 1023 and rows["engine.cell.vth"]["value"] == 64
-    assert rows["engine"]["allowed"] == "EngParams"
+    assert rows["engine"]["allowed"] == "EngParams" and rows["engine"]["chosen_by"] is None
+    assert rows["engine.cell"]["chosen_by"] == "neuron"
 
 
 def test_replace_with_dotted_names():
@@ -317,8 +318,8 @@ def test_cli_info_lists_nested_fields_with_dotted_names(nest_core, capsys):
                          "--set", "engine.cell.vth=80"], capsys)
     assert rc == 0, err
     assert re.search(r"^  engine\s+params default EngParams\s+EngParams\s+the engine$", out, re.M)
-    assert re.search(r"^  engine\.cell\s+params default None\s+'plain': none \| 'cold': "
-                     r"ColdParams .*the type's own Params  \(here ColdParams\)$", out, re.M)
+    assert re.search(r"^  engine\.cell\s+params default None\s+by neuron\s+the type's own "
+                     r"Params  \(here ColdParams\)$", out, re.M)
     assert re.search(r"^  engine\.cell\.vth\s+int\s+default 64\s+0\.\.255\s+threshold  "
                      r"\(here 80\)$", out, re.M)
     assert "engine.n " not in out and "engine.cell.in_width" not in out      # bound fields
