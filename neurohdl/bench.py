@@ -19,6 +19,13 @@ from .core import IN, CoreDecl
 from .errors import DRCError
 
 
+def fault_requested() -> bool:
+    """``NEUROHDL_FAULT=model``: the bench expects one wrong value, so a passing ``fusesoc run``
+    proves the bench can fail (tests/test_fusesoc.py).  Read here, never in ``rtl_py/``: a
+    core's own bench (``CoreDecl.bench``) gets it as ``fault=``."""
+    return os.environ.get("NEUROHDL_FAULT") == "model"
+
+
 def _streams(ports):
     out: dict[str, dict] = {}
     for q in ports:
@@ -28,12 +35,13 @@ def _streams(ports):
 
 
 def render_bench(decl: CoreDecl, p, name: str, n: int, seed: int) -> str:
-    if decl.bench is not None:      # the core's own bench (it honours NEUROHDL_FAULT=model too)
-        return decl.bench(p, name, n, seed)
+    fault = fault_requested()
+    if decl.bench is not None:      # the core's own bench: told whether to corrupt a response
+        return decl.bench(p, name, n, seed, fault=fault)
     if decl.vectors is None:
         raise DRCError(f"{decl.name}: no vectors() declared, cannot build a replay bench")
     vec = decl.vectors(p, random.Random(seed), n)
-    if os.environ.get("NEUROHDL_FAULT") == "model":   # must-fail: corrupt one expected beat
+    if fault:                       # must-fail: corrupt one expected beat
         for sname in sorted(vec.outputs):
             if vec.outputs[sname]:
                 vec.outputs[sname] = list(vec.outputs[sname])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from neurohdl import __version__
-from neurohdl.registry import cores
+from neurohdl.registry import cores, get
 from neurohdl.verif.common.runner import skip_unless_rotated
 from neurohdl.verif.common.tools import need_tool
 
@@ -60,3 +60,18 @@ def test_sim_bench_must_fail(tmp_path):
                  f"neurohdl:sc:lfsr:{__version__}"], tmp_path, env)
     assert r.returncode != 0
     assert "FAIL m_rnd beat" in r.stdout
+
+
+@pytest.mark.parametrize("name", ["bus.uart_bridge", "net.snn_soc"])
+def test_own_bench_gets_the_fault_from_neurohdl_bench(name, monkeypatch):
+    """A core's own replay bench (CoreDecl.bench) reads no environment: neurohdl.bench passes
+    NEUROHDL_FAULT=model as ``fault=``, which changes exactly one expected byte (no simulation)."""
+    from neurohdl.bench import render_bench
+    decl = get(name).decl
+    p = decl.small() if decl.small else decl.params()
+    monkeypatch.delenv("NEUROHDL_FAULT", raising=False)
+    good = render_bench(decl, p, "dut", 4, 7).splitlines()
+    monkeypatch.setenv("NEUROHDL_FAULT", "model")
+    bad = render_bench(decl, p, "dut", 4, 7).splitlines()
+    diff = [(g, b) for g, b in zip(good, bad) if g != b]
+    assert len(good) == len(bad) and len(diff) == 1 and "exp[" in diff[0][0], diff

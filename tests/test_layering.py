@@ -70,3 +70,35 @@ def test_checker_catches_a_reversed_import(tmp_path, monkeypatch):
         bad.unlink()
     assert any("_layering_probe.py:1 imports myhdl" in x for x in v)
     assert any("_layering_probe.py:2 imports neurohdl.rtl.sc" in x for x in v)
+
+
+def environment_reads(tree_name: str = "rtl_py"):
+    """Places in ``tree_name`` that read the process environment (``os.environ``,
+    ``os.getenv``, ``from os import environ``): a design's output depends only on its Params;
+    test stimulus and fault injection live in verif/ and neurohdl/bench.py."""
+    bad = []
+    for f in sorted((ROOT / tree_name).rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text(), filename=str(f))):
+            name = (node.attr if isinstance(node, ast.Attribute)
+                    else node.id if isinstance(node, ast.Name) else None)
+            if isinstance(node, ast.ImportFrom) and node.module == "os":
+                name = next((a.name for a in node.names if a.name in ("environ", "getenv")), None)
+            if name in ("environ", "getenv", "environb"):
+                bad.append(f"{f.relative_to(ROOT)}:{node.lineno} reads the environment ({name})")
+    return sorted(set(bad))
+
+
+def test_rtl_reads_no_environment():
+    assert environment_reads() == []
+
+
+def test_environment_check_must_fail():
+    """Must-fail: an RTL module reading NEUROHDL_FAULT, by attribute or by import, is reported."""
+    bad = ROOT / "rtl_py" / "_environ_probe.py"
+    bad.write_text("import os\nfrom os import getenv\nF = os.environ.get('NEUROHDL_FAULT')\n")
+    try:
+        v = environment_reads()
+    finally:
+        bad.unlink()
+    assert "rtl_py/_environ_probe.py:2 reads the environment (getenv)" in v, v
+    assert "rtl_py/_environ_probe.py:3 reads the environment (environ)" in v, v

@@ -676,11 +676,10 @@ def bench_program(p: SnnSocParams, rng) -> list[tuple[bool, int, list[int], bool
     return prog
 
 
-def bench(p: SnnSocParams, name: str, n: int, seed: int) -> str:
+def bench(p: SnnSocParams, name: str, n: int, seed: int, fault: bool = False) -> str:
     """Self-checking Verilog bench for the FuseSoC ``sim`` target (host = 'uart'): a bit-level
     UART host sends the frames of :func:`bench_program` and checks every response byte against
     the model (bus.uart_bridge's framing over SocModel's answers)."""
-    import os
     import random as _r
 
     from neurohdl.errors import ParamError
@@ -710,7 +709,7 @@ def bench(p: SnnSocParams, name: str, n: int, seed: int) -> str:
             ends.append(len(req))
             rends.append(len(exp))
             waits.append(settle if off + bp.max_burst >= len(words) else 0)
-    if os.environ.get("NEUROHDL_FAULT") == "model":
+    if fault:       # neurohdl.bench's must-fail: one expected response byte corrupted
         exp[len(exp) // 2] ^= 1
     div = bp.divisor
     L = [f"// self-checking bench for {CORE.vlnv()} ({type(p).__name__} {p.digest()}), seed "
