@@ -158,21 +158,29 @@ def read_results(xml: Path) -> dict[str, str]:
     return cases
 
 
-def _module_tests(module: str) -> tuple[list[str], dict]:
-    """The cocotb tests ``module`` registers (a parametrized test once per variant, as cocotb
-    names them) and its :data:`SKIP_DECLARATION`.  Importing the module needs no simulator."""
+def registered_tests(module: str) -> list:
+    """The cocotb ``Test`` objects ``module`` registers (a parametrized test once per variant,
+    named as cocotb names them; ``.expect_fail`` etc. as declared).  Importing the module needs
+    no simulator."""
     import importlib
 
     from cocotb.regression import Test, TestGenerator
 
-    mod = importlib.import_module(module)
-    names = []
-    for obj in vars(mod).values():
+    tests = []
+    for obj in vars(importlib.import_module(module)).values():
         if isinstance(obj, Test):
-            names.append(obj.name)
+            tests.append(obj)
         elif isinstance(obj, TestGenerator):
-            names += [t.name for t in obj.generate_tests()]
-    return names, dict(getattr(mod, SKIP_DECLARATION, {}) or {})
+            tests += list(obj.generate_tests())
+    return tests
+
+
+def _module_tests(module: str) -> tuple[list[str], dict]:
+    """The names of the cocotb tests ``module`` registers and its :data:`SKIP_DECLARATION`."""
+    import importlib
+
+    names = [t.name for t in registered_tests(module)]
+    return names, dict(getattr(importlib.import_module(module), SKIP_DECLARATION, {}) or {})
 
 
 def selected_tests(module: str, testcase=None) -> list[str]:
@@ -299,5 +307,5 @@ def params_from_env(cls):
 
 
 __all__ = ["run_cocotb", "params_from_env", "test_names", "selected_tests", "read_results",
-           "SKIP_DECLARATION", "SimResult", "SimTimeout",
+           "registered_tests", "SKIP_DECLARATION", "SimResult", "SimTimeout",
            "SIMULATORS", "GHDL_FLAGS", "SIM_TIMEOUT", "sim_timeout"]
