@@ -347,3 +347,33 @@ def test_docs_cli(tmp_path, monkeypatch, capsys):
     assert main(["docs", "--check", "sc.lfsr"]) == 0
     assert main(["docs", "--check", "sc.lfrs"]) == 2
     assert "did you mean sc.lfsr" in capsys.readouterr().err
+
+
+def test_params_table_nested():
+    """Nested Params render as dotted rows; a class chosen by another field gets a 'when' group
+    row, and its bounds are resolved at the defaults only for the default choice."""
+    from dataclasses import dataclass
+
+    from neurohdl.docgen import params_table
+    from neurohdl.models.neuron.alif import AlifParams
+    from neurohdl.models.neuron.lif import LifParams
+    from neurohdl.params import Params, pfield, pfield_params
+
+    @dataclass(frozen=True)
+    class NetParams(Params):
+        neuron: str = pfield("lif", "type", choices=("lif", "alif"))
+        cell: Params = pfield_params({"lif": LifParams, "alif": AlifParams}, "the cell",
+                                     choose_by="neuron")
+
+    class Entry:
+        class decl:
+            params = NetParams
+
+    rows = params_table(Entry).split("\n")
+    assert "| `cell` | `LifParams` | `'lif': LifParams` \\| `'alif': AlifParams` | the cell |" \
+        in rows
+    lif, alif = rows.index("| *when neuron = 'lif':* | | | |"), \
+        rows.index("| *when neuron = 'alif':* | | | |")
+    frac = [n for n, r in enumerate(rows) if r.startswith("| `cell.frac_bits` |")]
+    assert len(frac) == 2 and lif < frac[0] < alif < frac[1]
+    assert "| 0..15\\* |" in rows[frac[0]] and "| 0..f(...) |" in rows[frac[1]]
