@@ -10,11 +10,12 @@
                                                    engine m_aer -> out FIFO -> SPIKE_OUT
 
 Memories are inferred block RAM (``reg [w-1:0] mem [0:D-1]``, registered read in a process of
-its own): the two spike FIFOs and the weight memory.  The FIFOs are first-word-fall-through: the
-head is the RAM output register read at the *next* read pointer, with a bypass register for the
-one case the RAM cannot serve (a push into a FIFO that the same cycle leaves empty), so a
-Wishbone read of SPIKE_OUT sees the head and its ``_swacc`` strobe pops at the same clock edge;
-back-to-back reads each get the next word.
+its own): the two spike FIFOs and the weight memory.  The FIFOs are ``stream.fifo`` instances
+(block RAM storage, emptied by a reset_net as by rst): first-word-fall-through, the head is the
+RAM output register read at the *next* read pointer, with a bypass register for the one case the
+RAM cannot serve (a push into a FIFO that the same cycle leaves empty), so a Wishbone read of
+SPIKE_OUT sees the head and its ``_swacc`` strobe pops at the same clock edge; back-to-back
+reads each get the next word.
 
 Controller, per timestep (the order of ``models/net/snn_soc.py``):
 
@@ -44,8 +45,10 @@ from neurohdl.models.net import snn_soc as model
 from neurohdl.models.net.snn_soc import SnnSocParams
 from neurohdl.rtl.bus import csr as csr_rtl
 from neurohdl.rtl.bus.uart_bridge import uart_bridge
+from neurohdl.models.stream.fifo import FifoParams
 from neurohdl.rtl.neuron.engine import engine
 from neurohdl.rtl.sc.sng_bank import sng_bank
+from neurohdl.rtl.stream.fifo import fifo
 
 CNT = 32
 
@@ -86,76 +89,6 @@ def ports(p: SnnSocParams) -> list[Port]:
 
 
 @block
-def fifo_fwft(clk, rst, flush, push, din, pop, dout, empty, full, count, depth: int,
-              width: int):
-    """First-word-fall-through FIFO over an inferred block RAM.  push when full and pop when
-    empty are ignored (the caller counts them); flush empties it."""
-    aw = _bits(depth)
-    mem = [Signal(intbv(0)[width:]) for _ in range(depth)]
-    wr = Signal(modbv(0)[aw:])
-    rd = Signal(modbv(0)[aw:])
-    rd_n = Signal(modbv(0)[aw:])
-    cnt = Signal(intbv(0)[aw + 1:])
-    q = Signal(intbv(0)[width:])
-    byp = Signal(bool(0))
-    byp_d = Signal(intbv(0)[width:])
-    do_push = Signal(bool(0))
-    do_pop = Signal(bool(0))
-    depth_c = const(depth, aw + 1)
-    zero_c = const(0, aw + 1)
-    one_c = const(1, aw + 1)
-
-    @always_comb
-    def comb():
-        do_push.next = push and cnt != depth_c
-        do_pop.next = pop and cnt != zero_c
-        if pop and cnt != zero_c:
-            rd_n.next = rd + 1
-        else:
-            rd_n.next = rd
-        empty.next = cnt == zero_c
-        full.next = cnt == depth_c
-        count.next = cnt
-        if byp:
-            dout.next = byp_d
-        else:
-            dout.next = q
-
-    @always(clk.posedge)
-    def seq_wr():
-        if do_push:
-            mem[wr].next = din
-
-    @always(clk.posedge)
-    def seq_rd():
-        q.next = mem[rd_n]
-
-    @always_seq(clk.posedge, reset=rst)
-    def seq():
-        if flush:
-            wr.next = 0
-            rd.next = 0
-            cnt.next = 0
-            byp.next = 0
-        else:
-            if do_push:
-                wr.next = wr + 1
-            rd.next = rd_n
-            if do_push and not do_pop:
-                cnt.next = cnt + 1
-            elif do_pop and not do_push:
-                cnt.next = cnt - 1
-            # the head after this edge is the word written now iff the FIFO is left empty
-            if do_pop:
-                byp.next = do_push and cnt == one_c
-            else:
-                byp.next = do_push and cnt == zero_c
-            byp_d.next = din
-
-    return comb, seq_wr, seq_rd, seq
-
-
-@block
 def csr_block(clk, rst, cs: dict, cp: CsrParams):
     """bus.csr's Wishbone block on the signals ``cs`` (csr_top's grouping, inside a block)."""
     hw, csr, bus = csr_rtl.group_ports(cs)
@@ -165,7 +98,7 @@ def csr_block(clk, rst, cs: dict, cp: CsrParams):
 @block
 def soc_body(sigs: dict, p: SnnSocParams):
     """The SoC's instances and processes around the top-level signals ``sigs``."""
-    ep = p.enginep
+    ep = p.engine
     cp = csr_params(p)
     rm = model.regmap()
     N, A, C = p.n_neurons, p.n_axons, p.sc_channels
@@ -257,10 +190,23 @@ def soc_body(sigs: dict, p: SnnSocParams):
     out_cnt = Signal(intbv(0)[OA:])
     out_pop = Signal(bool(0))
 
-    insts.append(fifo_fwft(clk, rst, net_rst, in_push, in_din, in_pop, in_dout, in_empty,
-                           in_full, in_cnt, depth=p.in_depth, width=XA))
-    insts.append(fifo_fwft(clk, rst, net_rst, out_push, out_din, out_pop, out_dout, out_empty,
-                           out_full, out_cnt, depth=p.out_depth, width=OW))
+    # the spike FIFOs: stream.fifo in block RAM, emptied by rst and by a reset_net
+    fifo_rst = ResetSignal(0, active=1, isasync=False)
+    in_ready, in_valid = Signal(bool(1)), Signal(bool(0))
+    out_ready, out_valid = Signal(bool(1)), Signal(bool(0))
+    insts.append(fifo(clk, fifo_rst, in_din, in_push, in_ready, in_dout, in_valid, in_pop, in_cnt,
+                      p=FifoParams(depth=p.in_depth, width=XA, storage="bram")))
+    insts.append(fifo(clk, fifo_rst, out_din, out_push, out_ready, out_dout, out_valid, out_pop,
+                      out_cnt, p=FifoParams(depth=p.out_depth, width=OW, storage="bram")))
+
+    @always_comb
+    def comb_fifo():
+        fifo_rst.next = rst or net_rst
+        in_full.next = not in_ready
+        in_empty.next = not in_valid
+        out_full.next = not out_ready
+        out_empty.next = not out_valid
+    insts.append(comb_fifo)
     insts.append(engine(clk, eng_rst, syn_d, syn_v, syn_r, ts_start,
                         aer_d, aer_v, aer_l, aer_r, aer_u, e_busy, e_done, e_sat, e_acc_sat,
                         e_drop, p=ep))
@@ -657,7 +603,7 @@ def bench_program(p: SnnSocParams, rng) -> list[tuple[bool, int, list[int], bool
     """A short host program as (write, word address, words, fixed, settle cycles) bursts: load
     weights, read them back, inject spikes, step, run, read spikes and counters."""
     A = {r.name: r.offset // 4 for r in model.regmap().regs}
-    ep = p.enginep
+    ep = p.engine
     hi = (1 << (ep.w_width - 1)) - 1
     words = [rng.choice([0, hi, rng.randint(0, hi)]) for _ in range(p.n_axons * p.n_neurons)]
     per_ts = 40 * (2 * p.n_neurons * (p.in_depth + p.sc_channels) + p.n_neurons + 64)
