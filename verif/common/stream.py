@@ -52,22 +52,38 @@ async def reset(dut, cycles: int = 3):
     dut.rst.value = 0
 
 
+class ProtocolRule:
+    """AXI-Stream rules on one stream, fed one sample a clock edge: once tvalid is high it stays
+    high, with tdata stable, until the transfer happens.  Violations are appended to ``errors``
+    (checked by the test)."""
+
+    def __init__(self, prefix: str, errors: list):
+        self.prefix, self.errors, self.pending = prefix, errors, None
+
+    def sample(self, valid: int, ready: int, data) -> None:
+        """One clock edge's values (``data`` read only when ``valid``); after a reset call
+        :meth:`clear`."""
+        d = int(data.value) if valid else None
+        if self.pending is not None:
+            if not valid:
+                self.errors.append(f"{self.prefix}: tvalid dropped before the transfer")
+            elif d != self.pending:
+                self.errors.append(f"{self.prefix}: tdata changed while stalled "
+                                   f"({self.pending:#x} -> {d:#x})")
+        self.pending = d if valid and not ready else None
+
+    def clear(self) -> None:
+        self.pending = None
+
+
 async def check_stream_protocol(dut, prefix: str, errors: list):
-    """AXI-Stream rules on ``prefix``: once tvalid is high it stays high, with tdata stable,
-    until the transfer happens.  Violations are appended to ``errors`` (checked by the test)."""
+    """:class:`ProtocolRule` on ``prefix`` at every rising edge (nothing during reset)."""
     valid, ready, data = (getattr(dut, f"{prefix}_{s}") for s in ("tvalid", "tready", "tdata"))
-    pending = None
+    rule = ProtocolRule(prefix, errors)
     while True:
         await RisingEdge(dut.clk)
         await ReadOnly()
         if dut.rst.value:
-            pending = None
+            rule.clear()
             continue
-        v = int(valid.value)
-        d = int(data.value) if v else None
-        if pending is not None:
-            if not v:
-                errors.append(f"{prefix}: tvalid dropped before the transfer")
-            elif d != pending:
-                errors.append(f"{prefix}: tdata changed while stalled ({pending:#x} -> {d:#x})")
-        pending = d if v and not int(ready.value) else None
+        rule.sample(int(valid.value), int(ready.value), data)

@@ -2,13 +2,14 @@
 """One cocotb testbench for every streaming core, built from the core's own port list, and the
 standard tests every such core runs.
 
-:class:`Bench` reads the core under test from the environment the pytest side sets
-(``NEUROHDL_CORE``, ``NEUROHDL_PARAMS``), asks its ``CoreDecl`` for the port list of that
-configuration and builds, for each stream of the converted design:
+:class:`Bench` reads the configuration under test from the environment the pytest side sets
+(``NEUROHDL_CORE``, ``NEUROHDL_PARAMS``), takes the port list from the converted design itself
+(the DUT handle: its ports follow the CoreDecl naming rules, ``s_<name>_tdata/tvalid/tready``,
+``m_<name>_...``, ``status_<flag>``) and builds, for each stream:
 
 * ``s_*``: a cocotbext-axi stream source idling by the ``idle`` pattern (``stream.pauses``);
 * ``m_*``: a sink back-pressuring by the ``stall`` pattern, with the AXI-Stream protocol checker
-  (``stream.check_stream_protocol``: tvalid held until the transfer, tdata stable while stalled);
+  (``stream.ProtocolRule``: tvalid held until the transfer, tdata stable while stalled);
 
 plus the clock, the reset, and one watcher that records the cycle of every transfer on every
 stream and the value of every ``status_*`` port at each ``m_*`` transfer.  :meth:`Bench.recv`
@@ -43,6 +44,7 @@ from __future__ import annotations
 import importlib
 import os
 import random
+import re
 import sys
 from typing import Callable
 
@@ -50,29 +52,47 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
+from neurohdl.params import Params
 from neurohdl.simrun import params_from_env
 
 from .scoreboard import compare, expected
-from .stream import PATTERNS, check_stream_protocol, make_stream, pauses, reset, run_seed
+from .stream import PATTERNS, ProtocolRule, make_stream, pauses, reset, run_seed
 
 CLOCK_NS = 10
 GAP = 1000          # default: cycles recv() waits for the next beat before it fails
+_STREAM = re.compile(r"([sm]_[a-z0-9_]+?)_(tdata|tvalid|tready|tlast|tuser)")
 
 
 class StreamTimeout(AssertionError):
     """An expected output beat did not come within the cycle limit."""
 
 
-def core_decl(name: str | None = None):
-    """The ``CoreDecl`` of the core under test (``NEUROHDL_CORE``), imported from its own RTL
-    module (cheaper than scanning the registry inside every simulation)."""
-    name = name or os.environ["NEUROHDL_CORE"]
-    family, core = name.split(".")
-    try:
-        return importlib.import_module(f"neurohdl.rtl.{family}.{core}").CORE
-    except (ImportError, AttributeError):
-        from neurohdl.registry import get
-        return get(name).decl
+class MustFailIncomplete(RuntimeError):
+    """A must-fail run lost a beat: an error, not the expected (assertion) failure."""
+
+
+def params_class(core: str | None = None):
+    """The Params class of the core under test (``NEUROHDL_CORE``): the one Params subclass its
+    model module ``neurohdl.models.<family>.<core>`` defines (true of every registered core;
+    the CoreDecl names the same class, but importing the RTL module pulls in MyHDL, which costs
+    1-2 s inside every simulation)."""
+    name = core or os.environ["NEUROHDL_CORE"]
+    module = importlib.import_module("neurohdl.models." + name)
+    found = [v for v in vars(module).values() if isinstance(v, type) and
+             issubclass(v, Params) and v.__module__ == module.__name__]
+    assert len(found) == 1, f"{name}: Params classes {found} in {module.__name__}; pass params="
+    return found[0]
+
+
+def stream_ports(dut) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """The converted design's ports by the CoreDecl naming rules: stream prefixes (``s_*``
+    inputs, ``m_*`` outputs: each with tdata, tvalid, tready), their optional sideband signals
+    (tlast, tuser), and the ``status_*`` flags."""
+    names = {h._name for h in dut}
+    prefixes = sorted({m.group(1) for n in names if (m := _STREAM.fullmatch(n))})
+    prefixes = [s for s in prefixes if {f"{s}_{r}" for r in ("tdata", "tvalid", "tready")} <= names]
+    extra = {s: [r for r in ("tlast", "tuser") if f"{s}_{r}" in names] for s in prefixes}
+    return prefixes, extra, sorted(n for n in names if n.startswith("status_"))
 
 
 class Bench:
@@ -86,21 +106,20 @@ class Bench:
 
     def __init__(self, dut, idle=None, stall=None, *, params=None, core: str | None = None,
                  gap: int = GAP):
+        """``params``: the Params (or their class) of the run; default the class of
+        ``core`` (default ``NEUROHDL_CORE``), read from ``NEUROHDL_PARAMS``."""
         self.dut = dut
-        self.decl = core_decl(core)
-        self.p = params if params is not None else params_from_env(self.decl.params)
+        if not isinstance(params, Params):
+            params = params_from_env(params or params_class(core))
+        self.p = params
         self.seed = run_seed()
         self.idle, self.stall, self.gap = idle, stall, gap
-        ports = self.decl.port_list(self.p)
-        missing = [q.name for q in ports if not hasattr(dut, q.name)]
-        assert not missing, f"{self.decl.name}: ports {missing} not on the converted design"
-        self.status = [q.name for q in ports if q.role == "status"]
+        prefixes, extra, self.status = stream_ports(dut)
         self.sources, self.sinks, self._tx = {}, {}, {}
         self.errors: list[str] = []
-        prefixes = list(dict.fromkeys(q.stream for q in ports if q.stream))
         for prefix in prefixes:
-            extra = [q.role for q in ports if q.stream == prefix and q.role in ("tlast", "tuser")]
-            bus, tx, source_cls, sink_cls, _ = make_stream(prefix.title().replace("_", ""), extra)
+            bus, tx, source_cls, sink_cls, _ = make_stream(prefix.title().replace("_", ""),
+                                                           extra[prefix])
             if prefix.startswith("s_"):
                 self.sources[prefix] = source_cls(bus.from_prefix(dut, prefix), dut.clk, dut.rst)
                 self._tx[prefix] = tx
@@ -112,14 +131,14 @@ class Bench:
         self.transfers: dict[str, list[int]] = {s: [] for s in prefixes}
         self.flags: dict[str, list[dict[str, int]]] = {s: [] for s in self.sinks}
         self.cycle = 0
+        self._waiting = None                # (stream, sink, n, got, limit, since) of a recv
+        self.timeout_error = StreamTimeout  # what an overdue beat raises
 
     @classmethod
     async def start(cls, dut, idle=None, stall=None, **kw) -> "Bench":
         """A bench with its clock, protocol checkers and watcher running, reset done."""
         tb = cls(dut, idle, stall, **kw)
         Clock(dut.clk, CLOCK_NS, unit="ns").start(start_high=False)
-        for prefix in tb.sinks:
-            cocotb.start_soon(check_stream_protocol(dut, prefix, tb.errors))
         cocotb.start_soon(tb._watch())
         await reset(dut)
         return tb
@@ -131,20 +150,34 @@ class Bench:
             bfm.set_pause_generator(pauses(self.stall, self.seed, prefix + salt))
 
     async def _watch(self):
+        """Every rising edge (outside reset): the protocol rules on each ``m_*`` stream, and
+        the cycle of each transfer with the ``status_*`` values at each ``m_*`` transfer."""
         dut = self.dut
+        streams = [(prefix, getattr(dut, f"{prefix}_tvalid"), getattr(dut, f"{prefix}_tready"),
+                    getattr(dut, f"{prefix}_tdata"), self.transfers[prefix],
+                    ProtocolRule(prefix, self.errors) if prefix in self.sinks else None)
+                   for prefix in self.transfers]
+        status = [(s, getattr(dut, s)) for s in self.status]
+        edge, settled = RisingEdge(dut.clk), ReadOnly()
         while True:
-            await RisingEdge(dut.clk)
-            await ReadOnly()
+            await edge
+            await settled
             self.cycle += 1
+            if self._waiting is not None:
+                self._check_waiting()
             if dut.rst.value:
+                for *_, rule in streams:
+                    if rule is not None:
+                        rule.clear()
                 continue
-            for prefix, cycles in self.transfers.items():
-                if int(getattr(dut, f"{prefix}_tvalid").value) and \
-                        int(getattr(dut, f"{prefix}_tready").value):
+            for prefix, valid, ready, data, cycles, rule in streams:
+                v, r = int(valid.value), int(ready.value)
+                if rule is not None:
+                    rule.sample(v, r, data)
+                if v and r:
                     cycles.append(self.cycle)
-                    if prefix in self.flags:
-                        self.flags[prefix].append(
-                            {s: int(getattr(dut, s).value) for s in self.status})
+                    if rule is not None and status:
+                        self.flags[prefix].append({s: int(h.value) for s, h in status})
 
     def transfers_of(self, bfms: dict) -> list[list[int]]:
         """The transfer cycles of each stream in ``bfms`` (``tb.sources`` or ``tb.sinks``)."""
@@ -157,7 +190,7 @@ class Bench:
     def _one(self, table: dict, stream: str | None, what: str):
         if stream is not None:
             return stream, table[stream]
-        assert len(table) == 1, f"{self.decl.name}: name the {what} stream ({', '.join(table)})"
+        assert len(table) == 1, f"name the {what} stream ({', '.join(table)})"
         return next(iter(table.items()))
 
     def send(self, words, stream: str | None = None):
@@ -172,21 +205,25 @@ class Bench:
         prefix, sink = self._one(self.sinks, stream, "output")
         limit = gap if gap is not None else self.gap
         got: list[int] = []
-        waited = 0
-        while len(got) < n:
-            if not sink.empty():
-                got.append(int(sink.recv_nowait().tdata))
-                waited = 0
-                continue
-            if waited >= limit:
-                shown = ", ".join(f"{g:#x}" for g in got[-8:])
-                raise StreamTimeout(
-                    f"{prefix}: {len(got)} of {n} beats received, then none for {limit} cycles "
-                    f"(cycle {self.cycle}; last beats: [{shown}]); {self.p} "
-                    f"pauses={self.idle}/{self.stall}")
-            await RisingEdge(self.dut.clk)
-            waited += 1
+        self._waiting = (prefix, sink, n, got, limit, self.cycle)
+        try:
+            while len(got) < n:
+                got.append(int((await sink.recv()).tdata))
+                self._waiting = (prefix, sink, n, got, limit, self.cycle)
+        finally:
+            self._waiting = None
         return got
+
+    def _check_waiting(self):
+        """Called by the watcher every cycle: fail a :meth:`recv` whose next beat is overdue."""
+        prefix, sink, n, got, limit, since = self._waiting
+        if self.cycle - since > limit and sink.empty():
+            self._waiting = None
+            shown = ", ".join(f"{g:#x}" for g in got[-8:])
+            raise self.timeout_error(
+                f"{prefix}: {len(got)} of {n} beats received, then none for {limit} cycles "
+                f"(cycle {self.cycle}; last beats: [{shown}]); {self.p} "
+                f"pauses={self.idle}/{self.stall}")
 
     async def exchange(self, words, n: int | None = None, **kw) -> list[int]:
         """Send ``words`` (none for a core without input) and receive ``n`` beats (default one
@@ -376,10 +413,8 @@ class StandardTests:
             tb = await tests.bench(dut)
             words = tests.stimulus(tb, "must_fail")
             n = len(tests.want(tb, words, tests.n))
-            try:
-                got = await tb.exchange(words, n)
-            except StreamTimeout as e:
-                raise RuntimeError(f"must-fail run did not complete: {e}") from None
+            tb.timeout_error = MustFailIncomplete
+            got = await tb.exchange(words, n)
             wrong = tests.mutant(tb.p, words if words is not None else n)
             compare(got, expected(wrong, tb.seed), next(iter(tb.sinks)), "mutated model")
 
