@@ -49,7 +49,7 @@ MAX_JOBS = 16
 #: Induction length at which the equivalence check gives up (a survivor stays a survivor).
 EQUIV_DEPTH = 20
 #: Wall-clock limit in seconds of one equivalence check (yosys and its SAT solver).
-EQUIV_TIMEOUT = 120.0
+EQUIV_TIMEOUT = 60.0
 #: A mutant's suite may take this many times the baseline's wall-clock time (at least
 #: :data:`MIN_MUTANT_TIMEOUT` seconds) before it is a timeout.
 TIMEOUT_FACTOR = 4.0
@@ -69,9 +69,11 @@ def yosys_exe() -> str:
     return exe
 
 
-def run_yosys(script: str, cwd: Path, log_name: str, timeout: float = EQUIV_TIMEOUT) -> str:
+def run_yosys(script: str, cwd: Path, log_name: str, timeout: float = EQUIV_TIMEOUT,
+              partial: bool = False) -> str:
     """Run a yosys ``script`` (one command a line) in ``cwd``; return its log.  A failing yosys
-    is a ToolError naming the script and log files."""
+    is a ToolError naming the script and log files; so is one past ``timeout`` seconds, unless
+    ``partial``: then the log so far is returned."""
     cwd = Path(cwd)
     ys, log = cwd / f"{log_name}.ys", cwd / f"{log_name}.log"
     ys.write_text(script)
@@ -79,6 +81,8 @@ def run_yosys(script: str, cwd: Path, log_name: str, timeout: float = EQUIV_TIME
         proc = subprocess.run([yosys_exe(), "-q", "-l", log.name, "-s", ys.name], cwd=cwd,
                               capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
+        if partial and log.exists():
+            return log.read_text()
         raise ToolError(f"yosys {ys} ran past {timeout:g} s; see {log}") from None
     if proc.returncode != 0:
         last = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -145,7 +149,8 @@ class Equivalence:
         if self.result == "counterexample":
             return f"not equivalent: counterexample from reset (base case, length {self.depth})"
         if self.result == "unknown":
-            return f"equivalence unknown: no proof, no counterexample up to {self.depth} steps"
+            return (f"equivalence unknown: no counterexample within {self.depth} steps of "
+                    f"reset, no induction proof{self.detail and '; ' + self.detail}")
         return f"equivalence not checked: {self.detail}"
 
 
@@ -153,13 +158,15 @@ def parse_sat_log(log: str, depth: int) -> Equivalence:
     """Read yosys ``sat -tempinduct``'s verdict from its log."""
     lengths = [int(m) for m in re.findall(r"Trying induction with length (\d+)", log)]
     k = lengths[-1] if lengths else 0
+    bounded = [int(m) for m in re.findall(r"Base case for induction length (\d+) proven", log)]
     if "Induction step proven: SUCCESS!" in log:
         return Equivalence("proven", k)
     if "model found for base case: FAIL!" in log:
         return Equivalence("counterexample", k)
     if "Reached maximum number of time steps" in log:
         return Equivalence("unknown", depth)
-    return Equivalence("unknown", k, "the SAT solver gave no verdict (timed out?)")
+    return Equivalence("unknown", max(bounded, default=0), f"stopped at induction length {k} "
+                       f"(time limit)")
 
 
 #: Output payloads that mean something only while their valid (or acknowledge) is high:
@@ -317,7 +324,7 @@ class Mutator:
                   f"sat -tempinduct -prove trigger 0 -set-at 1 {self.reset} 1 "
                   f"-set-init-zero -seq 1 -maxsteps {depth} -timeout {int(timeout)} miter\n")
         try:
-            log = run_yosys(script, d, "equiv", timeout=timeout + 30)
+            log = run_yosys(script, d, "equiv", timeout=timeout, partial=True)
         except ToolError as e:
             return Equivalence("not checked", None, str(e))
         return parse_sat_log(log, depth)

@@ -24,7 +24,7 @@ from neurohdl.verif.common.runner import rotation
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "verification.md"
 LIST_N = 20         # mutants listed per core, as in docs/verification.md
-SAMPLE = 2          # of which make test simulates this many (make regress: all)
+SAMPLE = 1          # of which make test simulates this many (make regress: all)
 #: Cores whose cocotb suite takes minutes: mutated in make regress only.
 SLOW = ("net.snn_soc", "neuron.engine", "bus.uart_bridge")
 
