@@ -33,12 +33,12 @@ from neurohdl.build import build
 
 CONFIGS = {
     "lif256": {},
-    "lif4096": {"n": 4096, "width": 12, "in_width": 12, "w_width": 8, "frac_bits": 6,
-                "threshold": 64},
+    "lif4096": {"n": 4096, "in_width": 12, "w_width": 8,
+                "cell": {"width": 12, "frac_bits": 6, "threshold": 64}},
     "cuba256": {"neuron": "cuba_lif"},
     "alif256": {"neuron": "alif"},
     "alpha256": {"neuron": "alpha"},
-    "izh256": {"neuron": "izhikevich", "cell": "int_bits=8,frac_bits=8"},
+    "izh256": {"neuron": "izhikevich", "cell": {"int_bits": 8, "frac_bits": 8}},
 }
 CELLS = ("cuba256", "alif256", "alpha256", "izh256")
 RUNS = [("lif256", "ice40"), ("lif256", "ecp5"), ("lif4096", "ice40"),

@@ -18,8 +18,9 @@ import numpy as np
 
 #: the SoC the demo builds in simulation (host = 'uart': the board path, divisor 8 in sim)
 DEMO_PARAMS = dict(n_neurons=16, n_axons=6, in_depth=16, out_depth=256, sc_channels=4,
-                   sc_width=8, sc_source="lfsr", engine="threshold=96;leak_shift=3",
-                   host="uart", clk_hz=12_000_000, baud=1_500_000)
+                   sc_width=8, sc_source="lfsr",
+                   engine={"cell": {"threshold": 96, "leak_shift": 3}}, host="uart",
+                   clk_hz=12_000_000, baud=1_500_000)
 TIMESTEPS = 48
 CHUNK = 8                      # timesteps per run command (then the spikes are read out)
 

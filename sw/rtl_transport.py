@@ -17,7 +17,7 @@ must be JSON-serialisable (numbers, strings, lists, dicts)::
         return [list(s) for s in await soc.read_spikes()]
 
     if __name__ == "__main__":
-        p = SnnSocParams(n_neurons=4, n_axons=2, sc_channels=0, engine="threshold=64")
+        p = SnnSocParams(n_neurons=4, n_axons=2, sc_channels=0, engine={"cell": {"threshold": 64}})
         assert run_on_model(program, p) == run_on_rtl(program, p, out="build/myhost")
 
 * :func:`run_on_model` runs it against :class:`~neurohdl.models.net.snn_soc.SocModel` (through

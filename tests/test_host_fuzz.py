@@ -44,7 +44,7 @@ _drv = _sibling("test_snn_soc_driver")       # the model snapshot and the bridge
 BridgePipe, SocBus, snapshot = _drv.BridgePipe, _drv.SocBus, _drv.snapshot
 
 P = SnnSocParams(n_neurons=4, n_axons=3, in_depth=4, out_depth=8, sc_channels=2, sc_width=6,
-                 engine="threshold=64")
+                 engine={"cell": {"threshold": 64}})
 BP = UartBridgeParams(addr_width=socm.csr_addr_width() - 2, max_burst=4)
 RM = socm.regmap()
 ADDR = {r.rdl_name: r.offset // 4 for r in RM.regs}

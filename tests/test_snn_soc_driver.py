@@ -26,12 +26,13 @@ from neurohdl.sw.regmap_driver import BusError, Table
 from neurohdl.sw.snn_soc import (AsyncSnnSoc, FifoFullError, ModelTransport, SnnSoc,
                                  SnnSocError, SocBusy, SocMismatch, SocTimeout, Spike)
 
-ENGINES = ["threshold=64", "neuron=if;threshold=48", "reset=subtract;threshold=50;w_width=6",
-           "threshold=30;in_width=10;w_width=8"]
+ENGINES = [{"cell": {"threshold": 64}}, {"neuron": "if", "cell": {"threshold": 48}},
+           {"w_width": 6, "cell": {"reset": "subtract", "threshold": 50}},
+           {"in_width": 10, "w_width": 8, "cell": {"threshold": 30}}]
 
 
 def make(**kw):
-    kw.setdefault("engine", "threshold=64")
+    kw.setdefault("engine", {"cell": {"threshold": 64}})
     kw.setdefault("sc_channels", 0)
     m = SocModel(SnnSocParams(**kw))
     t = ModelTransport(m)
@@ -81,7 +82,7 @@ def driver_spikes(soc, inputs):
 # ------------------------------------------------------------------ basics ------------------------
 def test_info_and_table_sources(tmp_path):
     m, t, soc = make(n_neurons=5, n_axons=3, in_depth=8, out_depth=16, sc_channels=2,
-                     sc_width=6, engine="threshold=40;w_width=6")
+                     sc_width=6, engine={"w_width": 6, "cell": {"threshold": 40}})
     i = soc.info()
     assert (i.n_neurons, i.n_axons, i.in_depth, i.out_depth, i.sc_channels, i.sc_width,
             i.w_width, i.neuron_name) == (5, 3, 8, 16, 2, 6, 6, "lif")
@@ -118,7 +119,8 @@ def test_weights_round_trip(seed):
 
 
 def test_async_driver_under_asyncio_and_sync_facade_refuses_suspension():
-    m = SocModel(SnnSocParams(n_neurons=3, n_axons=2, engine="threshold=20", sc_channels=0))
+    m = SocModel(SnnSocParams(n_neurons=3, n_axons=2, engine={"cell": {"threshold": 20}},
+                              sc_channels=0))
     mt = ModelTransport(m)
 
     class Async:                        # an async transport that really suspends
@@ -175,7 +177,8 @@ def test_spikes_per_timestep_match_engine_model(engine, seed):
 def test_spikes_with_sc_lanes_match_register_level_model(seed):
     """SC lanes and FIFO inputs together, against a second SocModel driven by raw accesses."""
     rng = random.Random(seed)
-    p = SnnSocParams(n_neurons=6, n_axons=4, sc_channels=3, sc_width=6, engine="threshold=40",
+    p = SnnSocParams(n_neurons=6, n_axons=4, sc_channels=3, sc_width=6,
+                     engine={"cell": {"threshold": 40}},
                      in_depth=8, out_depth=64)
     ref, t = SocModel(p), ModelTransport(SocModel(p))
     soc = SnnSoc(t)
@@ -213,7 +216,8 @@ def test_spikes_with_sc_lanes_match_register_level_model(seed):
 
 
 def test_counters_invariant_with_output_overflow():
-    m, t, soc = make(n_neurons=8, n_axons=2, out_depth=4, engine="neuron=if;threshold=10")
+    m, t, soc = make(n_neurons=8, n_axons=2, out_depth=4,
+                     engine={"neuron": "if", "cell": {"threshold": 10}})
     soc.reset_network()
     soc.load_weights([[20] * 8, [0] * 8])
     soc.irq_enable(drop=True)
@@ -243,7 +247,7 @@ def test_counters_invariant_with_output_overflow():
 @pytest.fixture
 def loaded():
     m, t, soc = make(n_neurons=4, n_axons=3, in_depth=4, sc_channels=2, sc_width=5,
-                     engine="threshold=64;w_width=6")
+                     engine={"w_width": 6, "cell": {"threshold": 64}})
     soc.reset_network()
     soc.load_weights(np.arange(12).reshape(3, 4) - 6)
     soc.inject([1, 2])
@@ -373,7 +377,7 @@ class FlipSpikeBit(ModelTransport):
 def test_spike_comparison_catches_a_corrupted_spike_word(bit):
     """Must-fail: the comparison of test_spikes_per_timestep_match_engine_model fails when one
     spike word is corrupted on its way to the host."""
-    p = SnnSocParams(n_neurons=4, n_axons=2, engine="threshold=30", sc_channels=0)
+    p = SnnSocParams(n_neurons=4, n_axons=2, engine={"cell": {"threshold": 30}}, sc_channels=0)
     m = SocModel(p)
     t = FlipSpikeBit(m, socm.regmap().reg("SPIKE_OUT").offset // 4, nth=2, bit=bit)
     soc = SnnSoc(t)
@@ -467,7 +471,7 @@ def test_sync_driver_over_the_uart_protocol():
     from neurohdl.models.bus.uart_bridge import UartBridgeParams
     from neurohdl.sw.uart_protocol import BusError as NackBusError
     from neurohdl.sw.uart_protocol import UartTransport
-    p = SnnSocParams(n_neurons=5, n_axons=3, engine="threshold=30", sc_channels=0)
+    p = SnnSocParams(n_neurons=5, n_axons=3, engine={"cell": {"threshold": 30}}, sc_channels=0)
     m = SocModel(p)
     bp = UartBridgeParams(addr_width=socm.csr_addr_width() - 2, max_burst=4)
     soc = SnnSoc(UartTransport(bp, BridgePipe(bp, SocBus(m))))
@@ -544,7 +548,7 @@ def test_rtl_transport_runs_a_program_and_reports_its_errors(tmp_path, monkeypat
     from neurohdl import simrun
     from neurohdl.sw.rtl_transport import RtlRunError, program_ref, run_on_model, run_on_rtl
     monkeypatch.setattr(simrun, "run_cocotb", fake_run_cocotb)
-    p = SnnSocParams(n_neurons=4, n_axons=2, sc_channels=0, engine="threshold=64")
+    p = SnnSocParams(n_neurons=4, n_axons=2, sc_channels=0, engine={"cell": {"threshold": 64}})
     assert run_on_rtl(tiny_program, p, out=tmp_path / "a") == [[0, 0]] == \
         run_on_model(tiny_program, p)
     with pytest.raises(RtlRunError, match=r"ParamError: axons\[0\] = 7: allowed 0..1") as e:

@@ -18,7 +18,7 @@ run against :class:`SocModel` and against the hardware reads the same words.  Bl
 * SC encoder bank: ``sc_channels`` lanes of ``sc.sng_bank`` (``sc_width`` bits, ``sc_source``);
   lane c compares its value ``SC_VAL[c]`` (low ``sc_width`` bits) with its next random number
   once per timestep; a 1 fires axon c in that timestep.
-* neuron engine ``neuron.engine`` (``engine`` = "name=value,..." of its Params; n = n_neurons).
+* neuron engine ``neuron.engine`` (``engine``: its EngineParams, nested; n = n_neurons).
 * spike-output FIFO (``out_depth`` words): every spike of the engine counts in ``EVENTS_IN``;
   it is written into the FIFO (``EVENTS_OUT``) or, the FIFO being full, dropped
   (``EVENTS_DROPPED``, ``IRQ_STATUS.drop``), so EVENTS_IN = EVENTS_OUT + EVENTS_DROPPED (each
@@ -56,10 +56,10 @@ from neurohdl.errors import ParamError
 from neurohdl.models.bus.csr import OKAY, CsrModel
 from neurohdl.models.bus.uart_bridge import UartBridgeParams
 from neurohdl.models.neuron import engine as eng
-from neurohdl.models.neuron.engine import EngineParams, parse_items
+from neurohdl.models.neuron.engine import EngineParams
 from neurohdl.models.sc import sng_bank
 from neurohdl.models.sc.sng_bank import SngBankParams
-from neurohdl.params import Params, pfield
+from neurohdl.params import Params, pfield, pfield_params
 from neurohdl.regmap import RegMap, load
 
 RDL = "cores/net/snn_soc.rdl"
@@ -83,11 +83,9 @@ class SnnSocParams(Params):
     n_neurons: int = pfield(16, "neurons N of the engine", lo=1, hi=MAX_NEURONS, rand=(1, 10))
     n_axons: int = pfield(8, "input axons (rows of the weight memory)", lo=1, hi=MAX_AXONS,
                           rand=(1, 6))
-    engine: str = pfield("", "the engine's Params as 'name=value;...' (neuron, width, in_width, "
-                         "w_width, threshold, leak_shift, reset, v_reset, frac_bits, cell; "
-                         "';' separates, as cell's own text uses ',', e.g. 'neuron=alif;"
-                         "cell=vth=80,beta=2'); n is n_neurons; empty = neuron.engine's "
-                         "defaults (LIF)")
+    engine: EngineParams = pfield_params(EngineParams, "the neuron engine (neuron.engine's "
+                                         "Params; its n is n_neurons, w_width <= 16)",
+                                         bind={"n": "n_neurons"})
     in_depth: int = pfield(64, "spike-input FIFO depth (power of two)", lo=2, hi=4096,
                            rand=(2, 16))
     out_depth: int = pfield(256, "spike-output FIFO depth (power of two)", lo=2, hi=4096,
@@ -105,21 +103,12 @@ class SnnSocParams(Params):
     baud: int = pfield(115200, "UART baud rate", lo=1200, hi=12_000_000)
 
     def check(self):
-        if self.engine is None:                 # an empty value from YAML / --set engine=
-            self.resolve("engine", "")
         for f in ("in_depth", "out_depth"):
             if not _pow2(getattr(self, f)):
                 raise self.error(f, getattr(self, f), "a power of two 2..4096")
-        items = parse_engine(self.engine)
-        if "n" in items:
-            raise self.error("engine", self.engine, "engine fields other than n (n is "
-                             "n_neurons)")
-        try:
-            ep = EngineParams.from_dict({"n": self.n_neurons, **items})
-        except ParamError as e:
-            raise self.error("engine", self.engine, f"valid EngineParams ({e})") from None
-        if ep.w_width > 16:
-            raise self.error("engine", self.engine, "w_width <= 16 (WDATA/WREAD are 16 bits)")
+        if self.engine.w_width > 16:
+            raise self.error("engine.w_width", self.engine.w_width, "2..16 (WDATA/WREAD are "
+                             "16 bits)")
         if self.n_axons * self.n_neurons > WEIGHT_WORDS_MAX:
             raise self.error("n_axons", self.n_axons, f"n_axons * n_neurons <= 2^20 "
                              f"(n_neurons = {self.n_neurons})")
@@ -142,11 +131,7 @@ class SnnSocParams(Params):
 
     def derive(self):
         self.set_derived("weight_words", self.n_axons * self.n_neurons)
-        self.set_derived("neuron", self.enginep.neuron)
-
-    @property
-    def enginep(self) -> EngineParams:
-        return _engine_params(self.n_neurons, self.engine or "")
+        self.set_derived("neuron", self.engine.neuron)
 
     @property
     def sngp(self) -> SngBankParams | None:
@@ -158,10 +143,12 @@ class SnnSocParams(Params):
     def _random_field(cls, f, rng, partial):
         if f.name in ("in_depth", "out_depth"):
             return rng.choice([2, 4, 8, 16] + ([32] if f.name == "out_depth" else []))
-        if f.name == "engine":
-            return rng.choice(["", "threshold=64", "threshold=40;leak_shift=2",
-                               "neuron=if;threshold=48", "reset=subtract;threshold=50;w_width=6",
-                               "threshold=30;in_width=10;w_width=8"])
+        if f.name == "engine":               # engines whose neurons fire in short runs
+            return rng.choice([
+                {}, {"cell": {"threshold": 64}}, {"cell": {"threshold": 40, "leak_shift": 2}},
+                {"neuron": "if", "cell": {"threshold": 48}},
+                {"w_width": 6, "cell": {"reset": "subtract", "threshold": 50}},
+                {"in_width": 10, "w_width": 8, "cell": {"threshold": 30}}])
         if f.name == "host":
             return "uart"
         if f.name == "clk_hz":
@@ -169,16 +156,6 @@ class SnnSocParams(Params):
         if f.name == "baud":                 # divisor 8: simulations stay short
             return partial.clk_hz // 8
         return super()._random_field(f, rng, partial)
-
-
-def parse_engine(text: str) -> dict[str, str]:
-    """'neuron=alif;cell=vth=80,beta=2' -> {'neuron': 'alif', 'cell': 'vth=80,beta=2'}."""
-    return parse_items(text, "SnnSocParams.engine", ";", "';'")
-
-
-@lru_cache(maxsize=64)
-def _engine_params(n: int, text: str) -> EngineParams:
-    return EngineParams.from_dict({"n": n, **parse_engine(text)})
 
 
 @lru_cache(maxsize=4)
@@ -202,7 +179,7 @@ class SocModel:
 
     def __init__(self, p: SnnSocParams):
         self.p = p
-        self.ep = p.enginep
+        self.ep = p.engine
         self.csr = CsrModel(regmap(), csr_addr_width())
         self.weights = np.zeros(p.n_axons * p.n_neurons, dtype=np.int64)
         self.in_dropped = self.ev_in = self.ev_out = self.ev_drop = 0

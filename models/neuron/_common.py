@@ -143,8 +143,8 @@ class NeuronType:
                          field of q ('cell.<name>')
     random_in_width(rng) the engine's in_width for a random configuration (None: any)
     random_w_width(rng, partial)  the engine's w_width for a random configuration (None: any)
-    random_cell(rng, partial)   a random q for a random engine configuration (in_width,
-                         w_width already drawn: ``partial``)
+    random_cell(rng, partial, pins)   a random q for a random engine configuration (in_width,
+                         w_width already drawn: ``partial``; ``pins`` fixes fields of q)
     """
 
     name: str
@@ -152,7 +152,7 @@ class NeuronType:
     layout: Callable[[Any], tuple[tuple[str, int], ...]]
     reset: Callable[[Any], dict[str, int]]
     step_population: Callable[..., tuple]
-    random_cell: Callable[[Any, Any], Any]
+    random_cell: Callable[[Any, Any, dict], Any]
     accumulators: int = 1
     input_width: Callable[[Any, int], int] = _same_width
     constraint: Callable[[Any, int], tuple[str, Any, str] | None] = _no_constraint
@@ -160,11 +160,11 @@ class NeuronType:
     random_w_width: Callable[[Any, Any], int] | None = None
 
 
-def reachable(rng, engine, q, field: str | None = None, draw=None):
+def reachable(rng, engine, pins, q, field: str | None = None, draw=None):
     """For a random engine configuration: three times in four, q with ``field`` redrawn by
     ``draw(rng, reach, q)`` (reach = three of the largest weights), so the neurons spike; q itself
-    when that value is not allowed (or ``field`` is None)."""
-    if rng.random() < 0.75 and field is not None:
+    when that value is not allowed (or ``field`` is None or pinned)."""
+    if rng.random() < 0.75 and field is not None and field not in pins:
         try:
             return q.replace(**{field: draw(rng, 3 * smax(engine.w_width), q)})
         except ParamError:
@@ -291,4 +291,5 @@ def stimulus(p, rng, n: int) -> list[int]:
 __all__ = ["MIN_WIDTH", "MAX_WIDTH", "smin", "smax", "width_field", "in_width_field",
            "frac_field", "threshold_field", "random_threshold", "membrane_q", "real_to_raw",
            "sat", "to_bits", "from_bits", "pack_out", "unpack_out", "sticky", "as_population",
-           "check_inputs", "stimulus", "NeuronType", "reset_word", "pack_state", "states_step", "reachable"]
+           "check_inputs", "stimulus", "NeuronType", "reset_word", "pack_state", "states_step",
+           "reachable"]

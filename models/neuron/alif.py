@@ -40,9 +40,9 @@ import numpy as np
 from neurohdl.fixed import bits_for
 from neurohdl.params import Params, pfield
 
-from ._common import (NeuronType, reachable, states_step, as_population, check_inputs, frac_field, in_width_field, pack_out,
-                      random_threshold, real_to_raw, sat, smax, sticky, to_bits, unpack_out,
-                      width_field)
+from ._common import (as_population, check_inputs, frac_field, in_width_field, NeuronType, pack_out,
+                      random_threshold, reachable, real_to_raw, sat, smax, states_step, sticky,
+                      to_bits, unpack_out, width_field)
 
 RESETS = ("subtract", "zero")
 MAX_BETA_FRAC = 16
@@ -214,8 +214,8 @@ NEURON = NeuronType(
     name="alif", params=AlifParams,
     layout=lambda p: (("v", p.width), ("a", p.a_width)), reset=lambda p: {"v": 0, "a": 0},
     step_population=states_step(run_population_states, ("v", "a")),
-    random_cell=lambda rng, e: reachable(
-        rng, e, AlifParams.random(rng, in_width=e.in_width), "threshold",
+    random_cell=lambda rng, e, pins: reachable(
+        rng, e, pins, AlifParams.random(rng, **pins, in_width=e.in_width), "threshold",
         lambda r, reach, q: r.randint(1, max(1, min(smax(q.width), reach)))))
 
 

@@ -38,9 +38,9 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (NeuronType, reachable, states_step, check_inputs, frac_field, from_bits, in_width_field, random_threshold,
-                      real_to_raw, sat, smax, smin, sticky, threshold_field, to_bits,
-                      width_field)
+from ._common import (check_inputs, frac_field, from_bits, in_width_field, NeuronType,
+                      random_threshold, reachable, real_to_raw, sat, smax, smin, states_step,
+                      sticky, threshold_field, to_bits, width_field)
 from .alif import tz, tz_population
 
 RESETS = ("subtract", "zero")
@@ -211,8 +211,8 @@ NEURON = NeuronType(
     reset=lambda p: {"v": 0, "i_exc": 0, "i_inh": 0},
     step_population=states_step(run_population_states, ("v", "i_exc", "i_inh")),
     accumulators=2, input_width=lambda p, iw: 2 * iw,
-    random_cell=lambda rng, e: reachable(
-        rng, e, AlphaParams.random(rng, in_width=e.in_width), "threshold",
+    random_cell=lambda rng, e, pins: reachable(
+        rng, e, pins, AlphaParams.random(rng, **pins, in_width=e.in_width), "threshold",
         lambda r, reach, q: r.randint(1, max(1, min(smax(q.width), reach)))))
 
 

@@ -45,8 +45,8 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (NeuronType, as_population, reachable, states_step, check_inputs, from_bits, pack_out, sticky, to_bits,
-                      unpack_out)
+from ._common import (as_population, check_inputs, from_bits, NeuronType, pack_out, reachable,
+                      states_step, sticky, to_bits, unpack_out)
 
 IN_WIDTH = 16                 # a_in: int16, precision 16
 V_WIDTH = 24                  # v: 24-bit signed, saturating
@@ -189,7 +189,8 @@ def to_tdata(inputs) -> list[int]:
 
 def engine_constraint(p: CubaLifParams, in_width: int):
     if in_width > IN_WIDTH:
-        return "in_width", in_width, f"2..{IN_WIDTH} for neuron = 'cuba_lif' (its input a_in is int16)"
+        return "in_width", in_width, (f"2..{IN_WIDTH} for neuron = 'cuba_lif' (its input a_in "
+                                      "is int16)")
     return None
 
 
@@ -199,8 +200,9 @@ NEURON = NeuronType(
     step_population=states_step(run_population_states, ("u", "v")),
     input_width=lambda p, iw: IN_WIDTH, constraint=engine_constraint,
     random_in_width=lambda rng: rng.choice([2, 16, rng.randint(2, 16)]),
-    random_cell=lambda rng, e: reachable(rng, e, CubaLifParams.random(rng), "vth",
-                                         lambda r, reach, q: r.randint(0, max(0, reach // 8))))
+    random_cell=lambda rng, e, pins: reachable(
+        rng, e, pins, CubaLifParams.random(rng, **pins), "vth",
+        lambda r, reach, q: r.randint(0, max(0, reach // 8))))
 
 
 __all__ = ["NEURON", "CubaLifParams", "CubaLifState", "init", "step", "run_population",

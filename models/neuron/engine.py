@@ -11,91 +11,53 @@ N neurons of one type (``neuron`` = 'if', 'lif', 'li', 'cuba_lif', 'alif', 'alph
        acc[a] = clip(acc[a] + w, -2^(iw-1), 2^(iw-1) - 1)        a < N
        (dropped, ``drop`` flag)                                   N <= a < 2^aw
 
-   'alpha' has two accumulators per neuron, split by the sign of the weight (excitatory and
-   inhibitory synapses): w >= 0 adds w to acc_exc, w < 0 adds -w to acc_inh, each clipped to
-   2^(iw-1) - 1 (both only grow from 0).  Saturating accumulation is order dependent: the
+   A type with two accumulators ('alpha') has them split by the sign of the weight
+   (excitatory and inhibitory synapses): w >= 0 adds w to acc_exc, w < 0 adds -w to acc_inh,
+   each clipped to 2^(iw-1) - 1 (both only grow from 0).  Saturating accumulation is order dependent: the
    events are applied in stream order.
 2. update: every neuron n = 0..N-1 takes one timestep of its single-neuron model with input
    i = acc[n] (sign-extended to that model's input width); acc is cleared.  The spiking
    addresses leave in ascending order; the last carries tlast.  A timestep with no spike is
    closed by one marker beat (tdata 0, tlast 1, tuser 1).
 
-The neuron step is *literally* the single-neuron population model: :func:`step` calls that
-model's ``run_population`` (or ``run_population_states``) with T = 1 on :func:`neuron_params`,
-the single-neuron Params every neuron follows:
+The engine knows a neuron type only through its record (:class:`NeuronType`, looked up by
+``neuron`` in ``models/neuron/types.py``; each single-neuron model module defines its own as
+``NEURON``).  ``cell`` is that type's own Params (the class ``neuron`` chooses; nested, left
+out = its defaults; its ``in_width``, where it has one, is the engine's).  The neuron step is
+*literally* the single-neuron population model: :func:`step` calls the record's
+``step_population`` (the model's ``run_population`` with T = 1) on ``cell``.  The engine's
+constraints on a type are the record's (lif: shift leak, no refractory period; cuba_lif:
+in_width <= 16, the int16 a_in; izhikevich: in_width <= the Q format width).
 
-    'if', 'lif', 'li'      built from the engine's own fields width, frac_bits, threshold,
-                           leak_shift, reset, v_reset ('lif': shift leak, no refractory period)
-    'cuba_lif', 'alif',    the neuron core's Params from ``cell`` ("name=value,..." of
-    'alpha', 'izhikevich'  ``neuron.<type>``'s fields, its defaults otherwise); in_width is the
-                           engine's (alif, alpha: passed to the cell; cuba_lif: <= 16, the int16
-                           a_in; izhikevich: <= the Q format width).  The engine fields of the
-                           first group must stay at their defaults for these types.
-
-The state of a neuron is one RAM word, the single core's m_out_tdata without the spike bit
-(:func:`ram_words`): v ('if', 'lif', 'li'), {u, v} ('cuba_lif'), {a, v} ('alif'),
-{i_inh, i_exc, v} ('alpha'), {u, v} ('izhikevich'); after reset every word holds the core's
-reset state (izhikevich: v_init, u_init).  Flags per timestep: ``acc_sat`` (an accumulator
-saturated), ``sat`` (the neuron model's per-step saturation flag), ``drop`` (an event
-addressed a neuron >= N); the RTL's ``status_*`` ports are their running OR since reset
-(:func:`run`).  Unknown types raise ParamError naming the supported set.
+The state of a neuron is {variable: value}, one RAM word packed by the record's layout
+(:func:`ram_words`), the single core's m_out_tdata without the spike bit: v ('if', 'lif',
+'li'), {u, v} ('cuba_lif'), {a, v} ('alif'), {i_inh, i_exc, v} ('alpha'), {u, v}
+('izhikevich'); after reset every word holds the record's reset values (izhikevich: v_init,
+u_init).  Flags per timestep: ``acc_sat`` (an accumulator saturated), ``sat`` (the neuron
+model's per-step saturation flag), ``drop`` (an event addressed a neuron >= N); the RTL's
+``status_*`` ports are their running OR since reset (:func:`run`).  Unknown types raise
+ParamError naming the registered set.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
 from neurohdl.errors import ParamError
-from neurohdl.params import Params, pfield
+from neurohdl.params import Params, pfield, pfield_params
 
-from . import alif, alpha, cuba_lif, if_, izhikevich, li, lif, types
-from ._common import (NeuronType, frac_field, in_width_field, pack_state, random_threshold,
-                      smax, smin, threshold_field, width_field)
+from . import types
+from ._common import NeuronType, in_width_field, pack_state, smax, smin
 
-NEURONS = ("if", "lif", "li", "cuba_lif", "alif", "alpha", "izhikevich")
-CELL_TYPES = ("cuba_lif", "alif", "alpha", "izhikevich")
-CELL_PARAMS = {"cuba_lif": cuba_lif.CubaLifParams, "alif": alif.AlifParams,
-               "alpha": alpha.AlphaParams, "izhikevich": izhikevich.IzhikevichParams}
-LIF_FIELDS = ("width", "frac_bits", "threshold", "leak_shift", "reset", "v_reset")
-RESETS = ("zero", "subtract", "to_v_reset")
+NEURONS = types.NAMES
 MAX_N = 65536
 MAX_W_WIDTH = 32
 
 
-def parse_items(text: str, owner: str, sep: str = ",", sep_name: str = "commas"
-                ) -> dict[str, str]:
-    """'du=409, dv=205' -> {'du': '409', 'dv': '205'}: the 'name=value' list of a text Params
-    field (``owner``, e.g. 'EngineParams.cell'); values are coerced by the Params they feed."""
-    out: dict[str, str] = {}
-    for item in (t.strip() for t in str(text or "").split(sep)):
-        if not item:
-            continue
-        if "=" not in item:
-            raise ParamError(f"{owner} = {text!r}: allowed 'name=value' items "
-                             f"separated by {sep_name} (item {item!r} has no '=')")
-        k, v = (x.strip() for x in item.split("=", 1))
-        if k in out:
-            raise ParamError(f"{owner} = {text!r}: allowed each name once ({k!r} twice)")
-        out[k] = v
-    return out
-
-
-def parse_cell(text: str) -> dict[str, str]:
-    """EngineParams.cell: 'du=409, dv=205' -> {'du': '409', 'dv': '205'}."""
-    return parse_items(text, "EngineParams.cell")
-
-
-def cell_text(q: Params) -> str:
-    """The ``cell`` string of a cell Params: its fields that differ from the defaults (optional
-    fields, e.g. izhikevich's a/b/c/d resolved from the preset, are left to the cell)."""
-    items = []
-    for f in fields(q):
-        v = getattr(q, f.name)
-        if f.name == "in_width" or f.default is None or v == f.default:
-            continue                     # optional fields: re-resolved by the cell (presets)
-        items.append(f"{f.name}={v}")
-    return ",".join(items)
+def _cells() -> dict[str, type]:
+    """EngineParams.cell's class for each neuron type (its record's Params)."""
+    return {name: t.params for name, t in types.TYPES.items()}
 
 
 @dataclass(frozen=True)
@@ -103,74 +65,25 @@ class EngineParams(Params):
     """N neurons of one type, time-multiplexed over one pipelined datapath, state in block RAM;
     synaptic events accumulate into a saturating per-neuron input; spikes leave as AER."""
 
-    neuron: str = pfield("lif", "neuron type of all N neurons: 'if', 'lif' (shift leak), 'li' "
-                         "(no spike), 'cuba_lif', 'alif', 'alpha' (two accumulators split by "
-                         "the weight's sign) or 'izhikevich'")
+    neuron: str = pfield("lif", "neuron type of all N neurons (a registered record, "
+                         "models/neuron/types.py); it chooses the class of cell", choices=NEURONS)
     n: int = pfield(256, "number of neurons N (addresses 0..N-1)", lo=1, hi=MAX_N, rand=(1, 24))
-    width: int = width_field()
     in_width: int = in_width_field()
     w_width: int = pfield(8, "synaptic weight width, bits (signed, membrane LSB); at most "
                           "in_width", lo=2, hi=lambda p: p.in_width)
-    frac_bits: int = frac_field()
-    threshold: int = threshold_field()
-    leak_shift: int = pfield(4, "k of the shift leak v -= v >> k ('lif', 'li')", lo=1, hi=15)
-    reset: str = pfield("zero", "on a spike: 'zero', 'subtract' (v -= threshold) or "
-                        "'to_v_reset' ('lif' only)", choices=RESETS)
-    v_reset: int = pfield(0, "reset value for reset = 'to_v_reset', raw LSBs, below threshold",
-                          lo=lambda p: smin(p.width), hi=lambda p: p.threshold - 1)
-    cell: str = pfield("", "'cuba_lif', 'alif', 'alpha', 'izhikevich': that core's Params as "
-                       "'name=value,...' (e.g. 'du=409,dv=205,vth=80'); empty = its defaults; "
-                       "in_width is the engine's")
-
-    @property
-    def cellp(self):
-        """The single-neuron Params of 'cuba_lif', 'alif', 'alpha', 'izhikevich' (from
-        ``cell``); None for the other types."""
-        return self.__dict__.get("_cellp")
+    cell: Params = pfield_params(_cells, "the neuron type's own Params (neuron.<type>'s fields; "
+                                 "its in_width, where it has one, is the engine's)",
+                                 choose_by="neuron", bind={"in_width": "in_width"})
 
     def check(self):
-        if self.cell is None:                # an empty value from YAML / --set cell=
-            self.resolve("cell", "")
-        if self.neuron not in NEURONS:
-            raise self.error("neuron", self.neuron, "one of " + ", ".join(repr(c) for c in
-                                                                         NEURONS))
-        if self.neuron == "if" and self.reset not in if_.RESETS:
-            raise self.error("reset", self.reset, "one of 'zero', 'subtract' for neuron = 'if'")
-        if self.neuron not in CELL_TYPES:
-            if self.cell:
-                raise self.error("cell", self.cell, "'' for neuron = "
-                                 f"{self.neuron!r} (its fields are the engine's own)")
-            return
-        for f in fields(self):
-            if f.name in LIF_FIELDS and getattr(self, f.name) != f.default:
-                raise self.error(f.name, getattr(self, f.name),
-                                 f"its default {f.default!r} for neuron = {self.neuron!r} "
-                                 f"({f.name} configures 'if', 'lif', 'li'; set the "
-                                 f"{self.neuron} neuron's fields in cell)")
-        kw = parse_cell(self.cell)
-        cls = CELL_PARAMS[self.neuron]
-        if "in_width" in kw:
-            raise self.error("cell", self.cell, "no in_width item (the engine's in_width "
-                             "is the neuron's input width)")
-        if any(f.name == "in_width" for f in fields(cls)):
-            kw["in_width"] = self.in_width
-        try:
-            q = cls.from_dict(kw)
-        except ParamError as e:
-            raise ParamError(f"EngineParams.cell = {self.cell!r}: {e}") from None
-        if self.neuron == "cuba_lif" and self.in_width > cuba_lif.IN_WIDTH:
-            raise self.error("in_width", self.in_width, f"2..{cuba_lif.IN_WIDTH} for neuron "
-                             "= 'cuba_lif' (its input a_in is int16)")
-        if self.neuron == "izhikevich" and self.in_width > q.width:
-            raise self.error("in_width", self.in_width, f"2..{q.width} for neuron = "
-                             f"'izhikevich' (its input is Q{q.int_bits}.{q.frac_bits})")
-        object.__setattr__(self, "_cellp", q)
+        bad = neuron_type(self).constraint(self.cell, self.in_width)
+        if bad is not None:
+            raise self.error(*bad)
 
     def derive(self):
+        t, q = neuron_type(self), self.cell
         self.set_derived("aw", max(1, (self.n - 1).bit_length()))
         self.set_derived("syn_width", self.w_width + self.aw)
-        self.set_derived("sum_width", max(self.width, self.in_width) + 1)
-        t, q = neuron_type(self), neuron_params(self)
         self.set_derived("acc_width", t.accumulators * self.in_width)
         self.set_derived("state_width", sum(w for _, w in t.layout(q)))
         self.set_derived("cell_in_width", t.input_width(q, self.in_width))
@@ -178,58 +91,29 @@ class EngineParams(Params):
     @classmethod
     def _random_field(cls, f, rng, partial):
         r = rng.random()
+        t = types.TYPES.get(getattr(partial, "neuron", None))
         if f.name == "neuron":
             return rng.choice(NEURONS)
-        cellish = partial.neuron in CELL_TYPES
-        if cellish and f.name in LIF_FIELDS:
-            return f.default
-        if f.name == "in_width" and partial.neuron == "cuba_lif":
-            return rng.choice([2, 16, rng.randint(2, 16)])
-        if f.name == "in_width" and partial.neuron == "izhikevich":
-            # raw Q.F currents: drive that makes the presets fire needs >= ~F + 4 bits
-            return rng.choice([24, 32, rng.randint(12, 32)])
-        if f.name == "cell":
-            if not cellish:
-                return ""
-            c = CELL_PARAMS[partial.neuron]
-            fixed = {"in_width": partial.in_width} if any(
-                x.name == "in_width" for x in fields(c)) else {}
-            if partial.neuron == "izhikevich":
-                ib = rng.choice([16, 16, rng.randint(8, 24)])
-                lo = max(8, partial.in_width - ib)
-                if lo > 32 - ib:
-                    ib = 32 - lo
-                fixed["int_bits"] = ib
-                fixed["frac_bits"] = rng.choice([lo, 32 - ib, rng.randint(lo, 32 - ib)])
-            q = c.random(rng, **fixed)
-            if rng.random() < 0.75:          # mostly a threshold the weights reach: spikes
-                reach = 3 * smax(partial.w_width)
-                try:
-                    if partial.neuron == "cuba_lif":
-                        q = q.replace(vth=rng.randint(0, max(0, reach // 8)))
-                    elif partial.neuron in ("alif", "alpha"):
-                        q = q.replace(threshold=rng.randint(1, max(1, min(smax(q.width),
-                                                                          reach))))
-                except ParamError:
-                    pass
-            return cell_text(q)
         if f.name == "n":
             return 1 if r < 0.1 else 2 if r < 0.15 else 3 if r < 0.2 else 24 if r < 0.3 \
                 else rng.randint(4, 23)
-        if f.name == "w_width" and partial.neuron == "izhikevich":
-            return max(2, partial.in_width - rng.randint(0, 8))
+        if f.name == "in_width" and t is not None and t.random_in_width is not None:
+            return t.random_in_width(rng)
+        if f.name == "w_width" and t is not None and t.random_w_width is not None:
+            return t.random_w_width(rng, partial)
         if f.name == "w_width":
             return partial.in_width if r < 0.3 else 2 if r < 0.4 else \
                 rng.randint(2, partial.in_width)
-        if f.name == "threshold":
-            return random_threshold(rng, partial)
-        if f.name == "reset":
-            return rng.choice(if_.RESETS if partial.neuron == "if" else RESETS)
-        if f.name == "v_reset":
-            lo = smin(partial.width)
-            return (lo if r < 0.2 else partial.threshold - 1 if r < 0.4 else 0 if r < 0.5
-                    else rng.randint(lo, partial.threshold - 1))
         return super()._random_field(f, rng, partial)
+
+    @classmethod
+    def _random_nested(cls, f, rng, partial, fixed):
+        """cell: the type's own random engine cell (its constraints met, mostly a threshold the
+        weights reach), ``fixed`` fields pinned."""
+        t = types.TYPES.get(getattr(partial, "neuron", None))
+        if t is None:
+            return None                      # the construction names the bad type
+        return t.random_cell(rng, partial, dict(fixed))
 
 
 def neuron_type(p: EngineParams) -> NeuronType:
@@ -237,30 +121,15 @@ def neuron_type(p: EngineParams) -> NeuronType:
     return types.TYPES[p.neuron]
 
 
-def neuron_params(p: EngineParams):
-    """The single-neuron Params every neuron of the engine follows."""
-    if p.neuron == "lif":
-        return lif.LifParams(width=p.width, in_width=p.in_width, frac_bits=p.frac_bits,
-                             threshold=p.threshold, leak="shift", leak_shift=p.leak_shift,
-                             reset=p.reset, v_reset=p.v_reset, refractory=0)
-    if p.neuron == "if":
-        return if_.IfParams(width=p.width, in_width=p.in_width, frac_bits=p.frac_bits,
-                            threshold=p.threshold, reset=p.reset)
-    if p.neuron == "li":
-        return li.LiParams(width=p.width, in_width=p.in_width, frac_bits=p.frac_bits,
-                           leak_shift=p.leak_shift)
-    return p.cellp
-
-
 def state_layout(p: EngineParams) -> list[tuple[str, int]]:
     """The RAM word of one neuron, low bits first: (state variable, width)."""
-    return list(neuron_type(p).layout(neuron_params(p)))
+    return list(neuron_type(p).layout(p.cell))
 
 
 def init(p: EngineParams) -> dict[str, np.ndarray]:
     """State after reset: {state variable: int64 (N,) array} (the record's reset values)."""
     return {k: np.full(p.n, v, dtype=np.int64)
-            for k, v in neuron_type(p).reset(neuron_params(p)).items()}
+            for k, v in neuron_type(p).reset(p.cell).items()}
 
 
 def ram_words(p: EngineParams, state) -> list[int]:
@@ -312,7 +181,7 @@ def step(p: EngineParams, state, events):
     """One timestep: (state', spike addresses ascending, flags {acc_sat, sat, drop}); the state
     is {state variable: (N,) array} (:func:`init`)."""
     acc, acc_sat, drop = accumulate(p, events)
-    spikes, new, sats = neuron_type(p).step_population(neuron_params(p), acc, state)
+    spikes, new, sats = neuron_type(p).step_population(p.cell, acc, state)
     addrs = np.nonzero(spikes)[0].astype(np.int64)
     return ({k: np.array(v, dtype=np.int64) for k, v in new.items()}, addrs,
             {"acc_sat": bool(acc_sat), "sat": bool(np.any(sats)), "drop": bool(drop)})
@@ -361,7 +230,7 @@ def random_events(p: EngineParams, rng, n_events: int) -> list[tuple[int, int]]:
     read-modify-write hazards), saturation-extreme weights, drive near threshold, out-of-range
     addresses (N not a power of two)."""
     lo, hi = smin(p.w_width), smax(p.w_width)
-    thr = getattr(neuron_params(p), "threshold", hi)
+    thr = getattr(p.cell, "threshold", hi)
     out: list[tuple[int, int]] = []
     while len(out) < n_events:
         kind = rng.choice(["uni", "same", "same", "ext", "drive", "pair", "oob"])
@@ -384,7 +253,7 @@ def random_events(p: EngineParams, rng, n_events: int) -> list[tuple[int, int]]:
     return out[:n_events]
 
 
-__all__ = ["EngineParams", "NEURONS", "CELL_TYPES", "RESETS", "MAX_N", "neuron_params",
-           "neuron_type", "state_layout", "init", "ram_words", "accumulate", "step",
-           "aer_beats", "run", "run_states", "pack_event", "random_events", "check_events",
-           "parse_cell", "cell_text", "ParamError"]
+__all__ = ["EngineParams", "NEURONS", "MAX_N", "neuron_type", "state_layout", "init",
+           "ram_words", "accumulate", "step", "aer_beats", "run", "run_states", "pack_event",
+           "random_events", "check_events",
+           "ParamError"]

@@ -27,8 +27,8 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (NeuronType, as_population, check_inputs, frac_field, in_width_field, membrane_q,
-                      pack_out, random_threshold, real_to_raw, sat, smax, smin, sticky,
+from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
+                      NeuronType, pack_out, random_threshold, real_to_raw, sat, smax, smin, sticky,
                       threshold_field, width_field)
 
 RESETS = ("zero", "subtract")
@@ -114,7 +114,8 @@ def step_population(p: IfParams, I, state):
 NEURON = NeuronType(
     name="if", params=IfParams, layout=lambda p: (("v", p.width),), reset=lambda p: {"v": 0},
     step_population=step_population,
-    random_cell=lambda rng, e: IfParams.random(rng, in_width=e.in_width))
+    random_cell=lambda rng, e, pins: IfParams.random(rng, **pins, in_width=e.in_width))
 
 
-__all__ = ["NEURON", "IfParams", "RESETS", "init", "step", "run_population", "run_tdata", "smin", "smax"]
+__all__ = ["NEURON", "IfParams", "RESETS", "init", "step", "run_population", "run_tdata", "smin",
+           "smax"]

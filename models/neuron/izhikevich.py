@@ -252,14 +252,15 @@ def engine_constraint(p: IzhikevichParams, in_width: int):
     return None
 
 
-def random_engine_cell(rng, e) -> IzhikevichParams:
-    """A Q format that holds the engine's in_width (raw Q.F currents)."""
+def random_engine_cell(rng, e, pins) -> IzhikevichParams:
+    """A Q format that holds the engine's in_width (raw Q.F currents), unless pinned."""
     ib = rng.choice([16, 16, rng.randint(8, 24)])
     lo = max(8, e.in_width - ib)
     if lo > MAX_W - ib:
         ib = MAX_W - lo
     fb = rng.choice([lo, MAX_W - ib, rng.randint(lo, MAX_W - ib)])
-    return reachable(rng, e, IzhikevichParams.random(rng, int_bits=ib, frac_bits=fb))
+    q = IzhikevichParams.random(rng, **{"int_bits": ib, "frac_bits": fb, **pins})
+    return reachable(rng, e, pins, q)
 
 
 NEURON = NeuronType(

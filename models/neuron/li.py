@@ -25,8 +25,8 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (NeuronType, as_population, check_inputs, frac_field, in_width_field, membrane_q,
-                      pack_out, real_to_raw, sat, smax, smin, sticky, width_field)
+from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
+                      NeuronType, pack_out, real_to_raw, sat, smax, smin, sticky, width_field)
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def step_population(p: LiParams, I, state):
 NEURON = NeuronType(
     name="li", params=LiParams, layout=lambda p: (("v", p.width),), reset=lambda p: {"v": 0},
     step_population=step_population,
-    random_cell=lambda rng, e: LiParams.random(rng, in_width=e.in_width))
+    random_cell=lambda rng, e, pins: LiParams.random(rng, **pins, in_width=e.in_width))
 
 
 __all__ = ["NEURON", "LiParams", "init", "step", "run_population", "run_tdata", "smin", "smax"]

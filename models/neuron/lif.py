@@ -43,8 +43,8 @@ import numpy as np
 from neurohdl.fixed import bits_for
 from neurohdl.params import Params, pfield
 
-from ._common import (NeuronType, as_population, check_inputs, frac_field, in_width_field, membrane_q,
-                      pack_out, random_threshold, real_to_raw, sat, smax, smin, sticky,
+from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
+                      NeuronType, pack_out, random_threshold, real_to_raw, sat, smax, smin, sticky,
                       threshold_field, width_field)
 
 LEAKS = ("shift", "subtract", "multiply")
@@ -209,8 +209,8 @@ def engine_constraint(p: LifParams, in_width: int):
 NEURON = NeuronType(
     name="lif", params=LifParams, layout=lambda p: (("v", p.width),), reset=lambda p: {"v": 0},
     step_population=step_population, constraint=engine_constraint,
-    random_cell=lambda rng, e: LifParams.random(rng, in_width=e.in_width, leak="shift",
-                                                refractory=0))
+    random_cell=lambda rng, e, pins: LifParams.random(
+        rng, **{"leak": "shift", "refractory": 0, **pins}, in_width=e.in_width))
 
 
 __all__ = ["NEURON", "LifParams", "LEAKS", "RESETS", "init", "step", "leak", "run_population",

@@ -1,52 +1,31 @@
 # SPDX-License-Identifier: Apache-2.0
-"""MyHDL design of ``neuron.engine``: N time-multiplexed neurons, state in inferred block RAM.
+"""MyHDL design of ``neuron.engine``: N time-multiplexed neurons of one type, state in inferred
+block RAM.
 
-Two RAMs of N words, both ``reg [w-1:0] mem [0:N-1]`` written and read (registered, read-first,
-with a read enable) in one clocked process, so yosys maps them to SB_RAM40_4K / DP16KD / RAMB:
+The engine is the control state machine, the RAM port multiplexers and four parts
+(``neurohdl.rtl.neuron.engine_parts``): two ``state_memory`` RAMs of N words,
 
-    vmem    width bits     membrane of each neuron
-    accmem  in_width bits  input accumulator of each neuron (cleared by the update sweep)
+    vmem    state_width bits   the state word of each neuron (the type's layout)
+    accmem  acc_width bits     the input accumulator(s) of each neuron (cleared by the sweep)
 
-All arithmetic runs on unsigned two's-complement bit patterns of explicit widths (sign
-extension by concatenation, modular adders whose exact results fit), so the Verilog has no
-context-width surprises.  vw = width, iw = in_width, M = max(vw, iw).
+``syn_accumulate`` (A0..A5: events added into accmem by read-modify-write with forwarding),
+``update_pipeline`` (S0..S5 around the neuron type's update block, looked up by name in
+``neurohdl.rtl.neuron.types``: the engine names no type) and ``spike_output`` (holding and
+output register of m_aer).  The parts' docstrings give their stages.
 
-Accumulate phase (``status_busy`` low, ``s_syn_tready`` high), free-running, one beat per clock:
+Phases.  Idle (``status_busy`` low): events accumulate, one per clock (two for a back-to-back
+repeat of the same neuron).  ``timestep_start`` while idle: 4 drain cycles (the last
+accumulations land), the sweep issues 0..N-1 then one flush token, one per clock while
+``adv = !m_aer_tvalid || m_aer_tready`` (back-pressure stalls the sweep, no spike is lost);
+the timestep ends when the flush token has left S5 and the last beat has been taken:
+``status_done`` pulses, ``status_busy`` falls.  Without back-pressure a timestep takes N + 11
+cycles from the timestep_start cycle to the status_done cycle.  Addresses of one sweep are
+distinct and increasing, so the sweep has no read-after-write hazard; the phases never
+overlap.
 
-    A0  accept (a, w); acc RAM read address = a               (a >= N: dropped, status_drop)
-    A1  RAM output register; h2/h3/h4 = address equal to the beats 2 / 3 / 4 cycles ahead
-    A2  fabric register of the RAM word
-    A3  y = h2 ? clip(s) of A4 : h3 ? f1 : h4 ? f2 : ram
-    A4  s = y + w                         (exact, iw + 1 bits, registered)
-    A5  acc' = clip(s) -> written back; f1 <- acc', f2 <- f1          (status_acc_sat)
-
-    A beat's write lands after the reads of the next four cycles, so those beats take its
-    value by forwarding in A3 (compares registered one stage early).  A beat for the same
-    address as the beat accepted in the previous cycle is held one cycle (``s_syn_tready`` low,
-    from a compare of s_syn_tdata with the A1 address), so no beat needs the result of the beat
-    right ahead of it: the loop y -> s -> clip -> y spans two cycles (a carry chain in one, the
-    clip and the forwarding multiplexer in the other).  Throughput: one beat per clock, two for
-    back-to-back beats to the same neuron.
-
-Update sweep (on ``timestep_start`` while idle; 4 drain cycles let the last accumulations land):
-
-    S0  issue address n = 0..N-1 (then one flush token); RAM read address n
-    S1  RAM output registers (v, acc)
-    S2  fabric registers
-    S3  v_l = v - (v >>> k) (lif, li) | v (if);  i - threshold
-    S4  u = v_l + i;  d = v_l + i - threshold               (two parallel carry chains)
-    S5  pos/neg = u outside vw bits;  spike = d >= 0 (= clip(u) >= threshold);
-        v' = reset / clip(u);  vmem[n] <- v',  accmem[n] <- 0;  spike -> AER
-
-    Spikes pass a one-entry holding register (the latest spike waits until the next spike or
-    the flush tells whether it is the timestep's last), then the output register m_aer.  Every
-    sweep stage (and the RAM read enables) advances only when the output register can take a
-    beat (``adv = !m_aer_tvalid || m_aer_tready``): back-pressure stalls the sweep, no spike is
-    lost.  Addresses of one sweep are distinct and increasing, so the sweep has no
-    read-after-write hazard; the two phases never overlap.
-
-After reset an init sweep writes 0 into every word of both RAMs (N + 8 cycles, status_busy high,
-no output, no done pulse): block RAM cannot be reset.
+After reset an init sweep writes the type's reset word into every state word and 0 into every
+accumulator (status_busy high until N + 6 cycles after rst falls; no output, no done pulse):
+block RAM cannot be reset.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
@@ -89,7 +68,7 @@ def engine(clk, rst, s_syn_tdata, s_syn_tvalid, s_syn_tready, timestep_start,
            p: EngineParams):
     N, aw = p.n, p.aw
     nt = types.TYPES[p.neuron]             # the neuron type's record (RTL half)
-    q = model.neuron_params(p)
+    q = p.cell
     SW = nt.state_width(q)                 # RAM word of a neuron's state
     AW = p.acc_width                       # RAM word of a neuron's accumulator(s)
 
@@ -222,16 +201,15 @@ def vectors(p: EngineParams, rng, n: int) -> Vectors:
 
 CORE = CoreDecl(
     name="neuron.engine", version=__version__, params=EngineParams, top=engine, ports=ports,
-    description="Time-multiplexed neuron engine: N if/lif/li neurons, state in block RAM, one "
-                "update per clock (6-stage pipeline), synaptic (address, weight) stream "
+    description="Time-multiplexed neuron engine: N neurons of one registered type (if, lif, li, "
+                "cuba_lif, alif, alpha, izhikevich), state in block RAM, one update per clock "
+                "(S0..S5 sweep, timestep N + 11 cycles), synaptic (address, weight) stream "
                 "accumulated with read-modify-write forwarding, AER spike output",
     arith={"accumulate": "saturate: acc + w exact in iw + 1 bits, clipped to in_width bits "
                          "per event; status_acc_sat sticky",
-           "leak": "exact: v - (v >>> k) (lif, li), cannot overflow",
-           "integrate": "saturate: v_l + acc exact in max(vw, iw) + 1 bits, clipped to vw bits; "
-                        "status_sat sticky",
-           "compare": "exact: v_l + acc - threshold in max(vw, iw) + 2 bits, sign bit",
-           "reset": "exact: clip(u) - threshold >= 0 when firing",
+           "update": "saturate: the neuron type's own step, its core's policies (if/lif/li: "
+                     "exact leak and compare, integrate clipped to vw bits); status_sat "
+                     "sticky",
            "address": "exact: sweep counter 0..N-1; events with address >= N dropped "
                       "(status_drop)"},
     vectors=vectors,

@@ -191,8 +191,8 @@ def if_(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
 
 @block
 def if_update(clk, en, st, x, nst, fire, sat_o, p: IfParams):
-    """``neuron.engine``'s per-timestep block: state word v, two register stages
-    (:class:`NeuronRtl`).  Same results as this core, pipelined for the engine's sweep."""
+    """``neuron.engine``'s per-timestep block: state word v, two
+    register stages (:class:`NeuronRtl`); the results of this core, pipelined for the sweep."""
     return integrate_update(clk, en, st, x, nst, fire, sat_o, p.width, None, p.threshold,
                             p.reset)
 

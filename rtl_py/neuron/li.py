@@ -136,8 +136,8 @@ def li(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid
 
 @block
 def li_update(clk, en, st, x, nst, fire, sat_o, p: LiParams):
-    """``neuron.engine``'s per-timestep block: state word v, two register stages
-    (:class:`NeuronRtl`).  Same results as this core, pipelined for the engine's sweep."""
+    """``neuron.engine``'s per-timestep block: state word v, two
+    register stages (:class:`NeuronRtl`); the results of this core, pipelined for the sweep."""
     return integrate_update(clk, en, st, x, nst, fire, sat_o, p.width, p.leak_shift, None)
 
 

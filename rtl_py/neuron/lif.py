@@ -280,8 +280,8 @@ def lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
 
 @block
 def lif_update(clk, en, st, x, nst, fire, sat_o, p: LifParams):
-    """``neuron.engine``'s per-timestep block (shift leak, no refractory period): state word v, two register stages
-    (:class:`NeuronRtl`).  Same results as this core, pipelined for the engine's sweep."""
+    """``neuron.engine``'s per-timestep block (shift leak, no refractory period): state word v, two
+    register stages (:class:`NeuronRtl`); the results of this core, pipelined for the sweep."""
     return integrate_update(clk, en, st, x, nst, fire, sat_o, p.width, p.leak_shift,
                             p.threshold, p.reset, p.v_reset)
 

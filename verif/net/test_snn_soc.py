@@ -118,7 +118,7 @@ class Bench:
         for _ in range(self.p.n_axons * self.p.n_neurons):
             if self.rng.random() < dens:
                 v = self.rng.choice([lo, hi, self.rng.randint(lo, hi),
-                                     self.rng.randint(max(lo, -8), min(hi, ep.threshold))])
+                                     self.rng.randint(max(lo, -8), min(hi, getattr(ep.cell, "threshold", hi)))])
             else:
                 v = 0
             out.append(v & 0xFFFF)
@@ -319,7 +319,7 @@ def test_snn_soc_model_counters_invariant():
     spikes the model emits equal neuron.engine's model fed the fan-out by hand."""
     from neurohdl.models.neuron import engine as eng
     p = SnnSocParams(n_neurons=6, n_axons=3, out_depth=4, sc_channels=0,
-                     engine="threshold=20;leak_shift=3")
+                     engine={"cell": {"threshold": 20, "leak_shift": 3}})
     m = SocModel(p)
     rng = np.random.default_rng(5)
     W = rng.integers(-4, 30, size=(3, 6))
@@ -338,7 +338,7 @@ def test_snn_soc_model_counters_invariant():
 
 
 def test_snn_soc_model_refuses_bad_weights_and_axons():
-    p = SnnSocParams(n_neurons=2, n_axons=2, sc_channels=0, engine="w_width=4")
+    p = SnnSocParams(n_neurons=2, n_axons=2, sc_channels=0, engine={"w_width": 4})
     m = SocModel(p)
     A = {r.name: r.offset for r in model.regmap().regs}
     m.write32(A["WADDR"], 0)
@@ -352,12 +352,15 @@ def test_snn_soc_model_refuses_bad_weights_and_axons():
 
 @pytest.mark.parametrize("kw, words", [
     ({"in_depth": 48}, ["in_depth", "power of two"]),
-    ({"engine": "n=4"}, ["engine", "n_neurons"]),
-    ({"engine": "threshold=0"}, ["engine", "threshold"]),
-    ({"engine": "neuron=lif;w_width=17;in_width=20"}, ["engine"]),
+    ({"engine": {"n": 4}}, ["SnnSocParams.engine.n = 4", "n_neurons (bound to it)"]),
+    ({"engine": {"cell": {"threshold": 0}}}, ["SnnSocParams.engine.cell.threshold = 0"]),
+    ({"engine": {"neuron": "lif", "w_width": 17, "in_width": 20}},
+     ["SnnSocParams.engine.w_width = 17", "2..16"]),
+    ({"engine": {"neuron": "cuba_lif", "cell": {"du": 5000}}},
+     ["SnnSocParams.engine.cell.du = 5000", "0..4095"]),
     ({"n_axons": 2, "sc_channels": 3}, ["sc_channels"]),
     ({"baud": 3_000_000}, ["baud"]),
-    ({"engine": "bogus"}, ["engine", "name=value"]),
+    ({"engine": "bogus"}, ["SnnSocParams.engine = 'bogus'", "an EngineParams or a mapping"]),
 ])
 def test_snn_soc_bad_params_raise(kw, words):
     from neurohdl import ParamError

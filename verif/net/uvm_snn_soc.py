@@ -702,7 +702,7 @@ class WeightLoadSeq(SocSeq):
         self.full, self.rows = full, rows
 
     async def body(self):
-        p, rng, ep = self.cfg.p, self.rng, self.cfg.p.enginep
+        p, rng, ep = self.cfg.p, self.rng, self.cfg.p.engine
         lo, hi = -(1 << (ep.w_width - 1)), (1 << (ep.w_width - 1)) - 1
         total = p.n_axons * p.n_neurons
         if self.rows is not None:                           # directed: given rows
@@ -839,7 +839,7 @@ class OverflowSeq(SocSeq):
 
     async def body(self):
         p = self.cfg.p
-        hi = (1 << (p.enginep.w_width - 1)) - 1
+        hi = (1 << (p.engine.w_width - 1)) - 1
         await WeightLoadSeq("w", self.cfg, rows=[hi] * p.n_neurons).start(self.sequencer)
         await self.wr("IRQ_ENABLE", [3])
         await SpikeInjectSeq("fill", self.cfg, axons=[0] * (p.in_depth + 1) + [p.n_axons]
@@ -964,7 +964,7 @@ class SocCorruptSpikeTest(SocBaseTest):
         h = env.host_agent.seqr
         await BootSeq("boot", c).start(h)
         p = c.p
-        hi = (1 << (p.enginep.w_width - 1)) - 1
+        hi = (1 << (p.engine.w_width - 1)) - 1
         await WeightLoadSeq("w", c, rows=[hi] * p.n_neurons).start(h)
         for _ in range(2):
             await SpikeInjectSeq("in", c, axons=[0] * min(2, p.in_depth)).start(

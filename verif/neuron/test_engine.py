@@ -194,14 +194,12 @@ async def hazards_back_to_back(dut):
 
 def fire_level(p):
     """About the input that makes a resting neuron fire in one step."""
-    q = p.cellp
+    q = p.cell
     if p.neuron == "cuba_lif":
         return max(1, q.vth + 1 - (q.bias >> 6))
-    if p.neuron in ("alif", "alpha"):
-        return q.threshold
     if p.neuron == "izhikevich":
         return (100 << q.frac_bits) << q.dt_shift
-    return p.threshold
+    return getattr(q, "threshold", 1)
 
 
 @cocotb.test()
@@ -256,44 +254,32 @@ async def latency_and_throughput(dut):
         f"{TIMESTEP_OVERHEAD} = {p.n + TIMESTEP_OVERHEAD}; {p}"
 
 
-def _cell_mutations(p):
-    q = p.cellp
-    name = {"cuba_lif": "vth", "alif": "threshold", "alpha": "threshold",
-            "izhikevich": "dt_shift"}[p.neuron]
-    out = []
-    for d in (1, -1):
+def _mutations(p):
+    """Wrong models, most plausible first: a cell field off by one (leak k, threshold, vth,
+    dt_shift), another reset or preset, du off by one, another of the types if/lif/li."""
+    q, out = p.cell, []
+
+    def add(**kw):
         try:
-            out.append(p.replace(cell=model.cell_text(q.replace(**{name: getattr(q, name) + d}))))
+            out.append(p.replace(**kw))
         except ParamError:
             pass
-    if p.neuron == "izhikevich":
-        for pre in ("fast_spiking", "chattering", "regular_spiking"):
-            if pre != q.preset:
-                out.append(p.replace(cell=model.cell_text(q.replace(preset=pre))))
-    elif p.neuron != "cuba_lif":
-        out += [p.replace(cell=model.cell_text(q.replace(reset=x)))
-                for x in ("zero", "subtract") if x != q.reset]
-    else:
-        out += [p.replace(cell=model.cell_text(q.replace(du=x))) for x in (q.du + 1, q.du - 1)
-                if 0 <= x <= 4095]
-    return out
-
-
-def _mutations(p):
-    """Wrong models, most plausible first: leak k off by one, threshold off by one, another
-    reset, another neuron type (the cell types: a cell field off by one, another reset or
-    preset)."""
-    if p.neuron in model.CELL_TYPES:
-        return _cell_mutations(p)
-    out = []
-    if p.neuron in ("lif", "li"):
-        out += [p.replace(leak_shift=k) for k in (p.leak_shift + 1, p.leak_shift - 1)
-                if 1 <= k <= 15]
-    if p.neuron != "li":
-        out += [p.replace(threshold=t) for t in (p.threshold + 1, p.threshold - 1)
-                if 1 <= t <= smax(p.width) and p.v_reset < t]
-        out += [p.replace(reset=x) for x in ("zero", "subtract") if x != p.reset]
-    out += [p.replace(neuron=x, reset="zero") for x in ("if", "lif", "li") if x != p.neuron]
+    have = q.__dataclass_fields__
+    for name in ("leak_shift", "threshold", "vth", "dt_shift"):
+        if name in have:
+            for d in (1, -1):
+                add(**{f"cell.{name}": getattr(q, name) + d})
+    for name, values in (("reset", ("zero", "subtract")),
+                         ("preset", ("fast_spiking", "chattering", "regular_spiking")),
+                         ("du", (getattr(q, "du", 0) + 1, getattr(q, "du", 0) - 1))):
+        if name in have:
+            for x in values:
+                if x != getattr(q, name):
+                    add(**{f"cell.{name}": x})
+    if p.neuron in ("if", "lif", "li"):
+        for x in ("if", "lif", "li"):
+            if x != p.neuron:
+                add(neuron=x, cell={k: getattr(q, k) for k in ("width", "frac_bits")})
     return out
 
 
@@ -318,12 +304,12 @@ async def scoreboard_must_fail(dut):
 # 3 N = 1; 4 the widest random widths with N = 24 (not a power of two), to_v_reset;
 # 5..8 cuba_lif / alif / alpha / izhikevich (random cell Params, in_width / w_width that fire);
 # 9 random
-PINS = [{"neuron": "lif", "n": 13, "width": 16, "in_width": 16, "w_width": 8, "frac_bits": 8,
-         "threshold": 256},
-        {"neuron": "if", "n": 3, "reset": "subtract"},
+PINS = [{"neuron": "lif", "n": 13, "in_width": 16, "w_width": 8,
+         "cell": {"width": 16, "frac_bits": 8, "threshold": 256}},
+        {"neuron": "if", "n": 3, "cell": {"reset": "subtract"}},
         {"neuron": "li", "n": 2},
         {"n": 1},
-        {"neuron": "lif", "n": 24, "width": 16, "in_width": 16, "reset": "to_v_reset"},
+        {"neuron": "lif", "n": 24, "in_width": 16, "cell": {"width": 16, "reset": "to_v_reset"}},
         {"neuron": "cuba_lif", "n": 5, "in_width": 16, "w_width": 12},
         {"neuron": "alif", "n": 6, "in_width": 12, "w_width": 8},
         {"neuron": "alpha", "n": 7, "in_width": 12, "w_width": 9},
@@ -331,12 +317,18 @@ PINS = [{"neuron": "lif", "n": 13, "width": 16, "in_width": 16, "w_width": 8, "f
         {}]
 
 
+def _set_args(kw, prefix=""):
+    """--set arguments of a (nested) pin mapping: dotted names."""
+    return [a for k, v in kw.items() for a in (
+        _set_args(v, f"{prefix}{k}.") if isinstance(v, dict) else [f"--set {prefix}{k}={v}"])]
+
+
 @pytest.mark.parametrize("i", range(len(PINS)))
 def test_engine(i, seed, tmp_path):
     p = params_for("neuron.engine", seed, **PINS[i])
     if PINS[i]:
         print("[config] pinned: replay with `neurohdl sim neuron.engine --seed "
-              f"{seed} " + " ".join(f"--set {k}={v}" for k, v in PINS[i].items()) + "`")
+              f"{seed} " + " ".join(_set_args(PINS[i])) + "`")
     check_core("neuron.engine", seed, tmp_path, p=p)
 
 
@@ -352,7 +344,7 @@ def _independent(p, timesteps):
     """Reference: scalar accumulators per neuron (alpha: excitatory / inhibitory by the weight's
     sign) and N independent single-neuron ``step()`` instances (Python ints), spikes gathered
     per timestep; returns the spikes, every neuron's state {variable: value} and the flags."""
-    q = model.neuron_params(p)
+    q = p.cell
     # each core's scalar model: its state tuple's variables, init
     mod, names, init = {
         "lif": (lif, ("v", "r"), lif.init), "if": (if_, ("v",), if_.init),
@@ -419,7 +411,7 @@ def test_neuron_records_agree():
         assert nt.model is model.types.TYPES[name]
         for _ in range(5):
             e = EngineParams.random(r, neuron=name)
-            q = model.neuron_params(e)
+            q = e.cell
             assert isinstance(q, nt.model.params)
             assert nt.state_width(q) == sum(w for _, w in nt.model.layout(q)) == e.state_width
             single = getattr(__import__(f"neurohdl.rtl.neuron.{'if_' if name == 'if' else name}",
@@ -433,8 +425,8 @@ def test_neuron_records_agree():
 def test_aer_beats_and_run():
     assert model.aer_beats([]) == [(0, 1, 1)]
     assert model.aer_beats([3, 5]) == [(3, 0, 0), (5, 1, 0)]
-    p = EngineParams(n=3, width=8, in_width=8, w_width=8, frac_bits=0, threshold=10,
-                     leak_shift=2)
+    p = EngineParams(n=3, in_width=8, w_width=8,
+                     cell={"width": 8, "frac_bits": 0, "threshold": 10, "leak_shift": 2})
     beats, v, st = model.run(p, [[(0, 12), (1, 9), (2, 127), (2, 127), (2, -128)], [(1, 1)], []])
     # acc: 12, 9, clip(127 + 127) = 127 then -1 (acc_sat); v1 = 9 -> 9 - 2 + 1 = 8 -> 8 - 2 = 6
     assert beats == [[(0, 1, 0)], [(0, 1, 1)], [(0, 1, 1)]]
@@ -447,8 +439,8 @@ def test_aer_beats_and_run():
 
 
 def test_membrane_saturation_flag():
-    p = EngineParams(neuron="li", n=1, width=4, in_width=8, w_width=8, frac_bits=0, threshold=1,
-                     leak_shift=15)
+    p = EngineParams(neuron="li", n=1, in_width=8, w_width=8,
+                     cell={"width": 4, "frac_bits": 0, "leak_shift": 15})
     beats, v, st = model.run(p, [[(0, 100)], [(0, -100)]])
     assert v.tolist() == [[7], [-8]] and st[0]["sat"] and not st[0]["acc_sat"]
 
@@ -457,30 +449,33 @@ def test_membrane_saturation_flag():
     ({"neuron": "hodgkin"}, ["EngineParams.neuron = 'hodgkin'", "allowed one of 'if', 'lif', "
                                                                 "'li', 'cuba_lif', 'alif', "
                                                                 "'alpha', 'izhikevich'"]),
-    ({"neuron": "lif", "cell": "du=3"}, ["EngineParams.cell = 'du=3'", "'' for neuron = 'lif'"]),
-    ({"neuron": "cuba_lif", "cell": "du=5000"}, ["EngineParams.cell = 'du=5000'",
-                                                 "CubaLifParams.du = 5000", "0..4095"]),
-    ({"neuron": "cuba_lif", "cell": "tau=3"}, ["CubaLifParams.tau: no such parameter"]),
-    ({"neuron": "cuba_lif", "cell": "du"}, ["EngineParams.cell = 'du'", "no '='"]),
-    ({"neuron": "cuba_lif", "cell": "du=1,du=2"}, ["'du' twice"]),
+    ({"neuron": "lif", "cell": {"du": 3}}, ["EngineParams.cell.du: no such parameter",
+                                            "leak_shift"]),
+    ({"neuron": "cuba_lif", "cell": {"du": 5000}}, ["EngineParams.cell.du = 5000", "0..4095"]),
+    ({"neuron": "cuba_lif", "cell": {"tau": 3}}, ["EngineParams.cell.tau: no such parameter"]),
+    ({"neuron": "alif", "cell": "vth=3"}, ["EngineParams.cell = 'vth=3'", "an AlifParams for "
+                                           "neuron = 'alif' or a mapping"]),   # no text form
     ({"neuron": "cuba_lif", "in_width": 20, "w_width": 8}, ["EngineParams.in_width = 20",
                                                              "2..16", "int16"]),
-    ({"neuron": "alif", "cell": "in_width=8"}, ["EngineParams.cell = 'in_width=8'",
-                                                "no in_width item"]),
-    ({"neuron": "alif", "threshold": 100}, ["EngineParams.threshold = 100", "its default 256",
-                                            "set the alif neuron's fields in cell"]),
-    ({"neuron": "alpha", "cell": "threshold=0"}, ["AlphaParams.threshold = 0"]),
-    ({"neuron": "izhikevich", "in_width": 30, "cell": "int_bits=10,frac_bits=10"},
+    ({"neuron": "alif", "cell": {"in_width": 8}}, ["EngineParams.cell.in_width = 8",
+                                                   "the value of in_width (bound to it)"]),
+    ({"neuron": "alpha", "cell": {"threshold": 0}}, ["EngineParams.cell.threshold = 0"]),
+    ({"neuron": "izhikevich", "in_width": 30, "cell": {"int_bits": 10, "frac_bits": 10}},
      ["EngineParams.in_width = 30", "2..20", "Q10.10"]),
-    ({"neuron": "if", "reset": "to_v_reset"}, ["EngineParams.reset = 'to_v_reset'", "'if'"]),
+    ({"neuron": "if", "cell": {"reset": "to_v_reset"}}, ["EngineParams.cell.reset = "
+                                                         "'to_v_reset'", "'zero', 'subtract'"]),
+    ({"neuron": "lif", "cell": {"leak": "subtract"}}, ["EngineParams.cell.leak = 'subtract'",
+                                                       "'shift' in neuron.engine"]),
+    ({"neuron": "lif", "cell": {"refractory": 2}}, ["EngineParams.cell.refractory = 2",
+                                                    "0 in neuron.engine"]),
     ({"n": 0}, ["EngineParams.n = 0", "1..65536"]),
     ({"n": 65537}, ["EngineParams.n = 65537", "1..65536"]),
     ({"w_width": 17}, ["EngineParams.w_width = 17", "2..16"]),
     ({"w_width": 1}, ["EngineParams.w_width = 1", "2..16"]),
-    ({"width": 2}, ["EngineParams.width = 2", "3..32"]),
-    ({"leak_shift": 0}, ["EngineParams.leak_shift = 0", "1..15"]),
-    ({"reset": "hold"}, ["EngineParams.reset = 'hold'"]),
-    ({"threshold": 0}, ["EngineParams.threshold = 0", "1..32767"]),
+    ({"cell": {"width": 2}}, ["EngineParams.cell.width = 2", "3..32"]),
+    ({"cell": {"leak_shift": 0}}, ["EngineParams.cell.leak_shift = 0", "1..15"]),
+    ({"cell": {"reset": "hold"}}, ["EngineParams.cell.reset = 'hold'"]),
+    ({"cell": {"threshold": 0}}, ["EngineParams.cell.threshold = 0", "1..32767"]),
 ])
 def test_bad_params_raise(kw, words):
     with pytest.raises(ParamError) as e:
@@ -502,5 +497,5 @@ def test_random_configs_cover_corners():
     assert {p.neuron for p in ps} == set(model.NEURONS)
     assert {1, 2, 3, 24} <= {p.n for p in ps}
     assert any(p.n & (p.n - 1) for p in ps)
-    assert {p.reset for p in ps if p.neuron == "lif"} == set(model.RESETS)
+    assert {p.cell.reset for p in ps if p.neuron == "lif"} == {"zero", "subtract", "to_v_reset"}
     assert any(p.w_width == p.in_width for p in ps) and any(p.w_width == 2 for p in ps)
