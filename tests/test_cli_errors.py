@@ -71,6 +71,11 @@ ROWS = [
     (["info", "sc.lfsr", "--set", "width=40"], 2, r"LfsrParams\.width = 40: allowed 3\.\.32$"),
     (["info", "sc.lfsr", "--set", "width.x=3"], 2,          # a dotted name: no nested Params
      r"LfsrParams\.width\.x: no such parameter \(width is an int field, not nested Params\)$"),
+    (["info", "net.snn_soc", "--set", "engine.neuron=cuba_lif", "--set", "engine.cell.du=5000"],
+     2, r"SnnSocParams\.engine\.cell\.du = 5000 \(0x1388\): allowed 0\.\.4095$"),
+    (["info", "neuron.engine", "--set", "neuron=alif", "--set", "cell.thresold=80"], 2,
+     r"EngineParams\.cell\.thresold: no such parameter of AlifParams for neuron = 'alif'; did "
+     r"you mean cell\.threshold\? allowed cell\.a_inc, "),
     (["gen", "sc.lfsr", "--out", "FILE"], 2, r"--out = 'FILE': an existing file; allowed a folder"),
     (["gen", "sc.lfsr", "--out", "FILE/sub"], 2, r"FILE is a file; allowed a path under a folder"),
     (["gen", f"neurohdl:sc:lfsr:9.9.9", "--out", "o"], 2,
@@ -203,9 +208,10 @@ GEN_ROWS = [
      r"installed"),
     ("bad_param", {"core": "sc.lfsr", "params": {"width": 2}},
      r"neurohdl_gen: error: LfsrParams\.width = 2: allowed 3\.\.32$"),
-    ("nested_on_flat", {"core": "sc.lfsr", "params": {"width": {"x": 3}}},
-     r"neurohdl_gen: error: LfsrParams\.width\.x: no such parameter \(width is an int field, "
-     r"not nested Params\)$"),
+    ("nested_yaml", {"core": "net.snn_soc", "params": {"engine.neuron": "cuba_lif",
+                                                       "engine": {"cell": {"du": 5000}}}},
+     r"neurohdl_gen: error: SnnSocParams\.engine\.cell\.du = 5000 \(0x1388\): allowed "
+     r"0\.\.4095$"),
     ("bad_vectors", {"core": "sc.lfsr", "bench": True, "vectors": -1},
      r"neurohdl_gen: error: bench vectors = -1: allowed an integer 1\.\.100000$"),
     ("bad_version", {"core": "neurohdl:sc:lfsr:9.9.9"},
