@@ -12,7 +12,7 @@ pip-installed z3) in ``mode prove``: k-induction at the proof's depth.
 :data:`PROOFS` says which cores have a proof, on which configurations and at which depth; the
 configurations are small on purpose (the solver's work grows with the state), and the
 properties hold for any Params, so ``--set`` proves another one (slower for big memories).
-Harness files are read from a source checkout (the wheel does not ship ``verif/*.sv``).
+Property files are read from the package ``neurohdl.verif`` (the checkout's ``verif/``).
 """
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Callable
 
@@ -131,10 +133,16 @@ def _sby_env() -> tuple[list[str], dict]:
 
 
 def _harness_text(proof: Proof) -> str:
-    path = REPO_ROOT / proof.harness
+    """The property file: ``verif/...`` is the package ``neurohdl.verif`` (package data of the
+    wheel when pyproject ships ``*.sv``; the checkout's folder in an editable install)."""
+    rel = Path(proof.harness).relative_to("verif")
+    try:
+        path = Path(str(files("neurohdl.verif").joinpath(*rel.parts)))
+    except ModuleNotFoundError:
+        path = REPO_ROOT / proof.harness
     if not path.is_file():
-        raise NeurohdlError(f"formal: {proof.harness} not found; proofs run from a source "
-                            "checkout of neurohdl (the wheel does not ship the property files)")
+        raise NeurohdlError(f"formal: {proof.harness} not found in this installation; allowed "
+                            "a source checkout of neurohdl or a wheel that ships verif/*.sv")
     return path.read_text()
 
 
@@ -146,8 +154,6 @@ def run_proof(core: str, params=None, depth: int | None = None, out_dir=None,
     first (must-fail tests: a mutated design must fail the proof; ``mode="bmc"`` then looks
     for the counterexample from reset only, which is cheaper).  Work goes to ``out_dir``
     (default: a fresh folder under ./build/formal)."""
-    from .convert import generate
-
     entry = get(core)
     proof = proof_of(entry.name)
     p = params if params is not None else entry.decl.params.from_dict(proof.configs[0])
@@ -162,19 +168,17 @@ def run_proof(core: str, params=None, depth: int | None = None, out_dir=None,
         out_dir = Path(tempfile.mkdtemp(prefix=f"{entry.decl.core}-{p.digest()}-", dir=base))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    g = generate(entry.decl, p, out / "hdl")
-    top_file = Path(g.files[-1])
-    verilog = top_file.read_text()
+    top, verilog = _converted(entry.name, p)
     if mutate is not None:
         mutated = mutate(verilog)
         if mutated == verilog:
-            raise NeurohdlError(f"formal: the mutation left {top_file.name} unchanged")
+            raise NeurohdlError(f"formal: the mutation left the converted {top} unchanged")
         verilog = mutated
     (out / "formal_top.sv").write_text(splice(verilog, harness, _defines(p)))
     (out / "proof.sby").write_text(
         f"[options]\nmode {mode}\n"
         f"depth {k}\n\n[engines]\nsmtbmc z3\n\n[script]\nread -formal formal_top.sv\n"
-        f"prep -top {g.top}\n\n[files]\nformal_top.sv\n")
+        f"prep -top {top}\n\n[files]\nformal_top.sv\n")
     how = f"k-induction, depth {k}" if mode == "prove" else f"bounded model check, {k} steps"
     log(f"formal: {entry.name} {p}: {how} (sby {mode}, smtbmc z3) in {out}")
     t0 = time.time()
@@ -197,6 +201,22 @@ def run_proof(core: str, params=None, depth: int | None = None, out_dir=None,
     if status == "ERROR" and not summary:
         summary = [ln for ln in lines if "ERROR" in ln or "rror" in ln][-3:]
     return ProofResult(entry.name, p, k, status, dt, out, "; ".join(summary), lines)
+
+
+@lru_cache(maxsize=8)
+def _converted_cached(core: str, params_json: str) -> tuple[str, str]:
+    from .convert import generate
+    entry = get(core)
+    p = entry.decl.params.from_json(params_json)
+    with tempfile.TemporaryDirectory() as tmp:
+        g = generate(entry.decl, p, Path(tmp) / "hdl")
+        return g.top, Path(g.files[-1]).read_text()
+
+
+def _converted(core: str, p) -> tuple[str, str]:
+    """(top module name, converted Verilog) of ``core`` at ``p``, converted once per process
+    (a proof and its must-fail mutants share the conversion)."""
+    return _converted_cached(core, p.to_json())
 
 
 def _implicit_nets(design_log: Path) -> list[str]:
