@@ -160,6 +160,20 @@ class NeuronType:
     random_w_width: Callable[[Any, Any], int] | None = None
 
 
+def v_step(run):
+    """A ``step_population`` from a model whose state is the membrane alone:
+    ``run(q, I, v0=...) -> (spikes, v, sat)`` over T = 1."""
+    def step_population(q, I, state):
+        spikes, vs, sats = run(q, np.asarray(I, dtype=np.int64)[None], v0=state["v"])
+        return spikes[0], {"v": vs[0]}, sats[0]
+    return step_population
+
+
+def v_layout(p) -> tuple[tuple[str, int], ...]:
+    """The state layout of a type whose state is the membrane v alone (width bits, reset 0)."""
+    return (("v", p.width),)
+
+
 def reachable(rng, engine, pins, q, field: str | None = None, draw=None):
     """For a random engine configuration: three times in four, q with ``field`` redrawn by
     ``draw(rng, reach, q)`` (reach = three of the largest weights), so the neurons spike; q itself
@@ -292,4 +306,4 @@ __all__ = ["MIN_WIDTH", "MAX_WIDTH", "smin", "smax", "width_field", "in_width_fi
            "frac_field", "threshold_field", "random_threshold", "membrane_q", "real_to_raw",
            "sat", "to_bits", "from_bits", "pack_out", "unpack_out", "sticky", "as_population",
            "check_inputs", "stimulus", "NeuronType", "reset_word", "pack_state", "states_step",
-           "reachable"]
+           "reachable", "v_step", "v_layout"]

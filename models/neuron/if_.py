@@ -29,7 +29,7 @@ from neurohdl.params import Params, pfield
 
 from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
                       NeuronType, pack_out, random_threshold, real_to_raw, sat, smax, smin, sticky,
-                      threshold_field, width_field)
+                      threshold_field, v_layout, v_step, width_field)
 
 RESETS = ("zero", "subtract")
 
@@ -105,15 +105,9 @@ def run_tdata(p: IfParams, inputs):
     return pack_out(p.width, spikes[:, 0], v[:, 0]), sticky(s[:, 0])
 
 
-def step_population(p: IfParams, I, state):
-    """One timestep of N neurons (:class:`NeuronType`): state {"v": (N,)}."""
-    spikes, vs, sats = run_population(p, np.asarray(I, dtype=np.int64)[None], v0=state["v"])
-    return spikes[0], {"v": vs[0]}, sats[0]
-
-
 NEURON = NeuronType(
-    name="if", params=IfParams, layout=lambda p: (("v", p.width),), reset=lambda p: {"v": 0},
-    step_population=step_population,
+    name="if", params=IfParams, layout=v_layout, reset=lambda p: {"v": 0},
+    step_population=v_step(run_population),
     random_cell=lambda rng, e, pins: IfParams.random(rng, **pins, in_width=e.in_width))
 
 

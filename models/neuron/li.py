@@ -26,7 +26,8 @@ import numpy as np
 from neurohdl.params import Params, pfield
 
 from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
-                      NeuronType, pack_out, real_to_raw, sat, smax, smin, sticky, width_field)
+                      NeuronType, pack_out, real_to_raw, sat, smax, smin, sticky, v_layout, v_step,
+                      width_field)
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,9 @@ def run_tdata(p: LiParams, inputs):
     return pack_out(p.width, spikes[:, 0], v[:, 0]), sticky(s[:, 0])
 
 
-def step_population(p: LiParams, I, state):
-    """One timestep of N integrators (:class:`NeuronType`): state {"v": (N,)}."""
-    spikes, vs, sats = run_population(p, np.asarray(I, dtype=np.int64)[None], v0=state["v"])
-    return spikes[0], {"v": vs[0]}, sats[0]
-
-
 NEURON = NeuronType(
-    name="li", params=LiParams, layout=lambda p: (("v", p.width),), reset=lambda p: {"v": 0},
-    step_population=step_population,
+    name="li", params=LiParams, layout=v_layout, reset=lambda p: {"v": 0},
+    step_population=v_step(run_population),
     random_cell=lambda rng, e, pins: LiParams.random(rng, **pins, in_width=e.in_width))
 
 

@@ -45,7 +45,7 @@ from neurohdl.params import Params, pfield
 
 from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
                       NeuronType, pack_out, random_threshold, real_to_raw, sat, smax, smin, sticky,
-                      threshold_field, width_field)
+                      threshold_field, v_layout, width_field)
 
 LEAKS = ("shift", "subtract", "multiply")
 RESETS = ("zero", "subtract", "to_v_reset")
@@ -207,7 +207,7 @@ def engine_constraint(p: LifParams, in_width: int):
 
 
 NEURON = NeuronType(
-    name="lif", params=LifParams, layout=lambda p: (("v", p.width),), reset=lambda p: {"v": 0},
+    name="lif", params=LifParams, layout=v_layout, reset=lambda p: {"v": 0},
     step_population=step_population, constraint=engine_constraint,
     random_cell=lambda rng, e, pins: LifParams.random(
         rng, **{"leak": "shift", "refractory": 0, **pins}, in_width=e.in_width))
