@@ -28,7 +28,6 @@ no test can kill them.  The JSON report (``report.json``) is written into the bu
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import shutil
@@ -69,7 +68,7 @@ def yosys_exe() -> str:
     return exe
 
 
-def run_yosys(script: str, cwd: Path, log_name: str, timeout: float = EQUIV_TIMEOUT,
+def run_yosys(script: str, cwd: Path, log_name: str, timeout: float = 600.0,
               partial: bool = False) -> str:
     """Run a yosys ``script`` (one command a line) in ``cwd``; return its log.  A failing yosys
     is a ToolError naming the script and log files; so is one past ``timeout`` seconds, unless
@@ -262,9 +261,9 @@ class Mutator:
     """One core at one configuration: its netlist, mutation list, baseline and mutants, all
     under ``out`` (``design.il``, ``mutations.txt``, ``baseline/``, ``m001/`` ...)."""
 
-    def __init__(self, core: str, p, seed: int, out, *, log=print):
+    def __init__(self, core: str, p, seed: int, out):
         self.entry = get(core)
-        self.p, self.seed, self.log = p, seed, log
+        self.p, self.seed = p, seed
         self.out = Path(out).resolve()
         self.top = self.entry.decl.module_name
         self.ports = ports = self.entry.decl.port_list(p)
@@ -345,8 +344,7 @@ class Mutator:
             out.status, out.failed_tests = "killed", [f"build: {e}"]
         else:
             out.tests, out.failed = r.tests, r.failed
-            out.failed_tests = sorted(k for k, v in getattr(r, "cases", {}).items()
-                                      if v != "passed")
+            out.failed_tests = sorted(k for k, v in r.cases.items() if v != "passed")
             if not r.ok:
                 out.status = "killed"
         if out.status == "survived":
@@ -378,7 +376,7 @@ def mutate_core(core: str, p, out, *, n: int = 20, seed: int = 1, mutation_seed:
     ``out/report.json``.  Progress lines go to ``log``."""
     check_args(n, jobs, only, depth)
     entry = get(core)
-    m = Mutator(entry.name, p, seed, out, log=log)
+    m = Mutator(entry.name, p, seed, out)
     log(f"neurohdl: mutating {entry.decl.vlnv()} with {p}")
     m.prepare()
     muts = m.mutations(n, mutation_seed)
