@@ -1,81 +1,44 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Shared cocotb bench of the ``stream`` family (cores with one ``s_in`` and one ``m_out``).
+"""Cycle-level check of the ``stream`` family, on top of the shared testbench
+(``verif/common/tb.py``), for cores with one ``s_in`` and one ``m_out`` and a model with
+``outputs(p, state)`` and ``step(p, state, s_valid, s_data, m_ready)``.
 
-Two scoreboards run on every test:
-
-* transaction level: the words leaving ``m_out`` against the model's ``run`` (through
-  ``scoreboard.expected``, so ``NEUROHDL_FAULT=model`` must make it fail);
-* cycle level: every cycle, the outputs (``s_in_tready``, ``m_out_tvalid``, ``m_out_tdata``
-  while valid, ``status_*``) against the model's ``step`` fed with the inputs of that cycle
-  (``s_in_tvalid``, ``s_in_tdata``, ``m_out_tready``) as the BFMs drove them; a reset cycle
-  restarts the model.  ``m_out`` also runs the AXI-Stream protocol checker.
+Every cycle, the design's outputs (``s_in_tready``, ``m_out_tvalid``, ``m_out_tdata`` while
+valid, ``status_*``) are compared with the model's ``outputs`` for the state it has reached,
+and the model steps with that cycle's inputs as the BFMs drove them (``s_in_tvalid``,
+``s_in_tdata``, ``m_out_tready``); a reset cycle restarts it.  The transaction-level tests
+(model match, throughput, reset, must-fail) are the shared ``StandardTests``.
 """
 from __future__ import annotations
 
-import random
+from typing import Callable
 
 import cocotb
-from cocotb.clock import Clock
 from cocotb.simtime import get_sim_time
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
-
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (check_stream_protocol, make_stream, pauses, reset,
-                                          run_seed)
-
-InBus, InTransaction, InSource, _, _ = make_stream("In")
-OutBus, _, _, OutSink, _ = make_stream("Out")
+from cocotb.triggers import ReadOnly, RisingEdge
 
 
-class Bench:
-    """Clock, reset, an ``s_in`` source and an ``m_out`` sink with the given pause patterns,
-    the protocol checker and the cycle-level model check (``model``: a module with ``step``;
-    ``model_p``: the Params the check uses, default the design's)."""
+def words(p, rng, n):
+    """n words: random ones, all ones and zeros."""
+    top = (1 << p.width) - 1
+    return [rng.choice([rng.getrandbits(p.width), top, 0, rng.getrandbits(p.width)])
+            for _ in range(n)]
 
-    def __init__(self, dut, p, model, src_pattern, sink_pattern, model_p=None):
-        self.dut, self.p, self.model = dut, p, model
-        self.model_p = model_p if model_p is not None else p
+
+class CycleCheck:
+    """Follows the model cycle by cycle from the next reset on; mismatches go to ``errors``."""
+
+    def __init__(self, dut, model, p):
+        self.dut, self.model, self.p = dut, model, p
         self.errors: list[str] = []
-        self.source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
-        self.sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
-        self.source.set_pause_generator(pauses(src_pattern, run_seed(), "s_in"))
-        self.sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_out"))
-        self.salt = f"{src_pattern}:{sink_pattern}"
 
-    async def start(self):
-        Clock(self.dut.clk, 10, unit="ns").start(start_high=False)
-        cocotb.start_soon(check_stream_protocol(self.dut, "m_out", self.errors))
-        cocotb.start_soon(self._check_cycles())
-        await reset(self.dut)
-        return self
-
-    def words(self, n: int, salt: str = "") -> list[int]:
-        """n words: runs of random words, all-ones and zeros."""
-        r = random.Random(f"{run_seed()}:{self.salt}:{salt}")
-        top = (1 << self.p.width) - 1
-        return [r.choice([r.getrandbits(self.p.width), top, 0, r.getrandbits(self.p.width)])
-                for _ in range(n)]
-
-    async def exchange(self, words: list[int]) -> list[int]:
-        for w in words:
-            self.source.send_nowait(InTransaction(tdata=w))
-        return [int((await self.sink.recv()).tdata) for _ in words]
-
-    async def check(self, words: list[int], what: str = "m_out"):
-        """Send ``words``, compare what leaves with the model, then the cycle-level errors."""
-        got = await self.exchange(words)
-        compare(got, expected(self.model.run(self.p, words), run_seed()), what, str(self.p))
-        await ClockCycles(self.dut.clk, 4)
-        assert self.sink.empty(), f"extra m_out words; {self.p}"
-        assert not self.errors, f"{len(self.errors)} errors, first: {self.errors[:3]}; {self.p}"
-
-    async def _check_cycles(self):
+    async def run(self):
         dut, state, known = self.dut, None, False
         while True:
             await RisingEdge(dut.clk)
             await ReadOnly()
             if known:
-                for name, w in self.model.outputs(self.model_p, state)._asdict().items():
+                for name, w in self.model.outputs(self.p, state)._asdict().items():
                     if w is None:                   # no such port, or tdata while not valid
                         continue
                     g = int(getattr(dut, name).value)
@@ -87,5 +50,21 @@ class Bench:
             elif known:
                 sv = int(dut.s_in_tvalid.value)
                 sd = int(dut.s_in_tdata.value) if sv else 0     # X while the source idles
-                state, _ = self.model.step(self.model_p, state, sv, sd,
-                                           int(dut.m_out_tready.value))
+                state, _ = self.model.step(self.p, state, sv, sd, int(dut.m_out_tready.value))
+
+
+async def cycles_match(dut, tests, model, idle, stall, model_p: Callable | None = None):
+    """A model-match run of ``tests`` (the core's StandardTests) with the cycle check on;
+    ``model_p(p)``: the Params the check uses (default the design's; a must-fail passes
+    others)."""
+    tb = await tests.bench(dut, idle, stall)
+    check = CycleCheck(dut, model, tb.p if model_p is None else model_p(tb.p))
+    cocotb.start_soon(check.run())
+    await tb.reset()                         # the check follows the model from this reset on
+    inputs = tests.stimulus(tb, f"cycles:{idle}/{stall}")
+    got = await tests.exchange(tb, inputs, len(inputs))
+    tests.compare(tb, got, inputs, f"pauses={idle}/{stall}")
+    await tb.settle()
+    tb.check_protocol()
+    assert not check.errors, f"{len(check.errors)} cycle mismatches, first {check.errors[:3]}; " \
+                             f"{tb.p}"

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """stream.fifo: converted Verilog vs the model over random configurations (both storages,
-depths 2..32, with and without almost-full), every pair of idle x back-pressure patterns,
-checked word by word and cycle by cycle (ready, valid, head, count, almost-full); a mid-stream
-reset; a must-fail (a model twice as deep).  The properties proven formally are in
+depths 2..32, with and without almost-full) on the shared testbench: every pair of idle x
+back-pressure patterns word by word, full throughput, a mid-stream reset, a must-fail (two words
+swapped); and cycle by cycle (ready, valid, head, count, almost-full against the model's step)
+with its must-fail (a model twice as deep).  The properties proven formally are in
 verif/stream/formal_fifo.sv (tests/test_formal.py)."""
 import random
 
@@ -12,43 +13,36 @@ import pytest
 from neurohdl import ParamError
 from neurohdl.models.stream import fifo as model
 from neurohdl.models.stream.fifo import FifoParams
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.stream import PATTERNS, reset
-from neurohdl.verif.stream.bench import Bench, InTransaction
+from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.stream.bench import cycles_match, words
 
-N_WORDS = 160
+
+TESTS = StandardTests(
+    model=model.run, stimulus=words, n=160,
+    # the mutant: two neighbouring words swapped (an order bug)
+    mutant=lambda p, w: model.run(p, w[1:2] + w[:1] + w[2:]),
+    must_fail_stimulus=lambda p, rng, n: [0, 1] + words(p, rng, n))
+stream_matches_model = TESTS.model_match()
+full_throughput = TESTS.throughput()
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 @cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    b = await Bench(dut, params_from_env(FifoParams), model, idle, stall).start()
-    await b.check(b.words(N_WORDS))
-
-
-@cocotb.test()
-async def reset_empties(dut):
-    """A reset with words held empties the FIFO; it then works from empty again."""
-    b = await Bench(dut, params_from_env(FifoParams), model, None, "cycle").start()
-    for w in b.words(3 * b.p.depth, "before"):
-        b.source.send_nowait(InTransaction(tdata=w))
-    await b.sink.recv()
-    await reset(dut, 2)                      # mid-stream: words held and queued
-    b.source.clear()
-    b.sink.clear()
-    await b.check(b.words(N_WORDS, "after"), "m_out after reset")
+@cocotb.parametrize(idle=[None, "random"], stall=["cycle", "random"])
+async def cycles_match_model(dut, idle, stall):
+    """Every cycle's s_in_tready, m_out_tvalid, head, status_count and status_almost_full
+    against the model's step."""
+    await cycles_match(dut, TESTS, model, idle, stall)
 
 
 @cocotb.test(expect_fail=True)
-async def cycle_model_must_fail(dut):
-    """The cycle-level check against a model twice as deep must fail (s_in_tready stays high
-    there when the design is full)."""
-    p = params_from_env(FifoParams)
-    wrong = FifoParams(depth=2 * p.depth, width=p.width, storage=p.storage)
-    b = await Bench(dut, p, model, None, "cycle", model_p=wrong).start()
-    await b.check(b.words(N_WORDS))
+async def cycle_check_must_fail(dut):
+    """The cycle check against a model twice as deep must fail (it keeps s_in_tready high
+    where the design is full)."""
+    await cycles_match(dut, TESTS, model, None, "cycle",
+                       lambda p: FifoParams(depth=2 * p.depth, width=p.width))
 
 
 # ---------------------------------------------------------------- pytest side -------------

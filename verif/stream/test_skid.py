@@ -1,80 +1,53 @@
 # SPDX-License-Identifier: Apache-2.0
-"""stream.skid: converted Verilog vs the model over random widths, every pair of idle x
-back-pressure patterns, checked word by word and cycle by cycle (registered ready, valid,
-data); full throughput without pauses; a mid-stream reset; a must-fail (the cycle check against
-a 4-deep FIFO, which keeps accepting where the slice's registered ready falls)."""
+"""stream.skid: converted Verilog vs the model over random widths on the shared testbench:
+every pair of idle x back-pressure patterns word by word, full throughput (one word a cycle,
+latency 1), a mid-stream reset, a must-fail (every third word lost); and cycle by cycle
+(registered ready, valid, data against the model's step) with its must-fail (a 4-word FIFO,
+which keeps accepting where the slice's registered ready falls)."""
 import random
 
 import cocotb
 import pytest
-from cocotb.triggers import ReadOnly, RisingEdge
 
 from neurohdl import ParamError
-from neurohdl.models.stream import fifo, skid as model
+from neurohdl.models.stream import fifo
+from neurohdl.models.stream import skid as model
 from neurohdl.models.stream.skid import SkidParams, State
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import PATTERNS, reset, run_seed
-from neurohdl.verif.stream.bench import Bench, InTransaction
-
-N_WORDS = 160
+from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.stream.bench import cycles_match, words
 
 
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    b = await Bench(dut, params_from_env(SkidParams), model, idle, stall).start()
-    await b.check(b.words(N_WORDS))
-
-
-@cocotb.test()
-async def full_throughput(dut):
-    """Without pauses a word leaves every cycle: N words in N cycles from the first to the last
-    m_out transfer."""
-    b = await Bench(dut, params_from_env(SkidParams), model, None, None).start()
-    words = b.words(N_WORDS)
-    for w in words:
-        b.source.send_nowait(InTransaction(tdata=w))
-    transfers = cycles = 0
-    while transfers < len(words):
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        transfers += int(dut.m_out_tvalid.value) and int(dut.m_out_tready.value)
-        cycles += transfers > 0
-    assert cycles == len(words), f"{len(words)} words took {cycles} cycles; {b.p}"
-    got = [int((await b.sink.recv()).tdata) for _ in words]
-    compare(got, expected(model.run(b.p, words), run_seed()), "m_out", str(b.p))
-    await b.check([])                        # no extra word, no cycle-level error
+TESTS = StandardTests(
+    model=model.run, stimulus=words, n=160,
+    # the mutant: the skid word lost (every third word dropped)
+    mutant=lambda p, w: model.run(p, [x for i, x in enumerate(w) if i % 3 != 2]),
+    must_fail_stimulus=lambda p, rng, n: [0, 0, 1] + words(p, rng, n))
+stream_matches_model = TESTS.model_match()
+full_throughput = TESTS.throughput()
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 @cocotb.test()
-async def reset_empties(dut):
-    """A reset with words held empties both registers; it then works from empty again."""
-    b = await Bench(dut, params_from_env(SkidParams), model, None, "cycle").start()
-    for w in b.words(8, "before"):
-        b.source.send_nowait(InTransaction(tdata=w))
-    await b.sink.recv()
-    await reset(dut, 2)
-    b.source.clear()
-    b.sink.clear()
-    await b.check(b.words(N_WORDS, "after"), "m_out after reset")
+@cocotb.parametrize(idle=[None, "random"], stall=["cycle", "random"])
+async def cycles_match_model(dut, idle, stall):
+    """Every cycle's registered s_in_tready, m_out_tvalid and data against the model's step."""
+    await cycles_match(dut, TESTS, model, idle, stall)
 
 
 class _Fifo4:
-    """The 4-deep FIFO model under the skid bench's names (must-fail)."""
+    """The cycle behaviour of a 4-word FIFO under the slice's port names (must-fail)."""
     outputs = staticmethod(lambda p, s: model.Outputs(*fifo.outputs(p, s)[:3]))
     step = staticmethod(fifo.step)
-    run = staticmethod(model.run)
 
 
 @cocotb.test(expect_fail=True)
-async def cycle_model_must_fail(dut):
-    p = params_from_env(SkidParams)
-    b = await Bench(dut, p, _Fifo4, None, "cycle",
-                    model_p=fifo.FifoParams(depth=4, width=p.width)).start()
-    await b.check(b.words(N_WORDS))
+async def cycle_check_must_fail(dut):
+    """The cycle check against a 4-word FIFO must fail: it keeps accepting where the slice's
+    registered ready falls."""
+    await cycles_match(dut, TESTS, _Fifo4, None, "cycle",
+                       lambda p: fifo.FifoParams(depth=4, width=p.width))
 
 
 # ---------------------------------------------------------------- pytest side -------------
