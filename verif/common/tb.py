@@ -17,27 +17,36 @@ waits for output beats with a cycle limit: a beat that never comes fails the tes
 naming the stream and the beats received so far, instead of hanging the simulation.
 
 :class:`StandardTests` generates the tests every core shares from the core's model and
-stimulus: model match over every idle x back-pressure pair, reset mid-stream, and the
-scoreboard's must-fail (a mutated model is caught).  Every expected value passes through
-``scoreboard.expected()``, so the injected-model-fault run (``NEUROHDL_FAULT=model``) fails
-each of them.  A gate's whole cocotb side (verif/sc/test_and_mul.py)::
+stimulus: model match over every idle x back-pressure pair (outputs and ``status_*`` flags),
+full throughput with a fixed latency, reset mid-stream, one-off scenarios (e.g. saturation
+corners), and the scoreboard's must-fail (a mutated model is caught).  Every expected value
+passes through ``scoreboard.expected()``, so the injected-model-fault run
+(``NEUROHDL_FAULT=model``) fails each of them.  A gate's whole cocotb side
+(verif/sc/test_and_mul.py)::
 
     TESTS = StandardTests(
-        model=model.run_beats,                                   # (p, beats) -> m_y words
+        model=model.run_beats,                                   # (p, inputs) -> m_y words
         stimulus=lambda p, rng, n: gm.random_beats(rng, n),      # s_ab words
-        mutant=lambda p, beats: gm.split(beats)[0] | gm.split(beats)[1])  # OR for AND
+        mutant=lambda p, beats: np.bitwise_or(*gm.split(beats)))  # OR for AND
     stream_matches_model = TESTS.model_match()
+    full_throughput = TESTS.throughput()                         # latency 1
     reset_mid_stream = TESTS.reset_mid_stream()
     scoreboard_must_fail = TESTS.must_fail()
 
+and a core-specific test uses the same bench and scoreboard (verif/sc/test_decoder.py)::
+
     @cocotb.test()
-    async def full_throughput(dut):
-        tb = await Bench.start(dut)
-        beats = TESTS.stimulus(tb, "throughput", 64)
-        tb.send(beats)
-        got = await tb.recv(len(beats))
-        ...                       # core-specific checks on tb.transfers["m_y"], tb.flags, ...
+    async def pending_count_does_not_block_filling(dut):
+        tb = await TESTS.bench(dut)
+        tb.hold()                                    # m_count stalled
+        tb.send([1] * (2 * tb.p.length))
+        await ClockCycles(dut.clk, 2 * tb.p.length + 10)
+        ...                                          # checks on dut, tb.source, tb.transfers
+        tb.release()
+        compare(await tb.recv(2), expected([tb.p.length] * 2, tb.seed), "m_count", str(tb.p))
         tb.check_protocol()
+
+A bench without StandardTests: ``tb = await Bench.start(dut, idle="random", stall=None)``.
 """
 from __future__ import annotations
 
@@ -279,49 +288,88 @@ def _register(func, name: str, module: str, *, expect_fail: bool = False, **opti
     return gen
 
 
-class StandardTests:
-    """The tests every streaming core shares, generated from:
+def _at(value, p):
+    """A StandardTests setting: a number, or a function of the Params."""
+    return value(p) if callable(value) else value
 
-    * ``model(p, words)``: the expected output words of the one ``m_*`` stream for the input
-      words ``words`` of the one ``s_*`` stream (a core without input: ``model(p, n)``, its first
-      ``n`` outputs).  Must be causal: outputs for a prefix of the input are a prefix of the
-      outputs;
-    * ``stimulus(p, rng, n)``: about ``n`` input words (None for a core without input);
-    * ``mutant(p, words)``: what a plausibly wrong model expects (for the must-fail test);
-    * ``n``: words a run (``reset_n``: words sent before the mid-stream reset; the first
-      ``reset_before`` outputs are checked before it, and ``reset_after`` inputs after it);
+
+class StandardTests:
+    """The tests every streaming core shares, generated from the core's model.  Settings (a
+    number or a function of the Params where it says ``(p)``):
+
+    * ``model(p, inputs)``: the expected tdata of the one ``m_*`` stream for ``inputs`` on the
+      one ``s_*`` stream (a core without input: ``model(p, n)``, its first ``n`` outputs).  It
+      must be causal: the outputs of an input prefix are a prefix of the outputs;
+    * ``stimulus(p, rng, n)``: about ``n`` inputs, a list (None: a core without input);
+      ``reset_stimulus`` and ``must_fail_stimulus``: the same for those two tests (default
+      ``stimulus``);
+    * ``encode(p, inputs)``: their tdata words (default: the inputs are the words);
+    * ``mutant(p, inputs)``: what a plausibly wrong model expects (the must-fail test);
+    * ``n(p)``: inputs a run (a core without input: outputs a run);
+    * ``reset_n(p)``, ``reset_before(p)``, ``reset_after``: inputs queued before the mid-stream
+      reset, outputs checked before it, inputs sent after it (None: all of them again);
+    * ``into(p)``: cycles to let run (sinks held) before that reset;
     * ``settle(p)``: cycles to wait for stray beats after the last expected one;
     * ``gap(p)``: the receive limit (cycles without a beat, :meth:`Bench.recv`);
-    * ``into(p)``: cycles to let run (sinks held) before the mid-stream reset;
-    * ``check(tb, words, got)``: extra core-specific checks after a model match.
+    * ``check(tb, inputs, got)``: extra core-specific checks after a model match;
+    * ``flags(p, inputs)``: ``{status port: expected value at each output transfer}``, compared
+      wherever the outputs are (a reset must also clear every ``status_*`` port).
     """
 
     def __init__(self, *, model: Callable, stimulus: Callable | None = None,
-                 mutant: Callable | None = None, n: int = 200, reset_n: int = 200,
-                 reset_before: int = 40, reset_after: int = 120,
-                 settle: Callable = lambda p: 10, gap: Callable = lambda p: GAP,
-                 into: Callable = lambda p: 0, check: Callable | None = None):
-        self.model, self._stimulus, self.mutant = model, stimulus, mutant
-        self.n, self.reset_n = n, reset_n
-        self.reset_before, self.reset_after = reset_before, reset_after
-        self.settle, self.gap, self.into, self.check = settle, gap, into, check
+                 reset_stimulus: Callable | None = None,
+                 must_fail_stimulus: Callable | None = None,
+                 encode: Callable = lambda p, inputs: inputs, mutant: Callable | None = None,
+                 n=200, reset_n=200, reset_before=40, reset_after: int | None = 120,
+                 into=0, settle=10, gap=GAP, check: Callable | None = None,
+                 flags: Callable | None = None):
+        self.model, self.mutant, self.encode, self.check = model, mutant, encode, check
+        self.flags = flags
+        self._stimulus = {"": stimulus, "reset": reset_stimulus or stimulus,
+                          "must_fail": must_fail_stimulus or stimulus}
+        self.n, self.reset_n, self.reset_before, self.reset_after = \
+            n, reset_n, reset_before, reset_after
+        self.into, self.settle, self.gap = into, settle, gap
 
     async def bench(self, dut, idle=None, stall=None) -> Bench:
         """``Bench.start`` with this core's receive limit."""
         tb = await Bench.start(dut, idle, stall)
-        tb.gap = self.gap(tb.p)
+        tb.gap = _at(self.gap, tb.p)
         return tb
 
-    def stimulus(self, tb: Bench, salt: str, n: int | None = None):
-        """The input words for a run (None for a core without input)."""
-        if self._stimulus is None:
+    def stimulus(self, tb: Bench, salt: str, n: int | None = None, kind: str = ""):
+        """The inputs of a run (None for a core without input); ``kind``: "", "reset" or
+        "must_fail" (that test's stimulus)."""
+        make = self._stimulus[kind]
+        if make is None:
             return None
-        return list(self._stimulus(tb.p, tb.rng(salt), self.n if n is None else n))
+        return list(make(tb.p, tb.rng(salt), _at(self.n if n is None else n, tb.p)))
 
-    def want(self, tb: Bench, words, n: int | None = None) -> list[int]:
-        """The model's output words (a core without input: its first ``n``)."""
-        out = self.model(tb.p, words if words is not None else n)
-        return [int(w) for w in out]
+    def want(self, tb: Bench, inputs, n: int | None = None) -> list[int]:
+        """The model's output words for ``inputs`` (a core without input: its first ``n``)."""
+        return [int(w) for w in self.model(tb.p, inputs if inputs is not None else n)]
+
+    def compare(self, tb: Bench, got, inputs, what: str, first_transfer: int = 0,
+                n: int | None = None, upto: int | None = None):
+        """``got`` and the ``status_*`` values at its transfers (from ``first_transfer`` on)
+        against the model for ``inputs`` (a core without input: its first ``n`` outputs; only
+        the first ``upto`` outputs), every expected value through ``scoreboard.expected()``."""
+        out = next(iter(tb.sinks))
+        want = self.want(tb, inputs, n)[:upto]
+        compare(got, expected(want, tb.seed), f"{what} {out}", str(tb.p))
+        if self.flags is None:
+            return
+        seen = tb.flags[out][first_transfer:first_transfer + len(got)]
+        for k, (port, values) in enumerate(sorted(self.flags(tb.p, inputs).items())):
+            compare([f[port] for f in seen], expected([int(v) for v in values][:upto],
+                                                      tb.seed + 1 + k),
+                    f"{what} {port}", str(tb.p))
+
+    async def exchange(self, tb: Bench, inputs, n: int) -> list[int]:
+        """Send ``inputs`` (encoded; none for a core without input), receive ``n`` beats."""
+        if inputs is not None:
+            tb.send(self.encode(tb.p, inputs))
+        return await tb.recv(n)
 
     def model_match(self, name: str = "stream_matches_model"):
         """Model match for every idle x back-pressure pair (a core without input: every
@@ -332,72 +380,94 @@ class StandardTests:
         async def run(dut, idle=None, stall=None, pattern=None):
             stall = pattern if pattern is not None else stall
             tb = await tests.bench(dut, idle, stall)
-            words = tests.stimulus(tb, f"{idle}/{stall}")
-            want = tests.want(tb, words, tests.n)
-            got = await tb.exchange(words, len(want))
-            out = next(iter(tb.sinks))
-            compare(got, expected(want, tb.seed), out, f"{tb.p} pauses={idle}/{stall}")
+            inputs = tests.stimulus(tb, f"{idle}/{stall}")
+            n = _at(tests.n, tb.p)
+            got = await tests.exchange(tb, inputs, len(tests.want(tb, inputs, n)))
+            tests.compare(tb, got, inputs, f"pauses={idle}/{stall}", n=n)
             if tests.check is not None:
-                tests.check(tb, words, got)
-            if words is not None:
-                await tb.settle(tests.settle(tb.p))
+                tests.check(tb, inputs, got)
+            if inputs is not None:
+                await tb.settle(_at(tests.settle, tb.p))
             tb.check_protocol()
 
         run.__doc__ = ("Converted design against the model, with every pair of idle pattern x "
                        "back-pressure pattern.")
         module = _caller_module()
-        if self._stimulus is None:
+        if self._stimulus[""] is None:
             return _register(run, name, module, pattern=list(PATTERNS))
         return _register(run, name, module, idle=list(PATTERNS), stall=list(PATTERNS))
 
+    def scenario(self, name: str, stimulus: Callable, doc: str, idle="random", stall="random"):
+        """Model match (outputs and flags) on the inputs ``stimulus(p, rng)`` (e.g. saturation
+        corners), under the ``idle``/``stall`` patterns."""
+        tests = self
+
+        async def run(dut):
+            tb = await tests.bench(dut, idle, stall)
+            inputs = list(stimulus(tb.p, tb.rng(name)))
+            got = await tests.exchange(tb, inputs, len(tests.want(tb, inputs)))
+            tests.compare(tb, got, inputs, name)
+            await tb.settle(_at(tests.settle, tb.p))
+            tb.check_protocol()
+
+        run.__doc__ = doc
+        return _register(run, name, _caller_module())
+
     def reset_mid_stream(self, name: str = "reset_mid_stream"):
-        """A reset with beats in flight (sinks held, outputs pending): every output before it
-        and every output of a fresh run after it match the model, nothing stray comes out."""
+        """A reset with beats in flight (sinks held, outputs pending) clears every ``status_*``
+        port and (a core with input) every ``m_*`` tvalid; every output before it and every
+        output of a fresh run after it match the model, nothing stray comes out."""
         tests = self
 
         async def run(dut):
             tb = await tests.bench(dut, "random", "random")
-            words = tests.stimulus(tb, "reset", tests.reset_n)
-            full = tests.want(tb, words, tests.reset_before)
-            if words is not None:
-                tb.send(words)
-            first = await tb.recv(tests.reset_before)
+            before = _at(tests.reset_before, tb.p)
+            inputs = tests.stimulus(tb, "reset", _at(tests.reset_n, tb.p), kind="reset")
+            if inputs is not None:
+                tb.send(tests.encode(tb.p, inputs))
+            first = await tb.recv(before)
             tb.hold()
-            await ClockCycles(dut.clk, tests.into(tb.p) + 5)
+            await ClockCycles(dut.clk, _at(tests.into, tb.p) + 5)
             await tb.reset(2)
+            await ReadOnly()
+            cleared = {s: int(getattr(dut, s).value) for s in tb.status}
+            if inputs is not None:          # a pure source may offer a beat at once
+                cleared.update({f"{m}_tvalid": int(getattr(dut, f"{m}_tvalid").value)
+                                for m in tb.sinks})
+            assert not any(cleared.values()), f"after reset {cleared}; {tb.p}"
+            await RisingEdge(dut.clk)
             tb.release()
-            again_words = words[:tests.reset_after] if words is not None else None
-            want = tests.want(tb, again_words, tests.reset_before)
-            again = await tb.exchange(again_words, len(want))
-            compare(first, expected(full[:tests.reset_before], tb.seed), "before reset",
-                    str(tb.p))
-            compare(again, expected(want, tb.seed), "after reset", str(tb.p))
-            if words is not None:
-                await tb.settle(tests.settle(tb.p))
+            out = next(iter(tb.sinks))
+            n_first = len(tb.flags[out])
+            first_inputs = inputs
+            if inputs is not None and tests.reset_after is not None:
+                inputs = inputs[:tests.reset_after]
+            again = await tests.exchange(tb, inputs, len(tests.want(tb, inputs, before)))
+            tests.compare(tb, first, first_inputs, "before reset", n=before, upto=before)
+            tests.compare(tb, again, inputs, "after reset", n_first, n=before)
+            if inputs is not None:
+                await tb.settle(_at(tests.settle, tb.p))
             tb.check_protocol()
 
         run.__doc__ = "A reset mid-stream restarts the core: outputs match the model again."
         return _register(run, name, _caller_module())
 
-    def throughput(self, name: str = "full_throughput", latency: Callable = lambda p: 1,
-                   n: int = 64):
+    def throughput(self, name: str = "full_throughput", latency=1, n: int = 64):
         """No pauses, one output per input: the inputs go in back to back, each output comes
         exactly ``latency(p)`` cycles after its input, and all match the model."""
         tests = self
 
         async def run(dut):
             tb = await tests.bench(dut)
-            words = tests.stimulus(tb, "throughput", n)
-            got = await tb.exchange(words)
-            compare(got, expected(tests.want(tb, words), tb.seed), next(iter(tb.sinks)),
-                    str(tb.p))
+            inputs = tests.stimulus(tb, "throughput", n)
+            got = await tests.exchange(tb, inputs, len(inputs))
+            tests.compare(tb, got, inputs, "throughput")
             (ins,), (outs,) = tb.transfers_of(tb.sources), tb.transfers_of(tb.sinks)
-            assert len(ins) == len(outs) == len(words), (len(ins), len(outs))
-            assert ins == list(range(ins[0], ins[0] + len(words))), \
+            assert len(ins) == len(outs) == len(inputs), (len(ins), len(outs))
+            assert ins == list(range(ins[0], ins[0] + len(ins))), \
                 f"input not back to back: {ins[:8]}; {tb.p}"
-            lat = [o - i for i, o in zip(ins, outs)]
-            assert lat == [latency(tb.p)] * len(words), \
-                f"latency {lat[:8]}, want {latency(tb.p)}; {tb.p}"
+            lat, want_lat = [o - i for i, o in zip(ins, outs)], _at(latency, tb.p)
+            assert lat == [want_lat] * len(ins), f"latency {lat[:8]}, want {want_lat}; {tb.p}"
             tb.check_protocol()
 
         run.__doc__ = ("No pauses: one beat per cycle in and out, each output a fixed latency "
@@ -405,18 +475,33 @@ class StandardTests:
         return _register(run, name, _caller_module())
 
     def must_fail(self, name: str = "scoreboard_must_fail"):
-        """The same scoreboard against ``mutant`` must fail (``expect_fail``).  A receive
-        timeout is turned into an error so that only the comparison can make it pass."""
+        """The same scoreboard against ``mutant`` must fail (``expect_fail``).  A lost beat
+        raises an error instead (:class:`MustFailIncomplete`): only the comparison passes it."""
         tests = self
 
         async def run(dut):
             tb = await tests.bench(dut)
-            words = tests.stimulus(tb, "must_fail")
-            n = len(tests.want(tb, words, tests.n))
             tb.timeout_error = MustFailIncomplete
-            got = await tb.exchange(words, n)
-            wrong = tests.mutant(tb.p, words if words is not None else n)
+            inputs = tests.stimulus(tb, "must_fail", kind="must_fail")
+            n = len(tests.want(tb, inputs, _at(tests.n, tb.p)))
+            got = await tests.exchange(tb, inputs, n)
+            wrong = tests.mutant(tb.p, inputs if inputs is not None else n)
             compare(got, expected(wrong, tb.seed), next(iter(tb.sinks)), "mutated model")
 
         run.__doc__ = "The same scoreboard against a mutated model must fail."
         return _register(run, name, _caller_module(), expect_fail=True)
+
+
+def neuron_settings(model, **overrides) -> dict:
+    """StandardTests settings shared by the one-in, one-out neuron cores (``s_in`` ->
+    ``m_out`` + ``status_sat``, one timestep a beat, ``model.run_tdata(p, inputs)`` -> (m_out
+    words, status_sat per beat)): signed inputs from the shared neuron stimulus, 100 a run; the
+    must-fail stimulus starts with input 1.  ``overrides``: other settings."""
+    from neurohdl.models.neuron._common import stimulus, to_bits
+
+    return dict(dict(model=lambda p, xs: model.run_tdata(p, xs)[0],
+                     flags=lambda p, xs: {"status_sat": model.run_tdata(p, xs)[1]},
+                     stimulus=stimulus,
+                     encode=lambda p, xs: [int(to_bits(x, p.in_width)) for x in xs],
+                     must_fail_stimulus=lambda p, rng, n: [1] + stimulus(p, rng, 40),
+                     n=100, reset_n=120, reset_before=50, reset_after=80), **overrides)

@@ -8,156 +8,79 @@ import random
 import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError
 from neurohdl.fixed import bits_for
 from neurohdl.models.sc import apc as model
 from neurohdl.models.sc.apc import MAX_N, ApcParams, registered_levels
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core, params_for
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
+from neurohdl.verif.common.tb import StandardTests
 
-BitsBus, BitsTransaction, BitsSource, _, _ = make_stream("Bits")
-CountBus, _, _, CountSink, _ = make_stream("Count")
-N_BEATS = 160
 RAND_N = ApcParams.__dataclass_fields__["n"].metadata["rand"]
 
 
-def stimulus(p: ApcParams, salt: str = "", n: int = N_BEATS) -> list[int]:
+def stimulus(p: ApcParams, rng, n: int) -> list[int]:
     """tdata words: all zeros, all ones, every one-hot and one-cold word, then random
     densities 0, 1, 1/2 or uniform."""
-    r = random.Random(f"{run_seed()}:bits:{salt}")
     full = (1 << p.n) - 1
     words = [0, full] + [1 << i for i in range(p.n)] + [full ^ (1 << i) for i in range(p.n)]
     while len(words) < n:
-        d = r.choice([0.0, 1.0, 0.5, r.random(), r.random()])
-        words.append(sum(1 << i for i in range(p.n) if r.random() < d))
+        d = rng.choice([0.0, 1.0, 0.5, rng.random(), rng.random()])
+        words.append(sum(1 << i for i in range(p.n) if rng.random() < d))
     return words[:max(n, 2)]
 
 
-async def _setup(dut, src_pattern, sink_pattern):
-    p = params_from_env(ApcParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = BitsSource(BitsBus.from_prefix(dut, "s_bits"), dut.clk, dut.rst)
-    sink = CountSink(CountBus.from_prefix(dut, "m_count"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_bits"))
-    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_count"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_count", errors))
-    await reset(dut)
-    return p, source, sink, errors
-
-
-def _send(source, words):
-    for w in words:
-        source.send_nowait(BitsTransaction(tdata=w))
-
-
-async def _exchange(source, sink, words):
-    _send(source, words)
-    return [int((await sink.recv()).tdata) for _ in words]
-
-
-async def _handshakes(dut, log: dict):
-    """Cycle numbers of every s_bits and m_count transfer."""
-    cycle = 0
-    while True:
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        cycle += 1
-        if int(dut.s_bits_tvalid.value) and int(dut.s_bits_tready.value):
-            log["in"].append(cycle)
-        if int(dut.m_count_tvalid.value) and int(dut.m_count_tready.value):
-            log["out"].append(cycle)
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_bits idle pattern x m_count back-pressure pattern."""
-    p, source, sink, errors = await _setup(dut, idle, stall)
-    words = stimulus(p, f"{idle}/{stall}")
-    got = await _exchange(source, sink, words)
-    compare(got, expected(model.run_tdata(p, words), run_seed()), "m_count",
-            f"{p} pauses={idle}/{stall}")
-    await ClockCycles(dut.clk, p.latency + 5)
-    assert sink.empty(), f"extra m_count beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def latency_and_throughput(dut):
-    """No pauses: one beat per cycle in and out, each output exactly `latency` cycles after
-    its input (latency = max(1, ceil(depth / pipeline)), 1 for pipeline 0)."""
-    p, source, sink, errors = await _setup(dut, None, None)
-    log = {"in": [], "out": []}
-    cocotb.start_soon(_handshakes(dut, log))
-    words = stimulus(p, "latency", 40)
-    got = await _exchange(source, sink, words)
-    compare(got, expected(model.run_tdata(p, words), run_seed()), "m_count", str(p))
-    ins, outs = log["in"], log["out"]
-    assert len(ins) == len(outs) == len(words), (len(ins), len(outs))
-    assert ins == list(range(ins[0], ins[0] + len(words))), f"input not back to back; {p}"
-    assert [o - i for i, o in zip(ins, outs)] == [p.latency] * len(words), \
-        f"latency {[o - i for i, o in zip(ins, outs)][:4]} != {p.latency}; {p}"
-    assert not errors, errors[:3]
+# must-fail: a model that ignores the top input bit
+TESTS = StandardTests(
+    model=model.run_tdata, stimulus=stimulus, n=160, settle=lambda p: p.latency + 5,
+    mutant=lambda p, words: [bin(w & ((1 << (p.n - 1)) - 1)).count("1") for w in words])
+stream_matches_model = TESTS.model_match()
+# latency = max(1, ceil(depth / pipeline)), 1 for pipeline 0
+latency_and_throughput = TESTS.throughput("latency_and_throughput", lambda p: p.latency, n=40)
+scoreboard_must_fail = TESTS.must_fail()
 
 
 @cocotb.test()
 async def stall_freezes_whole_pipeline(dut):
     """m_count stalled: exactly `latency` beats enter (one per stage), s_bits_tready drops,
     m_count holds its first count; released, everything comes out in order."""
-    p, source, sink, errors = await _setup(dut, None, None)
-    sink.pause = True
-    words = stimulus(p, "stall", p.latency + 6)
-    _send(source, words)
+    tb = await TESTS.bench(dut)
+    p = tb.p
+    tb.hold()
+    words = TESTS.stimulus(tb, "stall", p.latency + 6)
+    tb.send(words)
     await ClockCycles(dut.clk, 3 * p.latency + 10)
     await ReadOnly()
     in_flight = 1 if int(dut.s_bits_tvalid.value) else 0
-    accepted = len(words) - source.count() - in_flight
+    accepted = len(words) - tb.source.count() - in_flight
     assert accepted == p.latency, f"{accepted} beats accepted while stalled, want {p.latency}; {p}"
     assert not int(dut.s_bits_tready.value) and int(dut.m_count_tvalid.value)
-    assert int(dut.m_count_tdata.value) == expected(model.run_tdata(p, words[:1]), run_seed())[0]
+    want = expected(model.run_tdata(p, words), tb.seed)
+    assert int(dut.m_count_tdata.value) == want[0]
     await RisingEdge(dut.clk)
-    sink.pause = False
-    got = [int((await sink.recv()).tdata) for _ in words]
-    compare(got, expected(model.run_tdata(p, words), run_seed()), "m_count", str(p))
-    assert not errors, errors[:3]
+    tb.release()
+    compare(await tb.recv(len(words)), want, "m_count", str(p))
+    tb.check_protocol()
 
 
 @cocotb.test()
 async def reset_flushes_pipeline(dut):
     """A reset with a full, stalled pipeline discards its beats; afterwards the core counts
     fresh beats from an empty pipeline."""
-    p, source, sink, errors = await _setup(dut, "random", "random")
-    sink.clear_pause_generator()
-    sink.pause = True
-    _send(source, stimulus(p, "before", 2 * p.latency + 3))
+    tb = await TESTS.bench(dut, "random", "random")
+    p = tb.p
+    tb.hold()
+    tb.send(TESTS.stimulus(tb, "before", 2 * p.latency + 3))
     await ClockCycles(dut.clk, 3 * p.latency + 10)
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    sink.pause = False
+    await tb.reset(2)
     await ClockCycles(dut.clk, p.latency + 5)
-    assert sink.empty(), f"a beat from before the reset came out; {p}"
-    words = stimulus(p, "after", 60)
-    got = await _exchange(source, sink, words)
-    compare(got, expected(model.run_tdata(p, words), run_seed()), "after reset", str(p))
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model that ignores the top input bit must fail."""
-    p, source, sink, _ = await _setup(dut, None, None)
-    words = stimulus(p, "must_fail", 40)
-    got = await _exchange(source, sink, words)
-    wrong = [bin(w & ((1 << (p.n - 1)) - 1)).count("1") for w in words]
-    compare(got, wrong, "m_count", "mutated model")
+    assert tb.sink.empty(), f"a beat from before the reset came out; {p}"
+    words = TESTS.stimulus(tb, "after", 60)
+    got = await tb.exchange(words)
+    compare(got, expected(model.run_tdata(p, words), tb.seed), "after reset", str(p))
+    tb.check_protocol()
 
 
 # ---------------------------------------------------------------- pytest side -------------

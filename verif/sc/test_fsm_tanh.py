@@ -4,95 +4,32 @@ idle and back-pressure on both streams; the model against a plain-Python FSM, ag
 birth-death steady state and against Brown & Card's tanh(N v / 2)."""
 import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles
 
 from neurohdl import ParamError
 from neurohdl.models.sc import fsm_tanh as model
 from neurohdl.models.sc.fsm_tanh import FsmTanhParams
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-XBus, XTransaction, XSource, _, _ = make_stream("X")
-YBus, _, _, YSink, _ = make_stream("Y")
-N_BEATS = 200
+from neurohdl.verif.common.tb import StandardTests
 
 
-def stimulus(p: FsmTanhParams, n: int, salt: str = "") -> list[int]:
+def stimulus(p: FsmTanhParams, rng, n: int) -> list[int]:
     """Segments of density 0, 1, 1/2 or random, some long enough to reach either end."""
-    r = random.Random(f"{run_seed()}:x:{salt}")
     bits: list[int] = []
     while len(bits) < n:
-        d = r.choice([0.0, 1.0, 0.5, r.random(), r.random()])
-        bits += [int(r.random() < d) for _ in range(r.randint(1, p.states + 4))]
+        d = rng.choice([0.0, 1.0, 0.5, rng.random(), rng.random()])
+        bits += [int(rng.random() < d) for _ in range(rng.randint(1, p.states + 4))]
     return bits[:n]
 
 
-async def _setup(dut, src_pattern, sink_pattern):
-    p = params_from_env(FsmTanhParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
-    sink = YSink(YBus.from_prefix(dut, "m_y"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_x"))
-    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_y"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_y", errors))
-    await reset(dut)
-    return p, source, sink, errors
-
-
-async def _exchange(source, sink, bits):
-    for b in bits:
-        source.send_nowait(XTransaction(tdata=int(b)))
-    return [int((await sink.recv()).tdata) for _ in bits]
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_x idle pattern x m_y back-pressure pattern."""
-    p, source, sink, errors = await _setup(dut, idle, stall)
-    pauses_ = (idle, stall)
-    bits = stimulus(p, N_BEATS, str(pauses_))
-    got = await _exchange(source, sink, bits)
-    compare(got, expected(model.run(p, bits), run_seed()), "m_y", f"{p} pauses={pauses_}")
-    await ClockCycles(dut.clk, 5)
-    assert sink.empty(), f"extra m_y beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_restores_state(dut):
-    """A reset with beats in flight returns the counter to N/2 and empties the output."""
-    p, source, sink, errors = await _setup(dut, "random", "random")
-    bits = stimulus(p, 200, "reset")
-    for b in bits:
-        source.send_nowait(XTransaction(tdata=b))
-    first = [int((await sink.recv()).tdata) for _ in range(60)]
-    await reset(dut, 2)                      # mid-stream: the source still has beats queued
-    source.clear()
-    sink.clear()
-    again = await _exchange(source, sink, bits[:120])
-    compare(first, expected(model.run(p, bits[:60]), run_seed()), "before reset", str(p))
-    compare(again, expected(model.run(p, bits[:120]), run_seed()), "after reset", str(p))
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model reset to N/2 - 1 (the other classic choice) must
-    fail: its first output is 0, the design's is 1."""
-    p, source, sink, _ = await _setup(dut, None, None)
-    bits = stimulus(p, N_BEATS, "must_fail")
-    got = await _exchange(source, sink, bits)
-    compare(got, [int(b) for b in model.run(p, bits, state=p.states // 2 - 1)], "m_y",
-            "mutated model")
+# must-fail: a model reset to N/2 - 1 (the other classic choice): its first output is 0, the
+# design's 1; a reset returns the counter to N/2
+TESTS = StandardTests(model=model.run, stimulus=stimulus, reset_before=60,
+                      mutant=lambda p, bits: model.run(p, bits, state=p.states // 2 - 1))
+stream_matches_model = TESTS.model_match()
+reset_restores_state = TESTS.reset_mid_stream("reset_restores_state")
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

@@ -1,71 +1,27 @@
 # SPDX-License-Identifier: Apache-2.0
 """sc.lfsr: converted Verilog vs the model, over random configurations, with back-pressure."""
-import os
-import random
 
-import cocotb
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, RisingEdge
 
 from neurohdl import ParamError
 from neurohdl.models.sc import lfsr as model
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, LfsrParams, is_maximal, reciprocal_taps
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-RndBus, _, _, RndSink, _ = make_stream("Rnd")
-N_BEATS = 700
+from neurohdl.verif.common.tb import StandardTests
 
 
-async def _setup(dut, pattern):
-    p = params_from_env(LfsrParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    sink = RndSink(RndBus.from_prefix(dut, "m_rnd"), dut.clk, dut.rst)
-    sink.set_pause_generator(pauses(pattern, run_seed(), "m_rnd"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_rnd", errors))
-    await reset(dut)
-    return p, sink, errors
-
-
-@cocotb.test()
-@cocotb.parametrize(pattern=list(PATTERNS))
-async def stream_matches_model(dut, pattern):
-    p, sink, errors = await _setup(dut, pattern)
-    got = [int((await sink.recv()).tdata) for _ in range(N_BEATS)]
-    compare(got, expected(model.run(p, N_BEATS), run_seed()), "m_rnd", f"{p} pauses={pattern}")
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_restarts_sequence(dut):
-    """A reset in mid-stream returns the state to the seed; held-off tready freezes it."""
-    p, sink, errors = await _setup(dut, "random")
-    first = [int((await sink.recv()).tdata) for _ in range(50)]
-    sink.pause = True
-    await ClockCycles(dut.clk, 5)
-    await reset(dut, 2)
-    sink.clear_pause_generator()
-    sink.pause = False
-    sink.clear()
-    again = [int((await sink.recv()).tdata) for _ in range(50)]
-    want = expected(model.run(p, 50), run_seed())
-    compare(first, want, "before reset", str(p))
-    compare(again, want, "after reset", str(p))
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model with one tap flipped must fail."""
-    p, sink, _ = await _setup(dut, None)
+def mutant(p: LfsrParams, n: int):
+    """One tap flipped."""
     wrong = LfsrParams(width=p.width, taps=p.taps ^ 1 << (p.width // 2 - 1), seed=p.seed,
                        allow_nonmaximal=True)
-    got = [int((await sink.recv()).tdata) for _ in range(N_BEATS)]
-    compare(got, [int(x) for x in model.run(wrong, N_BEATS)], "m_rnd", "mutated model")
+    return model.run(wrong, n)
+
+
+# a reset in mid-stream (with m_rnd held off) returns the state to the seed
+TESTS = StandardTests(model=model.run, mutant=mutant, n=700, reset_before=50)
+stream_matches_model = TESTS.model_match()
+reset_restarts_sequence = TESTS.reset_mid_stream("reset_restarts_sequence")
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

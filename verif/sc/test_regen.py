@@ -5,11 +5,8 @@ decode/re-encode, the threshold rule exhaustively, exact counts over full LFSR p
 preservation and decorrelation."""
 import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles
 
 from neurohdl import ParamError
 from neurohdl.models.sc import regen as model
@@ -17,88 +14,33 @@ from neurohdl.models.sc import sng
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, reciprocal_taps
 from neurohdl.models.sc.regen import RegenParams
 from neurohdl.models.sc.sng import SngParams
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-XBus, XTransaction, XSource, _, _ = make_stream("X")
-YBus, _, _, YSink, _ = make_stream("Y")
-N_BEATS = 200          # input beats per run (at least 4 windows)
+from neurohdl.verif.common.tb import StandardTests
 
 
-def stimulus(p: RegenParams, n: int = N_BEATS, salt: str = "") -> list[int]:
+def stimulus(p: RegenParams, rng, n: int) -> list[int]:
     """Whole windows of density 0, 1, 1/2, then random (at least 4 windows), then a partial
     window."""
-    r = random.Random(f"{run_seed()}:x:{salt}")
     bits: list[int] = []
     for j in range(max(4, n // p.length)):
-        d = [0.0, 1.0, 0.5][j] if j < 3 else r.choice([0.0, 1.0, r.random(), r.random()])
-        bits += [int(r.random() < d) for _ in range(p.length)]
-    return bits + [r.randint(0, 1) for _ in range(r.randrange(p.length))]
+        d = [0.0, 1.0, 0.5][j] if j < 3 else rng.choice([0.0, 1.0, rng.random(), rng.random()])
+        bits += [int(rng.random() < d) for _ in range(p.length)]
+    return bits + [rng.randint(0, 1) for _ in range(rng.randrange(p.length))]
 
 
-async def _setup(dut, src_pattern, sink_pattern):
-    p = params_from_env(RegenParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
-    sink = YSink(YBus.from_prefix(dut, "m_y"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_x"))
-    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_y"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_y", errors))
-    await reset(dut)
-    return p, source, sink, errors
+def mutant(p: RegenParams, bits):
+    """The held count reset to L (the first window all ones): the design's is all zeros."""
+    return ([1] * p.length + [int(b) for b in model.run(p, bits)][p.length:])[:len(bits)]
 
 
-async def _exchange(source, sink, bits):
-    for b in bits:
-        source.send_nowait(XTransaction(tdata=int(b)))
-    return [int((await sink.recv()).tdata) for _ in bits]
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_x idle pattern x m_y back-pressure pattern."""
-    p, source, sink, errors = await _setup(dut, idle, stall)
-    pauses_ = (idle, stall)
-    bits = stimulus(p, salt=str(pauses_))
-    got = await _exchange(source, sink, bits)
-    compare(got, expected(model.run(p, bits), run_seed()), "m_y", f"{p} pauses={pauses_}")
-    await ClockCycles(dut.clk, 5)
-    assert sink.empty(), f"extra m_y beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_restarts(dut):
-    """A reset mid-window clears the window and the held count and reseeds the LFSR."""
-    p, source, sink, errors = await _setup(dut, "random", "random")
-    bits = stimulus(p, salt="reset")
-    for b in bits:
-        source.send_nowait(XTransaction(tdata=b))
-    n1 = min(len(bits), 2 * p.length + 1 + p.length // 3)     # somewhere inside a window
-    first = [int((await sink.recv()).tdata) for _ in range(n1)]
-    await reset(dut, 2)                      # mid-stream: the source still has beats queued
-    source.clear()
-    sink.clear()
-    again = await _exchange(source, sink, bits)
-    compare(first, expected(model.run(p, bits[:n1]), run_seed()), "before reset", str(p))
-    compare(again, expected(model.run(p, bits), run_seed()), "after reset", str(p))
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model whose held count resets to L (the first window all
-    ones) must fail: the design's first window is all zeros."""
-    p, source, sink, _ = await _setup(dut, None, None)
-    bits = stimulus(p, salt="must_fail")
-    got = await _exchange(source, sink, bits)
-    wrong = [1] * p.length + [int(b) for b in model.run(p, bits)][p.length:]
-    compare(got, wrong[:len(bits)], "m_y", "mutated model")
+# a reset mid-window (inside the third) clears the window and the held count and reseeds the
+# LFSR; afterwards the whole stimulus again
+TESTS = StandardTests(model=model.run, stimulus=stimulus, mutant=mutant,
+                      reset_before=lambda p: 2 * p.length + 1 + p.length // 3,
+                      reset_after=None)
+stream_matches_model = TESTS.model_match()
+reset_restarts = TESTS.reset_mid_stream("reset_restarts")
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

@@ -4,11 +4,8 @@ included), with idle and back-pressure on both streams; the model against a plai
 buffer, conservation of ones, slot coverage and decorrelation."""
 import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles
 
 from neurohdl import ParamError
 from neurohdl.models.sc import shuffle as model
@@ -16,86 +13,28 @@ from neurohdl.models.sc import sng
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, reciprocal_taps
 from neurohdl.models.sc.shuffle import ShuffleParams
 from neurohdl.models.sc.sng import SngParams
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-XBus, XTransaction, XSource, _, _ = make_stream("X")
-YBus, _, _, YSink, _ = make_stream("Y")
-N_BEATS = 200
+from neurohdl.verif.common.tb import StandardTests
 
 
-def stimulus(p: ShuffleParams, n: int, salt: str = "") -> list[int]:
+def stimulus(p: ShuffleParams, rng, n: int) -> list[int]:
     """Segments of density 0, 1, 1/2 or random."""
-    r = random.Random(f"{run_seed()}:x:{salt}")
     bits: list[int] = []
     while len(bits) < n:
-        d = r.choice([0.0, 1.0, 0.5, r.random()])
-        bits += [int(r.random() < d) for _ in range(r.randint(1, 2 * p.depth))]
+        d = rng.choice([0.0, 1.0, 0.5, rng.random()])
+        bits += [int(rng.random() < d) for _ in range(rng.randint(1, 2 * p.depth))]
     return bits[:n]
 
 
-async def _setup(dut, src_pattern, sink_pattern):
-    p = params_from_env(ShuffleParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
-    sink = YSink(YBus.from_prefix(dut, "m_y"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_x"))
-    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_y"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_y", errors))
-    await reset(dut)
-    return p, source, sink, errors
-
-
-async def _exchange(source, sink, bits):
-    for b in bits:
-        source.send_nowait(XTransaction(tdata=int(b)))
-    return [int((await sink.recv()).tdata) for _ in bits]
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_x idle pattern x m_y back-pressure pattern."""
-    p, source, sink, errors = await _setup(dut, idle, stall)
-    pauses_ = (idle, stall)
-    bits = stimulus(p, N_BEATS, str(pauses_))
-    got = await _exchange(source, sink, bits)
-    compare(got, expected(model.run(p, bits), run_seed()), "m_y", f"{p} pauses={pauses_}")
-    await ClockCycles(dut.clk, 5)
-    assert sink.empty(), f"extra m_y beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_clears_buffer(dut):
-    """A reset with beats in flight clears the buffer and reseeds the LFSR."""
-    p, source, sink, errors = await _setup(dut, "random", "random")
-    bits = [1] * 40 + stimulus(p, 160, "reset")
-    for b in bits:
-        source.send_nowait(XTransaction(tdata=b))
-    first = [int((await sink.recv()).tdata) for _ in range(60)]
-    await reset(dut, 2)                      # mid-stream: the source still has beats queued
-    source.clear()
-    sink.clear()
-    again = await _exchange(source, sink, bits[:120])
-    compare(first, expected(model.run(p, bits[:60]), run_seed()), "before reset", str(p))
-    compare(again, expected(model.run(p, bits[:120]), run_seed()), "after reset", str(p))
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model whose buffer resets to ones must fail (its first
-    output is 1, the design's 0)."""
-    p, source, sink, _ = await _setup(dut, None, None)
-    bits = stimulus(p, N_BEATS, "must_fail")
-    got = await _exchange(source, sink, bits)
-    wrong = model.run(p, bits, state=(p.lfsr_seed, (1 << p.depth) - 1))
-    compare(got, [int(b) for b in wrong], "m_y", "mutated model")
+# a reset with the buffer full of ones (40 ones first) clears it and reseeds the LFSR;
+# must-fail: a model whose buffer resets to ones (its first output is 1, the design's 0)
+TESTS = StandardTests(
+    model=model.run, stimulus=stimulus, reset_before=60,
+    reset_stimulus=lambda p, rng, n: [1] * 40 + stimulus(p, rng, n - 40),
+    mutant=lambda p, bits: model.run(p, bits, state=(p.lfsr_seed, (1 << p.depth) - 1)))
+stream_matches_model = TESTS.model_match()
+reset_clears_buffer = TESTS.reset_mid_stream("reset_clears_buffer")
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

@@ -1,101 +1,41 @@
 # SPDX-License-Identifier: Apache-2.0
 """sc.sng: converted Verilog vs the model, over random configurations, with idle and
 back-pressure on both streams."""
-import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles
 
 from neurohdl import ParamError
 from neurohdl.models.sc import lfsr
 from neurohdl.models.sc import sng as model
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, LfsrParams, reciprocal_taps
 from neurohdl.models.sc.sng import SngParams
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-XBus, XTransaction, XSource, _, _ = make_stream("X")
-BitBus, _, _, BitSink, _ = make_stream("Bit")
-N_BEATS = 400
+from neurohdl.verif.common.tb import StandardTests
 
 
-def stimulus(p: SngParams, n: int, salt: str = "") -> list[int]:
+def stimulus(p: SngParams, rng, n: int) -> list[int]:
     """x values: uniform, with the corners 0, 1, 2^w - 1 (and 2^w - 2, 2^(w-1)) often."""
-    r = random.Random(f"{run_seed()}:x:{salt}")
     top = (1 << p.width) - 1
     corners = [0, 1, top, top - 1, 1 << (p.width - 1)]
-    return corners + [r.choice(corners) if r.random() < 0.2 else r.randint(0, top)
+    return corners + [rng.choice(corners) if rng.random() < 0.2 else rng.randint(0, top)
                       for _ in range(n - len(corners))]
 
 
-async def _setup(dut, src_pattern, sink_pattern):
-    p = params_from_env(SngParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
-    sink = BitSink(BitBus.from_prefix(dut, "m_bit"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_x"))
-    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_bit"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_bit", errors))
-    await reset(dut)
-    return p, source, sink, errors
-
-
-async def _exchange(source, sink, xs):
-    for x in xs:
-        source.send_nowait(XTransaction(tdata=int(x)))
-    return [int((await sink.recv()).tdata) for _ in xs]
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_x idle pattern x m_bit back-pressure pattern."""
-    p, source, sink, errors = await _setup(dut, idle, stall)
-    pauses_ = (idle, stall)
-    xs = stimulus(p, N_BEATS, str(pauses_))
-    got = await _exchange(source, sink, xs)
-    compare(got, expected(model.run(p, xs), run_seed()), "m_bit", f"{p} pauses={pauses_}")
-    await ClockCycles(dut.clk, 5)
-    assert sink.empty(), f"extra m_bit beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_restarts_sequence(dut):
-    """A reset with beats in flight returns the source to the seed and empties the output."""
-    p, source, sink, errors = await _setup(dut, "random", "random")
-    xs = stimulus(p, 200, "reset")
-    for x in xs:
-        source.send_nowait(XTransaction(tdata=int(x)))
-    first = [int((await sink.recv()).tdata) for _ in range(40)]
-    await reset(dut, 2)                      # mid-stream: the source still has beats queued
-    source.clear()
-    sink.clear()
-    again = await _exchange(source, sink, xs[:120])
-    compare(first, expected(model.run(p, xs[:40]), run_seed()), "before reset", str(p))
-    compare(again, expected(model.run(p, xs[:120]), run_seed()), "after reset", str(p))
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a mutated source must fail: the reciprocal polynomial (LFSR)
-    or a source one index ahead (Sobol, Halton)."""
-    p, source, sink, _ = await _setup(dut, None, None)
+def mutant(p: SngParams, xs):
+    """A mutated source: the reciprocal polynomial (LFSR) or one index ahead (Sobol, Halton)."""
     if p.source == "lfsr":
         wrong = p.replace(lfsr_taps=reciprocal_taps(p.lfsr_taps, p.width))
     else:
         wrong = p.replace(skip=(p.skip + 1) % (1 << p.width))
-    xs = stimulus(p, N_BEATS, "must_fail")
-    got = await _exchange(source, sink, xs)
-    compare(got, [int(b) for b in model.run(wrong, xs)], "m_bit", "mutated model")
+    return model.run(wrong, xs)
+
+
+TESTS = StandardTests(model=model.run, stimulus=stimulus, mutant=mutant, n=400)
+stream_matches_model = TESTS.model_match()
+# a reset returns the source to its seed and empties the output
+reset_restarts_sequence = TESTS.reset_mid_stream("reset_restarts_sequence")
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

@@ -4,11 +4,8 @@ banks, unipolar and bipolar), idle and back-pressure on both streams; lane indep
 import itertools
 import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles
 
 from neurohdl import ParamError
 from neurohdl.models.sc import sng_bank as model
@@ -16,74 +13,25 @@ from neurohdl.models.sc.bitstream import scc_counts
 from neurohdl.models.sc.lfsr import is_maximal
 from neurohdl.models.sc.sng_bank import SngBankParams, distinct_maximal_taps
 from neurohdl.rtl.sc.sng_bank import stimulus
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-XBus, XTx, XSource, _, _ = make_stream("X")
-BBus, _, _, BSink, _ = make_stream("Bits")
-N_BEATS = 300
+from neurohdl.verif.common.tb import StandardTests
 
 
-async def _setup(dut, idle, stall):
-    p = params_from_env(SngBankParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = XSource(XBus.from_prefix(dut, "s_x"), dut.clk, dut.rst)
-    sink = BSink(BBus.from_prefix(dut, "m_bits"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_x"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_bits"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_bits", errors))
-    await reset(dut)
-    return p, source, sink, errors
-
-
-async def _exchange(p, source, sink, xs):
-    for t in model.pack(p, xs):
-        source.send_nowait(XTx(tdata=t))
-    return [int((await sink.recv()).tdata) for _ in xs]
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    p, source, sink, errors = await _setup(dut, idle, stall)
-    xs = stimulus(p, random.Random(f"{run_seed()}:{idle}:{stall}"), N_BEATS)
-    got = await _exchange(p, source, sink, xs)
-    want = expected(model.tdata_bits(model.run(p, xs)), run_seed())
-    compare(got, want, "m_bits", f"{p} pauses={(idle, stall)}")
-    await ClockCycles(dut.clk, 5)
-    assert sink.empty() and not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_restarts_sources(dut):
-    p, source, sink, errors = await _setup(dut, "random", "random")
-    xs = stimulus(p, random.Random(f"{run_seed()}:reset"), 120)
-    first = await _exchange(p, source, sink, xs[:50])
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    again = await _exchange(p, source, sink, xs)
-    compare(first, expected(model.tdata_bits(model.run(p, xs[:50])), run_seed()), "before", str(p))
-    compare(again, expected(model.tdata_bits(model.run(p, xs)), run_seed()), "after", str(p))
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """Against a model whose lanes are swapped (or, with one lane, whose source is one step
-    ahead), the scoreboard must fail."""
-    p, source, sink, _ = await _setup(dut, None, None)
-    xs = stimulus(p, random.Random(f"{run_seed()}:mf"), N_BEATS)
-    got = await _exchange(p, source, sink, xs)
+def mutant(p: SngBankParams, xs):
+    """Lanes from a mutated source: one step ahead (Sobol) or another LFSR seed."""
     if p.source == "sobol":
         wrong = p.replace(skip=(p.skip + 1) % (1 << p.width))
     else:
         wrong = p.replace(lfsr_seed=(p.lfsr_seed % ((1 << p.width) - 1)) + 1)
-    compare(got, model.tdata_bits(model.run(wrong, xs)), "m_bits", "mutated model")
+    return model.tdata_bits(model.run(wrong, xs))
+
+
+TESTS = StandardTests(model=lambda p, xs: model.tdata_bits(model.run(p, xs)),
+                      stimulus=stimulus, encode=model.pack, mutant=mutant, n=300,
+                      reset_n=120, reset_before=50, reset_after=None)
+stream_matches_model = TESTS.model_match()
+reset_restarts_sources = TESTS.reset_mid_stream("reset_restarts_sources")
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

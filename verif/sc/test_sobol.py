@@ -3,73 +3,26 @@
 model against scipy's Sobol (Joe-Kuo, unscrambled, Gray-code order) for every dimension."""
 import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles
 
 from neurohdl import ParamError
 from neurohdl.models.sc import joe_kuo
 from neurohdl.models.sc import sobol as model
 from neurohdl.models.sc.sobol import SobolParams
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-RndBus, _, _, RndSink, _ = make_stream("Rnd")
-N_BEATS = 600   # > 2^W for W <= 9: the wrap is in every run at small widths (and skip corners)
+from neurohdl.verif.common.tb import StandardTests
 
 
-async def _setup(dut, pattern):
-    p = params_from_env(SobolParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    sink = RndSink(RndBus.from_prefix(dut, "m_rnd"), dut.clk, dut.rst)
-    sink.set_pause_generator(pauses(pattern, run_seed(), "m_rnd"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_rnd", errors))
-    await reset(dut)
-    return p, sink, errors
-
-
-@cocotb.test()
-@cocotb.parametrize(pattern=list(PATTERNS))
-async def stream_matches_model(dut, pattern):
-    p, sink, errors = await _setup(dut, pattern)
-    got = [int((await sink.recv()).tdata) for _ in range(N_BEATS)]
-    compare(got, expected(model.tdata(p, N_BEATS), run_seed()), "m_rnd",
-            f"{p} pauses={pattern}")
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_restarts_sequence(dut):
-    """A reset in mid-stream returns index and registers to skip / x_skip; held-off tready
-    freezes them."""
-    p, sink, errors = await _setup(dut, "random")
-    first = [int((await sink.recv()).tdata) for _ in range(50)]
-    sink.pause = True
-    await ClockCycles(dut.clk, 5)
-    await reset(dut, 2)
-    sink.clear_pause_generator()
-    sink.pause = False
-    sink.clear()
-    again = [int((await sink.recv()).tdata) for _ in range(50)]
-    want = expected(model.tdata(p, 50), run_seed())
-    compare(first, want, "before reset", str(p))
-    compare(again, want, "after reset", str(p))
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model one index ahead must fail (x_{i+1} != x_i always)."""
-    p, sink, _ = await _setup(dut, None)
-    wrong = p.replace(skip=(p.skip + 1) % (1 << p.width))
-    got = [int((await sink.recv()).tdata) for _ in range(N_BEATS)]
-    compare(got, model.tdata(wrong, N_BEATS), "m_rnd", "mutated model")
+# N = 600 > 2^W for W <= 9: the wrap is in every run at small widths (and skip corners); a reset
+# in mid-stream (with m_rnd held off) returns index and registers to skip / x_skip; must-fail:
+# a model one index ahead (x_{i+1} != x_i always)
+TESTS = StandardTests(
+    model=model.tdata, n=600, reset_before=50,
+    mutant=lambda p, n: model.tdata(p.replace(skip=(p.skip + 1) % (1 << p.width)), n))
+stream_matches_model = TESTS.model_match()
+reset_restarts_sequence = TESTS.reset_mid_stream("reset_restarts_sequence")
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------
