@@ -6,120 +6,36 @@ alpha-neuron equations."""
 import random
 from fractions import Fraction
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError, QFormatError
 from neurohdl.models.neuron import alpha as model
 from neurohdl.models.neuron._common import smax, smin
 from neurohdl.models.neuron.alpha import AlphaParams
 from neurohdl.rtl.neuron.alpha import stimulus
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core, params_for
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-InBus, InTransaction, InSource, _, _ = make_stream("In")
-OutBus, _, _, OutSink, _ = make_stream("Out")
-N_BEATS = 150
+from neurohdl.verif.common.tb import StandardTests, neuron_settings
 
 
-async def watch_sat(dut, sats: list):
-    """status_sat as seen with each m_out transfer (it covers that beat and all before)."""
-    while True:
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        if not dut.rst.value and dut.m_out_tvalid.value and dut.m_out_tready.value:
-            sats.append(int(dut.status_sat.value))
-
-
-async def _setup(dut, idle, stall):
-    p = params_from_env(AlphaParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
-    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
-    errors: list[str] = []
-    sats: list[int] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
-    cocotb.start_soon(watch_sat(dut, sats))
-    await reset(dut)
-    return p, source, sink, errors, sats
-
-
-async def _exchange(p, source, sink, i):
-    for w in model.to_tdata(p, i):
-        source.send_nowait(InTransaction(tdata=w))
-    return [int((await sink.recv()).tdata) for _ in i]
-
-
-def _check(p, i, got, sats, what):
-    want, want_sat = model.run_tdata(p, i)
-    compare(got, expected(want, run_seed()), f"{what} m_out", str(p))
-    compare(sats, expected(want_sat, run_seed() + 1), f"{what} status_sat", str(p))
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    p, source, sink, errors, sats = await _setup(dut, idle, stall)
-    i = stimulus(p, random.Random(f"{run_seed()}:{idle}:{stall}"), N_BEATS)
-    got = await _exchange(p, source, sink, i)
-    await ClockCycles(dut.clk, 3)
-    _check(p, i, got, sats, f"pauses=({idle},{stall})")
-    assert sink.empty(), f"extra m_out beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def saturation_corners(dut):
+def corners(p: AlphaParams, rng) -> list[tuple[int, int]]:
     """Extreme inputs held for many steps on each channel (the currents and v clip at either
     end), silence (everything decays), alternating extremes."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
     lo, hi = smin(p.in_width), smax(p.in_width)
-    i = ([(hi, lo)] * 80 + [(0, 0)] * 20 + [(lo, hi)] * 80 + [(hi, hi)] * 20
-         + [(hi, lo), (lo, hi)] * 20 + [(lo, lo)] * 30 + [(hi, 0)] * 30)
-    got = await _exchange(p, source, sink, i)
-    _check(p, i, got, sats, "corners")
-    assert not errors, errors[:3]
+    return ([(hi, lo)] * 80 + [(0, 0)] * 20 + [(lo, hi)] * 80 + [(hi, hi)] * 20
+            + [(hi, lo), (lo, hi)] * 20 + [(lo, lo)] * 30 + [(hi, 0)] * 30)
 
 
-@cocotb.test()
-async def reset_mid_stream(dut):
-    """A reset with beats in flight returns v and both currents to 0, clears status_sat."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
-    i = stimulus(p, random.Random(f"{run_seed()}:reset"), 150)
-    for w in model.to_tdata(p, i):
-        source.send_nowait(InTransaction(tdata=w))
-    first = [int((await sink.recv()).tdata) for _ in range(70)]
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    await ReadOnly()
-    assert int(dut.status_sat.value) == 0 and int(dut.m_out_tvalid.value) == 0
-    await RisingEdge(dut.clk)
-    n_first = len(sats)
-    again = await _exchange(p, source, sink, i[:100])
-    _check(p, i[:70], first, sats[:70], "before reset")
-    _check(p, i[:100], again, sats[n_first:], "after reset")
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model fed I_exc ^ 1 must fail (the first input is (0, 0),
-    so the first beat's i_exc is 0 in the RTL and 1 in the mutated model)."""
-    p, source, sink, _, _ = await _setup(dut, None, None)
-    i = [(0, 0)] + stimulus(p, random.Random(f"{run_seed()}:mf"), 40)
-    got = await _exchange(p, source, sink, i)
-    want = [int(w) for w in model.run_tdata(p, [(e ^ 1, h) for e, h in i])[0]]
-    compare(got, want, "m_out", "mutated model")
+# a reset returns v and both currents to 0 and clears status_sat; must-fail: a model fed
+# I_exc ^ 1 (the first input is (0, 0): the first beat's i_exc is 0 in the RTL, 1 there)
+TESTS = StandardTests(**neuron_settings(
+    model, stimulus=stimulus, encode=model.to_tdata, n=150, reset_n=150, reset_before=70,
+    reset_after=100, must_fail_stimulus=lambda p, rng, n: [(0, 0)] + stimulus(p, rng, 40),
+    mutant=lambda p, i: model.run_tdata(p, [(e ^ 1, h) for e, h in i])[0]))
+stream_matches_model = TESTS.model_match()
+saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

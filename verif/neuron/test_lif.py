@@ -8,102 +8,35 @@ import math
 import random
 from fractions import Fraction
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError, QFormatError
 from neurohdl.models.neuron import lif as model
 from neurohdl.models.neuron._common import (pack_out, smax, smin, sticky, stimulus,
                                             unpack_out)
 from neurohdl.models.neuron.lif import LifParams
-from neurohdl.verif.common import neuron_tb as tb
 from neurohdl.verif.common.runner import check_core, params_for
-from neurohdl.verif.common.scoreboard import compare
-from neurohdl.verif.common.stream import PATTERNS, pauses, reset
-
-N_BEATS = tb.N_BEATS
-_send, _exchange, _stim = tb.send, tb.exchange, tb.stim
+from neurohdl.verif.common.tb import StandardTests, neuron_settings
 
 
-async def _setup(dut, idle, stall):
-    return await tb.setup(dut, LifParams, idle, stall)
-
-
-def _check(p, xs, got, sats, what):
-    tb.check(model, p, xs, got, sats, what)
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    p, source, sink, errors, log = await _setup(dut, idle, stall)
-    xs = _stim(p, f"{idle}/{stall}")
-    got = await _exchange(p, source, sink, xs)
-    await ClockCycles(dut.clk, 4)
-    _check(p, xs, got, log["sat"], f"pauses=({idle},{stall})")
-    assert sink.empty(), f"extra m_out beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def saturation_corners(dut):
+def corners(p: LifParams, rng) -> list[int]:
     """The extreme inputs held for many steps (v clips both ways where the leak allows it),
     silence, alternating extremes, then a long regular drive (spikes, refractory periods)."""
-    p, source, sink, errors, log = await _setup(dut, "random", "random")
     lo, hi = smin(p.in_width), smax(p.in_width)
     drive = min(hi, max(1, p.threshold // 5))
-    xs = [hi] * 40 + [0] * 8 + [lo] * 40 + [hi, lo] * 6 + [drive] * 50
-    got = await _exchange(p, source, sink, xs)
-    _check(p, xs, got, log["sat"], "corners")
-    assert not errors, errors[:3]
+    return [hi] * 40 + [0] * 8 + [lo] * 40 + [hi, lo] * 6 + [drive] * 50
 
 
-@cocotb.test()
-async def latency_and_throughput(dut):
-    """No pauses: one beat per cycle in and out, each output one cycle after its input."""
-    p, source, sink, errors, log = await _setup(dut, None, None)
-    xs = _stim(p, "latency", 40)
-    got = await _exchange(p, source, sink, xs)
-    _check(p, xs, got, log["sat"], "latency")
-    ins, outs = log["in"], log["out"]
-    assert ins == list(range(ins[0], ins[0] + len(xs))), f"input not back to back; {p}"
-    assert [o - i for i, o in zip(ins, outs)] == [1] * len(xs), f"latency != 1; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_mid_stream(dut):
-    """A reset with beats in flight returns v and the refractory counter to 0 and clears
-    status_sat; the core then runs from the reset state."""
-    p, source, sink, errors, log = await _setup(dut, "random", "random")
-    xs = _stim(p, "reset", 120)
-    _send(p, source, xs)
-    first = [int((await sink.recv()).tdata) for _ in range(50)]
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    await ReadOnly()
-    assert int(dut.status_sat.value) == 0 and int(dut.m_out_tvalid.value) == 0
-    await RisingEdge(dut.clk)
-    n_first = len(log["sat"])
-    again = await _exchange(p, source, sink, xs[:80])
-    _check(p, xs[:50], first, log["sat"][:50], "before reset")
-    _check(p, xs[:80], again, log["sat"][n_first:], "after reset")
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model fed -i must fail: the first input is 1, so the first
-    beat is v = 1 (or a spike) in the RTL and v = -1 without a spike in the mutated model."""
-    p, source, sink, _, _ = await _setup(dut, None, None)
-    xs = [1] + _stim(p, "must_fail", 40)
-    got = await _exchange(p, source, sink, xs)
-    neg = [min(-x, smax(p.in_width)) for x in xs]
-    compare(got, [int(t) for t in model.run_tdata(p, neg)[0]], "m_out", "mutated model")
+# a reset returns v and the refractory counter to 0 and clears status_sat; must-fail: a model
+# fed -i (the first input is 1: v = 1 (or a spike) in the RTL, v = -1 without a spike there)
+TESTS = StandardTests(**neuron_settings(model), mutant=lambda p, xs: model.run_tdata(
+    p, [min(-x, smax(p.in_width)) for x in xs])[0])
+stream_matches_model = TESTS.model_match()
+saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
+latency_and_throughput = TESTS.throughput("latency_and_throughput", n=40)
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------
