@@ -19,7 +19,7 @@ from neurohdl.verif.stream.bench import cycles_match, words
 
 
 TESTS = StandardTests(
-    model=model.run, stimulus=words, n=160,
+    model=model.run, stimulus=words, n=100,
     # the mutant: two neighbouring words swapped (an order bug)
     mutant=lambda p, w: model.run(p, w[1:2] + w[:1] + w[2:]),
     must_fail_stimulus=lambda p, rng, n: [0, 1] + words(p, rng, n))
@@ -30,7 +30,7 @@ scoreboard_must_fail = TESTS.must_fail()
 
 
 @cocotb.test()
-@cocotb.parametrize(idle=[None, "random"], stall=["cycle", "random"])
+@cocotb.parametrize((("idle", "stall"), [(None, "cycle"), ("random", "random")]))
 async def cycles_match_model(dut, idle, stall):
     """Every cycle's s_in_tready, m_out_tvalid, head, status_count and status_almost_full
     against the model's step."""
