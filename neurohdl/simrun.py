@@ -184,15 +184,16 @@ def _module_tests(module: str) -> tuple[list[str], dict]:
 
 
 def selected_tests(module: str, testcase=None) -> list[str]:
-    """The registered tests of ``module`` that a run with ``testcase`` (cocotb's
-    ``COCOTB_TESTCASE``: each a regex ending a test's full name) executes."""
+    """The registered tests of ``module`` that a run with ``testcase`` executes (cocotb's runner
+    selects a test when one of the names, taken literally, ends its full name)."""
     import re
 
     names, _ = _module_tests(module)
     if not testcase:
         return names
-    pats = [testcase] if isinstance(testcase, str) else list(testcase)
-    return [n for n in names if any(re.search(f"{t}$", f"{module}.{n}") for t in pats)]
+    pats = [t.strip() for t in testcase.split(",")] if isinstance(testcase, str) else testcase
+    return [n for n in names
+            if any(re.search(rf"\.(.*{re.escape(t)})$", f"{module}.{n}") for t in pats)]
 
 
 def _find_tool(name: str) -> str | None:

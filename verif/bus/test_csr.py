@@ -10,6 +10,14 @@
   status inputs and hwset strobes changing between bursts, against the model; Wishbone through
   the pipelined master in verif/common/wishbone.py (back-to-back requests, seeded idle gaps),
   AXI-Lite with seeded pauses on all five channels (independent AW/W acceptance).
+* ``concurrent_traffic`` -- many accesses in flight at once (AXI-Lite: all issued together
+  through AxiLiteMaster, reads and writes interleaved, several outstanding per channel,
+  independent back-pressure on all five channels; Wishbone: back-to-back pipelined requests)
+  while ``hw_*_set`` inputs fire at random, often in the same cycle as a write clearing their
+  field (the write wins, SystemRDL ``precedence = sw``); the model replayed edge by edge from
+  the handshakes, every ``csr_*`` value output compared at every edge.  ``PLANTED``: the bugs
+  it exists to catch (a set beating a same-cycle W1C, an ``arready`` that ignores ``rvalid``),
+  applied to the converted Verilog in ``test_planted_bug_is_caught``.
 * ``host_driver`` -- the generated-driver layer (neurohdl.sw.regmap_driver.AsyncDriver) over the
   simulated bus.
 * ``swacc_fifo`` -- every ``swacc`` field's ``hw_*`` input is the head of a bench FIFO that pops
@@ -35,9 +43,9 @@ import pytest
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
 
-from neurohdl.models.bus.csr import DECERR, OKAY, SLVERR, CsrModel, CsrParams
+from neurohdl.models.bus.csr import DECERR, OKAY, SLVERR, CsrModel, CsrParams, strb_mask
 from neurohdl.simrun import params_from_env
-from neurohdl.verif.common.runner import check_core
+from neurohdl.verif.common.runner import base_seed, check_core, rotation, run_mutant
 from neurohdl.verif.common.scoreboard import expected
 from neurohdl.verif.common.stream import pauses, reset, run_seed
 from neurohdl.verif.common.wishbone import WbOp, WishboneMaster, check_ack_err_exclusive
@@ -391,12 +399,15 @@ async def host_driver(dut):
                 v = b.rng.getrandbits(f.width)
                 await drv.write_field(r.name, f.name, v)
                 b.model.write(r.offset, drv.table.merge(r.name, f.name, b.model.value(r.name), v))
-                assert await drv.read_field(r.name, f.name) == v, f"{r.name}.{f.name}; {p}"
+                want = expected([v], run_seed() + r.offset + f.lsb)[0]
+                assert await drv.read_field(r.name, f.name) == want, f"{r.name}.{f.name}; {p}"
                 await b.check_outputs(f"driver wrote {r.name}.{f.name}")
             if f.kind == "status":
                 b.randomise_status()
                 got = await drv.read_field(r.name, f.name)
-                assert got == b.model.hw_in[f"hw_{r.name}_{f.name}".lower()]
+                want = expected([b.model.hw_in[f"hw_{r.name}_{f.name}".lower()]],
+                                run_seed() + r.offset + f.lsb)[0]
+                assert got == want, f"{r.name}.{f.name} = {got:#x} != model {want:#x}; {p}"
     ro = next((r for r in b.model.rm.regs if not r.writable), None)
     if ro is not None:
         try:
@@ -471,6 +482,8 @@ async def swacc_fifo(dut, pattern):
         else:
             got = [await b.bus.read(op.adr) if op.dat is None
                    else (await b.bus.write(op.adr, op.dat, op.sel), 0) for op in ops]
+        data = expected([d for _, d in want], run_seed() + burst)
+        want = [(r, d) for (r, _), d in zip(want, data)]
         assert got == want, f"burst {burst}: rtl {got} != model {want} ({ops}); {p}"
         if rng.random() < 0.5:
             await ClockCycles(dut.clk, rng.randint(1, 3))
@@ -479,6 +492,161 @@ async def swacc_fifo(dut, pattern):
         assert n_rtl == n_model, f"{port}: rtl popped {n_rtl}, model {n_model}; {p}"
     b.check_pulses()
     assert b.n_strobes > 0, "no swacc strobe seen"
+    assert not b.errors, b.errors[:3]
+
+
+# ------------------------------------------------------------ concurrent traffic -----------
+
+class EdgeLog:
+    """What the DUT performs at each clock edge, from the bus handshakes and inputs as sampled at
+    the edge (values before it): the read and the write performed (Wishbone: the request
+    accepted, ``cyc && stb && !stall``; AXI-Lite: the read at ``arvalid && arready``, the write at
+    the edge after which ``bvalid`` rises, taking the oldest AW and W handshakes), the
+    ``hw_*_set`` inputs high, the ``csr_*`` value outputs, and the R and B handshakes."""
+
+    def __init__(self, b: Bench):
+        self.b, self.edges, self.running = b, [], True
+        self.aw, self.w, self.r, self.bresp = [], [], [], []
+
+    async def run(self):
+        d, axil = self.b.dut, self.b.p.bus == "axil"
+
+        def v(name):
+            return int(getattr(d, name).value)
+        while self.running:
+            await RisingEdge(d.clk)
+            if v("rst"):
+                continue
+            e = {"read": None, "write": None, "sets": [q for q in self.b.set_ports if v(q)],
+                 "out": {n: v(n) for n in self.b.value_ports}}
+            if axil:
+                if v("s_axil_arvalid") and v("s_axil_arready"):
+                    e["read"] = v("s_axil_araddr")
+                if v("s_axil_awvalid") and v("s_axil_awready"):
+                    self.aw.append(v("s_axil_awaddr"))
+                if v("s_axil_wvalid") and v("s_axil_wready"):
+                    self.w.append((v("s_axil_wdata"), v("s_axil_wstrb")))
+                if v("s_axil_rvalid") and v("s_axil_rready"):
+                    self.r.append((v("s_axil_rresp"), v("s_axil_rdata")))
+                if v("s_axil_bvalid") and v("s_axil_bready"):
+                    self.bresp.append(v("s_axil_bresp"))
+                e["bvalid"] = v("s_axil_bvalid")
+            elif v("wb_cyc") and v("wb_stb") and not v("wb_stall"):
+                if v("wb_we"):
+                    e["write"] = (v("wb_adr"), v("wb_dat_w"), v("wb_sel"))
+                else:
+                    e["read"] = v("wb_adr")
+            self.edges.append(e)
+
+    def replay(self, model: CsrModel):
+        """The model, edge by edge: a read sees the registers before the edge; a write and a
+        ``hw_*_set`` of a field of the written register at the same edge: the write wins
+        (SystemRDL ``precedence = sw``, docs/cores/bus/csr.md), the set is lost.  The ``csr_*``
+        value outputs are compared at every edge (appended to ``errors``).  Returns the model's
+        answers in performance order, [(kind, resp, data)], and how many such races there were
+        in which the write cleared bits of the set's field (where a winning set would show)."""
+        rm = model.rm
+        set_reg = {q.name: q.reg for q in rm.hw_ports() if q.what == "set"}
+        set_mask = {q.name: rm.reg(q.reg).field(q.field).mask for q in rm.hw_ports()
+                    if q.what == "set"}
+        out, races, k = [], 0, 0
+        for i, e in enumerate(self.edges):
+            want = {n: v for n, v in model.outputs().items() if n in e["out"]}
+            if e["out"] != want and len(self.b.errors) < 20:
+                self.b.errors.append(f"edge {i}: outputs {e['out']} != model {want}")
+            if "bvalid" in e and not e["bvalid"] and i + 1 < len(self.edges) \
+                    and self.edges[i + 1]["bvalid"]:
+                e["write"] = (self.aw[k], *self.w[k])
+                k += 1
+            if e["read"] is not None:
+                out.append(("read", *model.read(e["read"])))
+            written = None
+            if e["write"] is not None:
+                resp = model.write(*e["write"])
+                out.append(("write", resp, 0))
+                r = model.decode(e["write"][0])
+                written = r.name if r is not None and resp == OKAY else None
+            for port in e["sets"]:
+                if set_reg[port] == written:
+                    _, data, strb = e["write"]
+                    races += bool(data & strb_mask(strb) & set_mask[port])
+                else:
+                    model.hw_set(port)
+        return out, races
+
+
+async def drive_sets(b: Bench, log: EdgeLog, rng: random.Random, prob: float):
+    """Every cycle each ``hw_*_set`` input high with probability ``prob``, until the log stops."""
+    while log.running:
+        for q in b.set_ports:
+            getattr(b.dut, q).value = int(rng.random() < prob)
+        await RisingEdge(b.dut.clk)
+
+
+def _axil_issue(m, op: WbOp):
+    """Start one AXI-Lite access on cocotbext-axi's AxiLiteMaster without waiting for it: reads
+    and writes go through independent queues, several outstanding on each."""
+    if op.dat is None:
+        return m.init_read(op.adr & ~3, 4)
+    lanes = [i for i in range(4) if op.sel >> i & 1]
+    lo, n = lanes[0], len(lanes)
+    return m.init_write((op.adr & ~3) + lo, (op.dat >> (8 * lo)).to_bytes(4, "little")[:n])
+
+
+@cocotb.test(timeout_time=100, timeout_unit="us")
+@cocotb.parametrize(pattern=[None, "random"])
+async def concurrent_traffic(dut, pattern):
+    """Many accesses in flight at once -- Wishbone: back-to-back pipelined requests; AXI-Lite:
+    every access issued at once through AxiLiteMaster (reads and writes interleave, several
+    outstanding per channel, independent back-pressure on all five channels) -- while the
+    ``hw_*_set`` inputs fire at random, often in the same cycle as a write to their register.
+    Every response against the model replayed edge by edge (:class:`EdgeLog`)."""
+    p, b = await _setup(dut, "concurrent", pattern)
+    rm, rng = b.model.rm, b.rng
+    b.randomise_status()
+    set_regs = sorted({rm.reg(q.reg).offset for q in rm.hw_ports() if q.what == "set"})
+    addrs = [r.offset for r in rm.regs] + b.unmapped_sample(4)
+
+    def op():
+        if set_regs and rng.random() < 0.5:   # w1c registers, often clearing every bit
+            a, ones = rng.choice(set_regs), rng.random() < 0.5
+            return WbOp(a, 0xFFFFFFFF if ones else rng.getrandbits(32), 0xF if ones else b.strb())
+        return WbOp(rng.choice(addrs), rng.getrandbits(32), b.strb())
+    ops = [op() if rng.random() < 0.5 else WbOp(rng.choice(set_regs + addrs)) for _ in range(80)]
+    log = EdgeLog(b)
+    cocotb.start_soon(log.run())
+    cocotb.start_soon(drive_sets(b, log, random.Random(f"{run_seed()}:sets"), 0.25))
+    if p.bus == "wishbone":
+        got = await b.bus.batch(ops)          # [(OKAY or ERR, data)] in request order
+        assert len(got) == len(ops), f"{len(got)} of {len(ops)} responses; {b.bus.m.errors[:3]}"
+    else:
+        for ev in [_axil_issue(b.bus.m, op) for op in ops]:
+            await ev.wait()
+    log.running = False
+    await ClockCycles(dut.clk, 4)
+    for q in b.set_ports:
+        getattr(dut, q).value = 0
+    await ClockCycles(dut.clk, 2)
+    want, races = log.replay(b.model)
+    if p.bus == "wishbone":
+        got_w = [(w[0], g[0], g[1] if w[0] == "read" else 0) for g, w in zip(got, want)]
+    else:
+        reads, writes = iter(log.r), iter(log.bresp)
+        got_w = [("read", *next(reads)) if w[0] == "read" else ("write", next(writes), 0)
+                 for w in want]
+        assert (len(log.r), len(log.bresp)) == (sum(op.dat is None for op in ops),
+                                                sum(op.dat is not None for op in ops))
+    assert len(want) == len(ops), f"{len(want)} accesses performed, {len(ops)} issued; {p}"
+    data = expected([d for _, _, d in want], run_seed())
+    want = [(k, _norm(p, r), d) for (k, r, _), d in zip(want, data)]
+    for i, (g, w) in enumerate(zip(got_w, want)):
+        assert g == w, f"access {i} (in performance order): rtl {g} != model {w}; {p}"
+    assert races > 0 or not b.set_ports, "no hw_*_set in the same cycle as a write clearing it"
+    await b.check_outputs("after concurrent traffic")
+    for r in rm.regs:
+        await b.read(r.offset, f"{r.name} after concurrent traffic")
+    await ClockCycles(dut.clk, 3)
+    b.check_pulses()
     assert not b.errors, b.errors[:3]
 
 
@@ -578,6 +746,27 @@ def _config(i: int, seed: int, tmp_path) -> CsrParams:
 def test_csr(i, seed, tmp_path):
     """Config 0/1: the example SoC map on Wishbone/AXI-Lite; 2..4: random maps, either bus."""
     check_core("bus.csr", seed, tmp_path, p=_config(i, seed, tmp_path))
+
+
+#: The planted bugs of issue 12 that the suite once missed, as edits of the converted Verilog
+#: (regex, replacement): each must fail concurrent_traffic on the example map over AXI-Lite.
+PLANTED = {
+    # a hw_*_set beats a same-cycle software write to its w1c field (the write must win)
+    "hwset_beats_w1c": (r"if \(\((\w+_sel) && (\w+_wr)\)\) begin(\s+\w+_fld_w1c0_q <= [^\n]+"
+                        r"\s+end\s+else if \((hw_\w+_set)\))", r"if (((\1 && \2)) && !\4) begin\3"),
+    # arready ignores rvalid: a read accepted while the previous response waits is lost
+    "arready_ignores_rvalid": (r"(assign s_axil_arready = \()\(!rvalid\) && ", r"\1"),
+}
+
+
+@pytest.mark.parametrize("bug", sorted(PLANTED))
+def test_planted_bug_is_caught(bug, seed, tmp_path):
+    """One planted bug a run, alternating with NEUROHDL_SEED (make regress: both)."""
+    if rotation("must_fail") is not None and bug != sorted(PLANTED)[base_seed() % len(PLANTED)]:
+        pytest.skip("planted bugs: one a run by NEUROHDL_SEED (NEUROHDL_ROTATE=off: all)")
+    r = run_mutant("bus.csr", CsrParams(bus="axil"), seed, tmp_path, [PLANTED[bug]],
+                   testcase=["concurrent_traffic/pattern=random"])
+    assert r.tests == 1 and r.failed == 1, f"{bug} not caught: {r.summary()}"
 
 
 def test_csr_verilator(seed, tmp_path):

@@ -8,8 +8,10 @@ chosen addresses, protocol checks).  Every response byte, every completed bus tr
 sticky status flags are compared with the model after each transaction.  Traffic: good read and
 write bursts (incrementing and fixed address), bad CRC, reserved CMD bits, too long bursts,
 out-of-range addresses, Wishbone ERR mid-burst, truncated frames (timeout), framing errors
-(discard until idle), stray bytes between frames, random inter-byte gaps.  The host transport of
-neurohdl.sw.uart_protocol also drives the simulated bridge.
+(discard until idle), stray bytes between frames, random inter-byte gaps, and (full duplex) bytes
+sent while the bridge still sends a response, with the Wishbone slave stalling (dropped,
+``status_overrun``).  The host transport of neurohdl.sw.uart_protocol also drives the simulated
+bridge.
 """
 from __future__ import annotations
 
@@ -86,10 +88,10 @@ class Bench:
             return self.rng.randint(1, 2)
         return self.p.timeout_bits // 2 - 1     # well below the timeout
 
-    async def send_byte(self, b: int):
+    async def send_byte(self, b: int, gap: bool = True):
         await self.src.write([b])
         await self.src.wait()
-        g = self.short_gap()
+        g = self.short_gap() if gap else 0
         if g:
             await Timer(g * self.bit_ns, "ns")
 
@@ -177,7 +179,10 @@ class Bench:
             return B(junk) + B(good), "stray bytes + frame"
         return B(good), "frame"
 
-    async def transact(self, events, what: str):
+    async def transact(self, events, what: str, stray: tuple[int, ...] = ()):
+        """Send ``events``; with ``stray`` bytes, send those back to back once the first response
+        byte is in (full duplex: they arrive while the bridge still sends the response of at
+        least 4 bytes, so the model drops them as ``("overrun", byte)``)."""
         p = self.p
         want, want_ops = b"", []
         for ev in events:
@@ -192,7 +197,14 @@ class Bench:
                 await Timer(ev[1] * self.bit_ns, "ns")
         limit = ((len(want) + 6) * 12 + p.timeout_bits) * self.bit_ns \
             + (p.max_burst + 8) * 40 * CLK_NS
-        got = await self.recv(len(want), limit)
+        got = b""
+        if stray:
+            assert len(want) >= 4, f"stray bytes need a response to overlap; {what}"
+            got = await self.recv(1, limit)
+            for x in stray:
+                self.state, _, _ = model.step(p, self.state, ("overrun", x), self.bus)
+                await self.send_byte(x, gap=False)
+        got += await self.recv(len(want) - len(got), limit)
         k, self.k = self.k, self.k + 1
         ctx = f"txn {k} ({what}); {self.ctx}"
         compare(list(got), expected(list(want), self.seed + k), "response bytes", ctx)
@@ -221,6 +233,22 @@ async def traffic_matches_model(dut, bus):
         events, what = b.make(kind)
         await b.transact(events, what)
     # the written words read back in bursts: the slave's memory equals the model's
+    assert b.slave.mem == b.bus.mem, f"memory differs from the model; {b.ctx}"
+
+
+@cocotb.test()
+async def bytes_while_responding(dut):
+    """Full duplex with a stalling Wishbone slave: the host sends bytes (a SYNC_REQ among them)
+    while the bridge still sends a response -- dropped, status_overrun set, the response intact,
+    and the next frames answered normally."""
+    p = params_from_env(UartBridgeParams)
+    b = Bench(dut, p, "duplex", *BUS_MODES["stall"])
+    await b.start()
+    for k in range(6):
+        events, what = b.make(b.rng.choice(("read", "write")))
+        stray = () if k % 3 == 2 else (SYNC_REQ, b.rng.getrandbits(8))[:1 + k % 2]
+        await b.transact(events, f"{what} + {len(stray)} bytes during the response", stray)
+    assert "overrun" in b.state.flags
     assert b.slave.mem == b.bus.mem, f"memory differs from the model; {b.ctx}"
 
 

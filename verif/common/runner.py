@@ -46,6 +46,11 @@ def rotation_window(check: str, n_cores: int | None = None) -> int:
     return -(-n // k) if k else 0
 
 
+def base_seed() -> int:
+    """This run's ``NEUROHDL_SEED`` (make test prints it; default 1)."""
+    return int(os.environ.get("NEUROHDL_SEED", "1"))
+
+
 def rotation(check: str, seed: int | None = None, names=None) -> tuple[str, ...] | None:
     """The cores that run ``check`` (a key of :data:`ROTATED_CHECKS`) in this run; None = every core.
 
