@@ -11,83 +11,32 @@ from fractions import Fraction
 import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError, QFormatError
 from neurohdl.models.neuron import alif as model
 from neurohdl.models.neuron._common import smax, smin, stimulus
 from neurohdl.models.neuron.alif import AlifParams
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core, params_for, run_mutant
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-InBus, InTransaction, InSource, _, _ = make_stream("In")
-OutBus, _, _, OutSink, _ = make_stream("Out")
-N_BEATS = 150
+from neurohdl.verif.common.tb import StandardTests, neuron_settings
 
 
-async def watch_sat(dut, sats: list):
-    """status_sat as seen with each m_out transfer (it covers that beat and all before)."""
-    while True:
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        if not dut.rst.value and dut.m_out_tvalid.value and dut.m_out_tready.value:
-            sats.append(int(dut.status_sat.value))
-
-
-async def _setup(dut, idle, stall):
-    p = params_from_env(AlifParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
-    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
-    errors: list[str] = []
-    sats: list[int] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
-    cocotb.start_soon(watch_sat(dut, sats))
-    await reset(dut)
-    return p, source, sink, errors, sats
-
-
-async def _exchange(p, source, sink, i):
-    for w in model.to_tdata(p, i):
-        source.send_nowait(InTransaction(tdata=w))
-    return [int((await sink.recv()).tdata) for _ in i]
-
-
-def _check(p, i, got, sats, what):
-    want, want_sat = model.run_tdata(p, i)
-    compare(got, expected(want, run_seed()), f"{what} m_out", str(p))
-    compare(sats, expected(want_sat, run_seed() + 1), f"{what} status_sat", str(p))
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    p, source, sink, errors, sats = await _setup(dut, idle, stall)
-    i = stimulus(p, random.Random(f"{run_seed()}:{idle}:{stall}"), N_BEATS)
-    got = await _exchange(p, source, sink, i)
-    await ClockCycles(dut.clk, 3)
-    _check(p, i, got, sats, f"pauses=({idle},{stall})")
-    assert sink.empty(), f"extra m_out beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def saturation_corners(dut):
+def corners(p: AlifParams, rng) -> list[int]:
     """The largest input for many steps (v clips, spikes every step, a climbs to 2^aw - 1),
     the smallest (v clips negative), silence (a and v decay), alternating extremes."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
     lo, hi = smin(p.in_width), smax(p.in_width)
-    i = [hi] * 80 + [0] * 20 + [lo] * 60 + [hi, lo] * 20 + [hi] * 30
-    got = await _exchange(p, source, sink, i)
-    _check(p, i, got, sats, "corners")
-    assert not errors, errors[:3]
+    return [hi] * 80 + [0] * 20 + [lo] * 60 + [hi, lo] * 20 + [hi] * 30
+
+
+# a reset returns v and a to 0 and clears status_sat; must-fail: a model fed i ^ 1 (the first
+# input is 0: the first beat's v is 0 in the RTL and 1 there, or the mutated one fires)
+TESTS = StandardTests(**neuron_settings(
+    model, encode=model.to_tdata, n=150, reset_n=150, reset_before=70, reset_after=100,
+    must_fail_stimulus=lambda p, rng, n: [0] + stimulus(p, rng, 40),
+    mutant=lambda p, i: model.run_tdata(p, [x ^ 1 for x in i])[0]))
+stream_matches_model = TESTS.model_match()
+saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 def edge_stimulus(p: AlifParams, rng: random.Random, n: int):
@@ -123,44 +72,12 @@ def can_fire(p: AlifParams) -> bool:
 @cocotb.test()
 async def fires_at_equal_threshold(dut):
     """v_i == theta fires (``>=``): every configuration that can fire at all gets exact hits."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
-    i, hits = edge_stimulus(p, random.Random(f"{run_seed()}:edge"), 120)
-    assert hits > 0 or not can_fire(p), f"edge stimulus never reached theta; {p}"
-    got = await _exchange(p, source, sink, i)
-    _check(p, i, got, sats, f"edge ({hits} exact hits)")
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_mid_stream(dut):
-    """A reset with beats in flight returns v and a to 0 and clears status_sat."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
-    i = stimulus(p, random.Random(f"{run_seed()}:reset"), 150)
-    for w in model.to_tdata(p, i):
-        source.send_nowait(InTransaction(tdata=w))
-    first = [int((await sink.recv()).tdata) for _ in range(70)]
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    await ReadOnly()
-    assert int(dut.status_sat.value) == 0 and int(dut.m_out_tvalid.value) == 0
-    await RisingEdge(dut.clk)
-    n_first = len(sats)
-    again = await _exchange(p, source, sink, i[:100])
-    _check(p, i[:70], first, sats[:70], "before reset")
-    _check(p, i[:100], again, sats[n_first:], "after reset")
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model fed i ^ 1 must fail (the first input is 0, so the
-    first beat's v is 0 in the RTL and 1 in the mutated model, or the mutated one fires)."""
-    p, source, sink, _, _ = await _setup(dut, None, None)
-    i = [0] + stimulus(p, random.Random(f"{run_seed()}:mf"), 40)
-    got = await _exchange(p, source, sink, i)
-    want = [int(w) for w in model.run_tdata(p, [x ^ 1 for x in i])[0]]
-    compare(got, want, "m_out", "mutated model")
+    tb = await TESTS.bench(dut, "random", "random")
+    i, hits = edge_stimulus(tb.p, tb.rng("edge"), 120)
+    assert hits > 0 or not can_fire(tb.p), f"edge stimulus never reached theta; {tb.p}"
+    got = await TESTS.exchange(tb, i, len(i))
+    TESTS.compare(tb, got, i, f"edge ({hits} exact hits)")
+    tb.check_protocol()
 
 
 # ---------------------------------------------------------------- pytest side -------------
