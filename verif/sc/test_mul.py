@@ -6,70 +6,52 @@ import random
 import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
-from cocotb.utils import get_sim_time
+from cocotb.triggers import ReadOnly, RisingEdge
 
 from neurohdl import ParamError
 from neurohdl.models.sc import lfsr, sng
 from neurohdl.models.sc import mul as model
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, LfsrParams, reciprocal_taps
 from neurohdl.models.sc.mul import MulParams
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
+from neurohdl.verif.common.tb import GAP, StandardTests
 
-OpBus, OpTransaction, OpSource, _, _ = make_stream("Op")
-ProdBus, _, _, ProdSink, _ = make_stream("Prod")
+
 CYCLES = 1200          # about this many op cycles per run (ops = CYCLES // N, 4..40)
 
 
-def stimulus(p: MulParams, salt: str = "", n: int | None = None) -> list[tuple[int, int]]:
+def stimulus(p: MulParams, rng, n: int) -> list[tuple[int, int]]:
     """(a, b) pairs: uniform, with 0, 1, 2, 2^(w-1), 2^w - 2, 2^w - 1 on either side often."""
-    r = random.Random(f"{run_seed()}:ops:{salt}")
     top = (1 << p.width) - 1
     corners = [0, 1, 2, 1 << (p.width - 1), top - 1, top]
-    pick = lambda: r.choice(corners) if r.random() < 0.25 else r.randint(0, top)  # noqa: E731
-    n = n or max(4, min(40, CYCLES // p.length))
+    pick = lambda: rng.choice(corners) if rng.random() < 0.25 else rng.randint(0, top)  # noqa: E731
     return [(top, top), (0, top), (top, 0)] + [(pick(), pick()) for _ in range(n - 3)]
 
 
-async def _setup(dut, src_pattern, sink_pattern):
-    p = params_from_env(MulParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = OpSource(OpBus.from_prefix(dut, "s_op"), dut.clk, dut.rst)
-    sink = ProdSink(ProdBus.from_prefix(dut, "m_prod"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_op"))
-    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_prod"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_prod", errors))
-    await reset(dut)
-    return p, source, sink, errors
+def mutant(p: MulParams, ops):
+    """OR for AND: ops (0, max), (max, 0) give count 0 with AND and about N with OR."""
+    n = len(ops) * p.length
+    ra, _ = sng.numbers(p.sng_a(), n)
+    rb, _ = sng.numbers(p.sng_b(), n)
+    a, b = np.asarray(ops, dtype=np.uint64).T
+    wrong = ((ra.reshape(-1, p.length) < a[:, None]) | (rb.reshape(-1, p.length) < b[:, None]))
+    return wrong.sum(axis=1)
 
 
-def _send(p, source, ops):
-    for a, b in ops:
-        source.send_nowait(OpTransaction(tdata=int(model.pack(p, a, b))))
+def ops_per_run(p: MulParams) -> int:
+    return max(4, min(40, CYCLES // p.length))
 
 
-async def _exchange(p, source, sink, ops):
-    _send(p, source, ops)
-    return [int((await sink.recv()).tdata) for _ in ops]
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_op idle pattern x m_prod back-pressure pattern."""
-    p, source, sink, errors = await _setup(dut, idle, stall)
-    ops = stimulus(p, f"{idle}/{stall}")
-    got = await _exchange(p, source, sink, ops)
-    compare(got, expected(model.run(p, ops), run_seed()), "m_prod", f"{p} pauses={idle}/{stall}")
-    await ClockCycles(dut.clk, p.length + 5)
-    assert sink.empty(), f"extra m_prod beats; {p}"
-    assert not errors, errors[:3]
+# a reset inside the third op (or later) drops the op and returns both LFSRs to their seeds
+TESTS = StandardTests(model=model.run, stimulus=stimulus, mutant=mutant,
+                      encode=lambda p, ops: [int(model.pack(p, a, b)) for a, b in ops],
+                      n=ops_per_run, reset_n=ops_per_run, reset_before=2,
+                      into=lambda p: 1 + p.length // 2, reset_after=None,
+                      settle=lambda p: p.length + 5, gap=lambda p: 5 * p.length + GAP)
+stream_matches_model = TESTS.model_match()
+reset_restarts_lfsrs = TESTS.reset_mid_stream("reset_restarts_lfsrs")
+scoreboard_must_fail = TESTS.must_fail()
 
 
 async def _first_high(dut, signal) -> int:
@@ -86,52 +68,18 @@ async def _first_high(dut, signal) -> int:
 @cocotb.test()
 async def back_to_back_throughput(dut):
     """No pauses: the first count N + 1 cycles after s_op_tvalid, then one count per N cycles."""
-    p, source, sink, errors = await _setup(dut, None, None)
+    tb = await TESTS.bench(dut)
+    p = tb.p
     t_op = cocotb.start_soon(_first_high(dut, dut.s_op_tvalid))
     t_prod = cocotb.start_soon(_first_high(dut, dut.m_prod_tvalid))
-    ops = stimulus(p, "throughput", n=6)
-    _send(p, source, ops)
-    stamps = []
-    for _ in ops:
-        await sink.recv()
-        stamps.append(int(get_sim_time("ns")) // 10)
+    ops = TESTS.stimulus(tb, "throughput", 6)
+    got = await tb.exchange(TESTS.encode(p, ops))
+    compare(got, expected(model.run(p, ops), tb.seed), "m_prod", str(p))
     latency = (await t_prod) - (await t_op)
     assert latency == p.length + 1, f"latency {latency}, want N + 1 = {p.length + 1}; {p}"
-    gaps = np.diff(stamps).tolist()
+    gaps = np.diff(tb.transfers["m_prod"]).tolist()
     assert gaps == [p.length] * (len(ops) - 1), f"op spacing {gaps}, want N = {p.length}; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_restarts_lfsrs(dut):
-    """A reset in mid-op drops the op and returns both LFSRs to their seeds."""
-    p, source, sink, errors = await _setup(dut, "random", "random")
-    ops = stimulus(p, "reset")
-    _send(p, source, ops)
-    first = [int((await sink.recv()).tdata) for _ in range(2)]
-    await ClockCycles(dut.clk, 1 + p.length // 2)   # inside the third op (or later)
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    again = await _exchange(p, source, sink, ops)
-    compare(first, expected(model.run(p, ops[:2]), run_seed()), "before reset", str(p))
-    compare(again, expected(model.run(p, ops), run_seed()), "after reset", str(p))
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model with OR for AND must fail (ops (0, max), (max, 0)
-    give count 0 with AND and about N with OR)."""
-    p, source, sink, _ = await _setup(dut, None, None)
-    ops = stimulus(p, "must_fail")
-    got = await _exchange(p, source, sink, ops)
-    n = len(ops) * p.length
-    ra, _ = sng.numbers(p.sng_a(), n)
-    rb, _ = sng.numbers(p.sng_b(), n)
-    a, b = np.asarray(ops, dtype=np.uint64).T
-    wrong = ((ra.reshape(-1, p.length) < a[:, None]) | (rb.reshape(-1, p.length) < b[:, None]))
-    compare(got, [int(c) for c in wrong.sum(axis=1)], "m_prod", "mutated model")
+    tb.check_protocol()
 
 
 # ---------------------------------------------------------------- pytest side -------------

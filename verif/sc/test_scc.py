@@ -7,7 +7,6 @@ import random
 import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles
 
 from neurohdl import ParamError
@@ -16,126 +15,78 @@ from neurohdl.models.sc import bitstream as bs
 from neurohdl.models.sc import scc as model
 from neurohdl.models.sc.scc import MAX_LENGTH, SccParams
 from neurohdl.rtl.sc.scc import KINDS, window_bits
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core, params_for
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-AbBus, AbTransaction, AbSource, _, _ = make_stream("Ab")
-CountsBus, _, _, CountsSink, _ = make_stream("Counts")
-N_BEATS = 300          # input beats per run (at least one window of each kind)
+from neurohdl.verif.common.tb import GAP, StandardTests
 
 
-def stimulus(p: SccParams, salt: str = "") -> tuple[list[int], list[int], int]:
-    """(a, b, complete windows): one window of each correlation kind (b = a, b = NOT a,
-    independent, a constant, partly shared), more random kinds, then a trailing partial window
-    that must produce nothing."""
-    r = random.Random(f"{run_seed()}:ab:{salt}")
-    windows = max(len(KINDS), N_BEATS // p.length)
+def stimulus(p: SccParams, rng, n: int) -> list[tuple[int, int]]:
+    """(a, b) bit pairs: one window of each correlation kind (b = a, b = NOT a, independent, a
+    constant, partly shared), more random kinds, then a trailing partial window that must
+    produce nothing."""
     a, b = [], []
-    for j in range(windows):
-        wa, wb = window_bits(r, p.length, KINDS[j] if j < len(KINDS) else r.choice(KINDS))
+    for j in range(max(len(KINDS), n // p.length)):
+        wa, wb = window_bits(rng, p.length, KINDS[j] if j < len(KINDS) else rng.choice(KINDS))
         a += wa
         b += wb
-    tail = r.randrange(p.length)
-    a += [r.randint(0, 1) for _ in range(tail)]
-    b += [r.randint(0, 1) for _ in range(tail)]
-    return a, b, windows
+    tail = rng.randrange(p.length)
+    a += [rng.randint(0, 1) for _ in range(tail)]
+    b += [rng.randint(0, 1) for _ in range(tail)]
+    return list(zip(a, b))
 
 
-def want(p, a, b) -> list[int]:
-    return expected(model.pack_counts(p, model.counts(p, a, b)), run_seed())
+def split(ab) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([x for x, _ in ab], dtype=int), np.array([y for _, y in ab], dtype=int)
 
 
-async def _setup(dut, src_pattern, sink_pattern):
-    p = params_from_env(SccParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = AbSource(AbBus.from_prefix(dut, "s_ab"), dut.clk, dut.rst)
-    sink = CountsSink(CountsBus.from_prefix(dut, "m_counts"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(src_pattern, run_seed(), "s_ab"))
-    sink.set_pause_generator(pauses(sink_pattern, run_seed(), "m_counts"))
-    errors: list[str] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_counts", errors))
-    await reset(dut)
-    return p, source, sink, errors
+def want(p: SccParams, ab) -> list[int]:
+    return model.pack_counts(p, model.counts(p, *split(ab)))
 
 
-def _send(source, a, b):
-    for t in model.pack_beat(a, b).tolist():
-        source.send_nowait(AbTransaction(tdata=int(t)))
+def mutant(p: SccParams, ab):
+    """A model that counts a OR b as n11."""
+    a, b = split(ab)
+    c = model.counts(p, a, b)
+    orr = model.counts(p, a | b, a | b)[:, 0]
+    return model.pack_counts(p, np.stack([c[:, 0], c[:, 1], orr], axis=1))
 
 
-async def _exchange(source, sink, a, b, n_out):
-    _send(source, a, b)
-    return [int((await sink.recv()).tdata) for _ in range(n_out)]
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_ab idle pattern x m_counts back-pressure pattern; the SCC from the RTL's
-    counts equals bitstream.scc of each window's streams."""
-    p, source, sink, errors = await _setup(dut, idle, stall)
-    a, b, windows = stimulus(p, f"{idle}/{stall}")
-    got = await _exchange(source, sink, a, b, windows)
-    compare(got, want(p, a, b), "m_counts", f"{p} pauses={idle}/{stall}")
+def scc_matches_bitstream(tb, ab, got):
+    """The SCC from the RTL's counts equals bitstream.scc of each window's streams."""
+    p, (a, b) = tb.p, split(ab)
     c = model.unpack_counts(p, got).astype(np.int64)
     rtl_scc = model.scc_from_counts(c[:, 0], c[:, 1], c[:, 2], p.length)
-    L = p.length
-    wa = bs.pack(np.array(a[:windows * L]).reshape(windows, L))[0]
-    wb = bs.pack(np.array(b[:windows * L]).reshape(windows, L))[0]
+    windows, L = len(got), p.length
+    wa = bs.pack(a[:windows * L].reshape(windows, L))[0]
+    wb = bs.pack(b[:windows * L].reshape(windows, L))[0]
     assert np.array_equal(np.atleast_1d(rtl_scc), np.atleast_1d(bs.scc(wa, wb, L))), p
-    await source.wait()                       # the partial window is all in...
-    await ClockCycles(dut.clk, 10)
-    assert sink.empty(), f"a partial window produced counts; {p}"   # ...and gave nothing
-    assert not errors, errors[:3]
+
+
+# 300 input beats a run (at least one window of each kind); a reset somewhere inside the third
+# window discards the partial counts (the next window starts from beat 0)
+TESTS = StandardTests(model=want, stimulus=stimulus, mutant=mutant, check=scc_matches_bitstream,
+                      encode=lambda p, ab: model.pack_beat(*split(ab)).tolist(),
+                      n=300, reset_n=300, reset_before=2, into=lambda p: 1 + p.length // 3,
+                      reset_after=None, gap=lambda p: 5 * p.length + GAP)
+stream_matches_model = TESTS.model_match()
+reset_clears_window = TESTS.reset_mid_stream("reset_clears_window")
+scoreboard_must_fail = TESTS.must_fail()
 
 
 @cocotb.test()
 async def pending_result_does_not_block_filling(dut):
     """With m_counts stalled, the next window fills up to (not including) its last beat."""
-    p, source, sink, errors = await _setup(dut, None, None)
-    sink.pause = True
-    a = [1] * (2 * p.length)
-    b = [0, 1] * p.length
-    _send(source, a, b)
+    tb = await TESTS.bench(dut)
+    p = tb.p
+    tb.hold()
+    ab = list(zip([1] * (2 * p.length), [0, 1] * p.length))
+    tb.send(TESTS.encode(p, ab))
     await ClockCycles(dut.clk, 2 * p.length + 10)
-    assert source.count() + (1 if int(dut.s_ab_tvalid.value) else 0) == 1, \
-        f"{source.count()} beats left; only the window-completing beat may wait; {p}"
-    sink.pause = False
-    got = [int((await sink.recv()).tdata) for _ in range(2)]
-    compare(got, want(p, a, b), "m_counts", str(p))
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_clears_window(dut):
-    """A reset mid-window discards the partial counts; the next window starts from beat 0."""
-    p, source, sink, errors = await _setup(dut, "random", "random")
-    a, b, windows = stimulus(p, "reset")
-    _send(source, a, b)
-    first = [int((await sink.recv()).tdata) for _ in range(2)]
-    await ClockCycles(dut.clk, 1 + p.length // 3)   # somewhere inside a window
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    again = await _exchange(source, sink, a, b, windows)
-    compare(first, want(p, a, b)[:2], "before reset", str(p))
-    compare(again, want(p, a, b), "after reset", str(p))
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model that counts a OR b as n11 must fail."""
-    p, source, sink, _ = await _setup(dut, None, None)
-    a, b, windows = stimulus(p, "must_fail")
-    got = await _exchange(source, sink, a, b, windows)
-    c = model.counts(p, a, b)
-    orr = model.counts(p, np.array(a) | np.array(b), np.array(a) | np.array(b))[:, 0]
-    compare(got, model.pack_counts(p, np.stack([c[:, 0], c[:, 1], orr], axis=1)), "m_counts",
-            "mutated model")
+    assert tb.source.count() + (1 if int(dut.s_ab_tvalid.value) else 0) == 1, \
+        f"{tb.source.count()} beats left; only the window-completing beat may wait; {p}"
+    tb.release()
+    compare(await tb.recv(2), expected(want(p, ab), tb.seed), "m_counts", str(p))
+    tb.check_protocol()
 
 
 # ---------------------------------------------------------------- pytest side -------------
