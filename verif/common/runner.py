@@ -21,7 +21,7 @@ from neurohdl.simrun import run_cocotb
 #:                 VHDL analysis (tests/test_vhdl.py)                           5-15 s
 #: fusesoc         FuseSoC ``sim`` (model replay bench) and ``lint`` targets   6-10 s
 #: determinism     HDL byte-identical across hash seeds (test_determinism)    2-4 s
-#: must_fail       injected model fault caught by the scoreboard (test_must_fail)  3-8 s
+#: must_fail       every cocotb test fails with a corrupted model (test_must_fail) 3-8 s
 #: mutate          yosys-mutate mutants through the suite (test_mutate)        20-60 s
 #: ==============  ==========================================================  =================
 #:
