@@ -5,6 +5,7 @@
     neurohdl info sc.lfsr [--set width=12] [--json]
     neurohdl gen sc.lfsr --set width=12 --out out/lfsr [--hdl vhdl]
     neurohdl sim sc.mul --seed 1234 [--waves] [--sim verilator]
+    neurohdl mutate sc.and_mul -n 20 [--jobs 2] [--fail-under 90]
     neurohdl build sc.mul --target ice40 [--set length=1024] [--json]
     neurohdl formal stream.fifo [--depth N]      (no core: the cores that have a proof)
     neurohdl docs [sc.lfsr ...] [--check]
