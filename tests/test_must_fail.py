@@ -40,6 +40,7 @@ def caught(name: str, p, seed: int, tmp_path, module: str | None = None) -> list
     r = check_core(name, seed, tmp_path, p=p, test_module=module,
                    extra_env={"NEUROHDL_FAULT": "model"}, expect_ok=False)
     assert not r.ok and r.failed > 0, f"{name}: corrupted model not caught: {r.summary()}"
+    assert r.missing == 0, f"{name}: {r.summary()}"     # a lost test is not a caught one
     return uncaught(module or get(name).test_module, r.cases)
 
 
