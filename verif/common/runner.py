@@ -21,7 +21,9 @@ from neurohdl.simrun import run_cocotb
 #:                 VHDL analysis (tests/test_vhdl.py)                           5-15 s
 #: fusesoc         FuseSoC ``sim`` (model replay bench) and ``lint`` targets   6-10 s
 #: determinism     HDL byte-identical across hash seeds (test_determinism)    2-4 s
-#: must_fail       every cocotb test fails with a corrupted model (test_must_fail) 3-8 s
+#: must_fail       every cocotb test fails with a corrupted model              3-8 s
+#:                 (test_must_fail); planted RTL bugs of bus.csr and
+#:                 neuron.alif caught (test_planted_bug_is_caught, ...)        +10-30 s
 #: mutate          yosys-mutate mutants through the suite (test_mutate)        20-60 s
 #: ==============  ==========================================================  =================
 #:
@@ -44,11 +46,6 @@ def rotation_window(check: str, n_cores: int | None = None) -> int:
     n = n_cores if n_cores is not None else len(cores())
     k = min(ROTATED_CHECKS[check], n)
     return -(-n // k) if k else 0
-
-
-def base_seed() -> int:
-    """This run's ``NEUROHDL_SEED`` (make test prints it; default 1)."""
-    return int(os.environ.get("NEUROHDL_SEED", "1"))
 
 
 def rotation(check: str, seed: int | None = None, names=None) -> tuple[str, ...] | None:
