@@ -63,6 +63,14 @@ def _norm(p, resp):
 
 # ------------------------------------------------------------------ bus adapters --------------
 
+def axil_bytes(addr, data, strb):
+    """A word write as cocotbext-axi takes it: (byte address, bytes) of the enabled lanes, which
+    must be contiguous (what an AXI-Lite master's byte writes produce)."""
+    lanes = [i for i in range(4) if strb >> i & 1]
+    lo, n = lanes[0], len(lanes)
+    return (addr & ~3) + lo, (data >> (8 * lo)).to_bytes(4, "little")[:n]
+
+
 class AxilBus:
     def __init__(self, dut, pattern, seed):
         from cocotbext.axi import AxiLiteBus, AxiLiteMaster
@@ -82,11 +90,7 @@ class AxilBus:
         return int(r.resp), int.from_bytes(r.data, "little")
 
     async def write(self, addr, data, strb=0xF):
-        """Byte lanes must be contiguous here (what an AXI-Lite master's byte writes produce)."""
-        lanes = [i for i in range(4) if strb >> i & 1]
-        lo, n = lanes[0], len(lanes)
-        r = await self.m.write((addr & ~3) + lo, (data >> (8 * lo)).to_bytes(4, "little")[:n])
-        return int(r.resp)
+        return int((await self.m.write(*axil_bytes(addr, data, strb))).resp)
 
 
 class WbExtBus:
@@ -588,9 +592,7 @@ def _axil_issue(m, op: WbOp):
     and writes go through independent queues, several outstanding on each."""
     if op.dat is None:
         return m.init_read(op.adr & ~3, 4)
-    lanes = [i for i in range(4) if op.sel >> i & 1]
-    lo, n = lanes[0], len(lanes)
-    return m.init_write((op.adr & ~3) + lo, (op.dat >> (8 * lo)).to_bytes(4, "little")[:n])
+    return m.init_write(*axil_bytes(op.adr, op.dat, op.sel))
 
 
 @cocotb.test(timeout_time=100, timeout_unit="us")
