@@ -114,7 +114,7 @@ class Bench:
     one dict ``{status port: value}`` per transfer), ``errors`` (protocol violations)."""
 
     def __init__(self, dut, idle=None, stall=None, *, params=None, core: str | None = None,
-                 gap: int = GAP):
+                 gap: int = GAP, quiet_in_reset: bool = False):
         """``params``: the Params (or their class) of the run; default the class of
         ``core`` (default ``NEUROHDL_CORE``), read from ``NEUROHDL_PARAMS``."""
         self.dut = dut
@@ -142,6 +142,7 @@ class Bench:
         self.cycle = 0
         self._waiting = None                # (stream, sink, n, got, limit, since) of a recv
         self.timeout_error = StreamTimeout  # what an overdue beat raises
+        self.quiet_in_reset = quiet_in_reset  # check s_*_tready, m_*_tvalid low during reset
 
     @classmethod
     async def start(cls, dut, idle=None, stall=None, **kw) -> "Bench":
@@ -168,6 +169,7 @@ class Bench:
                    for prefix in self.transfers]
         status = [(s, getattr(dut, s)) for s in self.status]
         edge, settled = RisingEdge(dut.clk), ReadOnly()
+        in_reset = False
         while True:
             await edge
             await settled
@@ -175,10 +177,16 @@ class Bench:
             if self._waiting is not None:
                 self._check_waiting()
             if dut.rst.value:
-                for *_, rule in streams:
+                for prefix, valid, ready, _, _, rule in streams:
                     if rule is not None:
                         rule.clear()
+                    # from the second cycle of a reset on: the registers have seen an edge
+                    if self.quiet_in_reset and in_reset and int((valid if rule else ready).value):
+                        self.errors.append(f"{prefix}_{'tvalid' if rule else 'tready'} high "
+                                           f"during reset (cycle {self.cycle})")
+                in_reset = True
                 continue
+            in_reset = False
             for prefix, valid, ready, data, cycles, rule in streams:
                 v, r = int(valid.value), int(ready.value)
                 if rule is not None:
@@ -313,7 +321,10 @@ class StandardTests:
     * ``gap(p)``: the receive limit (cycles without a beat, :meth:`Bench.recv`);
     * ``check(tb, inputs, got)``: extra core-specific checks after a model match;
     * ``flags(p, inputs)``: ``{status port: expected value at each output transfer}``, compared
-      wherever the outputs are (a reset must also clear every ``status_*`` port).
+      wherever the outputs are (a reset must also clear every ``status_*`` port);
+    * ``quiet_in_reset``: the core promises every ``s_*_tready`` and ``m_*_tvalid`` low while
+      ``rst`` is high (checked from the second sampled cycle of each reset on: a reset
+      asserted just after an edge meets the registers at the next one).
     """
 
     def __init__(self, *, model: Callable, stimulus: Callable | None = None,
@@ -322,9 +333,9 @@ class StandardTests:
                  encode: Callable = lambda p, inputs: inputs, mutant: Callable | None = None,
                  n=200, reset_n=200, reset_before=40, reset_after: int | None = 120,
                  into=0, settle=10, gap=GAP, check: Callable | None = None,
-                 flags: Callable | None = None):
+                 flags: Callable | None = None, quiet_in_reset: bool = False):
         self.model, self.mutant, self.encode, self.check = model, mutant, encode, check
-        self.flags = flags
+        self.flags, self.quiet_in_reset = flags, quiet_in_reset
         self._stimulus = {"": stimulus, "reset": reset_stimulus or stimulus,
                           "must_fail": must_fail_stimulus or stimulus}
         self.n, self.reset_n, self.reset_before, self.reset_after = \
@@ -333,7 +344,7 @@ class StandardTests:
 
     async def bench(self, dut, idle=None, stall=None) -> Bench:
         """``Bench.start`` with this core's receive limit."""
-        tb = await Bench.start(dut, idle, stall)
+        tb = await Bench.start(dut, idle, stall, quiet_in_reset=self.quiet_in_reset)
         tb.gap = _at(self.gap, tb.p)
         return tb
 
@@ -492,7 +503,7 @@ class StandardTests:
         return _register(run, name, _caller_module(), expect_fail=True)
 
 
-def neuron_settings(model, **overrides) -> dict:
+def neuron_settings(model, /, **overrides) -> dict:
     """StandardTests settings shared by the one-in, one-out neuron cores (``s_in`` ->
     ``m_out`` + ``status_sat``, one timestep a beat, ``model.run_tdata(p, inputs)`` -> (m_out
     words, status_sat per beat)): signed inputs from the shared neuron stimulus, 100 a run; the

@@ -5,25 +5,17 @@ edges driven exactly, a mid-stream reset; the model vs an independent numpy tran
 Lava's PyLifModelBitAcc and vs the real-valued CUBA-LIF equations."""
 import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError
 from neurohdl.models.neuron import cuba_lif as model
 from neurohdl.models.neuron.cuba_lif import CubaLifParams
 from neurohdl.rtl.neuron.cuba_lif import drive_level, stimulus
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core, params_for
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
+from neurohdl.verif.common.tb import StandardTests, neuron_settings
 
-InBus, InTransaction, InSource, _, _ = make_stream("In")
-OutBus, _, _, OutSink, _ = make_stream("Out")
-N_BEATS = 150
+
 EDGE = 1 << 23
 
 
@@ -46,104 +38,32 @@ def edge_sequence(p: CubaLifParams, target: int, u0: int = 0, seed: int = 0, tri
     return None
 
 
-async def watch_sat(dut, sats: list):
-    """status_sat as seen with each m_out transfer (it covers that beat and all before)."""
-    while True:
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        if not dut.rst.value and dut.m_out_tvalid.value and dut.m_out_tready.value:
-            sats.append(int(dut.status_sat.value))
-
-
-async def _setup(dut, idle, stall):
-    p = params_from_env(CubaLifParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
-    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
-    errors: list[str] = []
-    sats: list[int] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
-    cocotb.start_soon(watch_sat(dut, sats))
-    await reset(dut)
-    return p, source, sink, errors, sats
-
-
-async def _exchange(source, sink, a):
-    for w in model.to_tdata(a):
-        source.send_nowait(InTransaction(tdata=w))
-    return [int((await sink.recv()).tdata) for _ in a]
-
-
-def _check(p, a, got, sats, what):
-    want, want_sat = model.run_tdata(p, a)
-    compare(got, expected(want, run_seed()), f"{what} m_out", str(p))
-    compare(sats, expected(want_sat, run_seed() + 1), f"{what} status_sat", str(p))
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    p, source, sink, errors, sats = await _setup(dut, idle, stall)
-    a = stimulus(p, random.Random(f"{run_seed()}:{idle}:{stall}"), N_BEATS)
-    got = await _exchange(source, sink, a)
-    await ClockCycles(dut.clk, 3)
-    _check(p, a, got, sats, f"pauses=({idle},{stall})")
-    assert sink.empty(), f"extra m_out beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def saturation_and_wrap_corners(dut):
+def corners(p: CubaLifParams, rng) -> list[int]:
     """Extremes held for many steps (v clips at +-(2^23-1), u wraps), alternating extremes, and
     -- when this du lets the current get there -- sums landing exactly on +2^23 and -2^23, the
     two values Lava's asymmetric wrap maps to +2^23."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
     a = [model.A_MAX] * 80 + [model.A_MIN] * 80 + [model.A_MAX, model.A_MIN] * 20 + [0] * 10
     for target in (EDGE, -EDGE):
         u_now = int(model.run_population_states(p, a)["u"][-1, 0])
-        seq = edge_sequence(p, target, u_now, run_seed())
+        seq = edge_sequence(p, target, u_now, rng.randrange(1 << 30))
         if seq:
             a += seq
             assert model.run_population_states(p, a)["u"][-1, 0] == EDGE, "edge not reached"
             a += [0] * 3
-    got = await _exchange(source, sink, a)
-    _check(p, a, got, sats, "corners")
-    assert not errors, errors[:3]
+    return a
 
 
-@cocotb.test()
-async def reset_mid_stream(dut):
-    """A reset with beats in flight returns u and v to 0 and clears status_sat."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
-    a = stimulus(p, random.Random(f"{run_seed()}:reset"), 150)
-    for w in model.to_tdata(a):
-        source.send_nowait(InTransaction(tdata=w))
-    first = [int((await sink.recv()).tdata) for _ in range(70)]
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    await ReadOnly()
-    assert int(dut.status_sat.value) == 0 and int(dut.m_out_tvalid.value) == 0
-    await RisingEdge(dut.clk)
-    n_first = len(sats)
-    again = await _exchange(source, sink, a[:100])
-    _check(p, a[:70], first, sats[:70], "before reset")
-    _check(p, a[:100], again, sats[n_first:], "after reset")
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model fed a_in ^ 1 must fail (the first beat's u already
-    differs by 64)."""
-    p, source, sink, _, _ = await _setup(dut, None, None)
-    a = stimulus(p, random.Random(f"{run_seed()}:mf"), 60)
-    got = await _exchange(source, sink, a)
-    compare(got, [int(w) for w in model.run_tdata(p, [x ^ 1 for x in a])[0]], "m_out",
-            "mutated model")
+# a reset returns u and v to 0 and clears status_sat; must-fail: a model fed a_in ^ 1 (the
+# first beat's u already differs by 64)
+TESTS = StandardTests(**neuron_settings(
+    model, stimulus=stimulus, encode=lambda p, a: model.to_tdata(a), n=150, reset_n=150,
+    reset_before=70, reset_after=100, must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 60),
+    mutant=lambda p, a: model.run_tdata(p, [x ^ 1 for x in a])[0]))
+stream_matches_model = TESTS.model_match()
+saturation_and_wrap_corners = TESTS.scenario("saturation_and_wrap_corners", corners,
+                                             corners.__doc__)
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

@@ -5,111 +5,25 @@ beat; the presets vs the float Izhikevich (2003) equations over 1 s of simulated
 import random
 from fractions import Fraction
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError
 from neurohdl.models.neuron import izhikevich as model
 from neurohdl.models.neuron.izhikevich import PRESETS, IzhikevichParams
 from neurohdl.rtl.neuron.izhikevich import stimulus, swidth, widths
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-InBus, InTransaction, InSource, _, _ = make_stream("In")
-OutBus, _, _, OutSink, _ = make_stream("Out")
-N_BEATS = 120
-# unused_frac is unread on purpose (rtl_py/neuron/izhikevich.py); pytest resets warning filters
-pytestmark = pytest.mark.filterwarnings("ignore:Signal is driven but not read. unused_frac")
+from neurohdl.verif.common.tb import StandardTests, neuron_settings
 
 
-async def watch_sat(dut, sats: list):
-    """status_sat as seen with each m_out transfer (it covers that beat and all before)."""
-    while True:
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        if not dut.rst.value and dut.m_out_tvalid.value and dut.m_out_tready.value:
-            sats.append(int(dut.status_sat.value))
-
-
-async def _setup(dut, idle, stall):
-    p = params_from_env(IzhikevichParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
-    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
-    errors: list[str] = []
-    sats: list[int] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
-    cocotb.start_soon(watch_sat(dut, sats))
-    await reset(dut)
-    return p, source, sink, errors, sats
-
-
-async def _exchange(p, source, sink, xs):
-    for x in xs:
-        source.send_nowait(InTransaction(tdata=model.to_tdata(p, x)))
-    return [int((await sink.recv()).tdata) for _ in xs]
-
-
-def _check(p, xs, got, sats, what):
-    want, want_sat = model.run(p, xs)
-    compare(got, expected(want, run_seed()), f"{what} m_out", str(p))
-    compare(sats, expected(want_sat, run_seed() + 1), f"{what} status_sat", str(p))
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    p, source, sink, errors, sats = await _setup(dut, idle, stall)
-    xs = stimulus(p, random.Random(f"{run_seed()}:{idle}:{stall}"), N_BEATS)
-    got = await _exchange(p, source, sink, xs)
-    await ClockCycles(dut.clk, 3)
-    _check(p, xs, got, sats, f"pauses=({idle},{stall})")
-    assert sink.empty(), f"extra m_out beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def saturation_corners(dut):
+def corners(p: IzhikevichParams, rng) -> list[int]:
     """Alternating extreme inputs (u drifts and clips at small int_bits), the most negative
     input for many steps (v clips when dt = 1 ms), the most positive, then a normal current.
     With dt < 1 ms the input enters scaled by dt and v cannot clip (see the docs)."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
     lo, hi = -(1 << (p.width - 1)), (1 << (p.width - 1)) - 1
     xs = [lo, hi] * 40 + [lo] * 20 + [hi] * 20 + [10 << p.frac_bits] * 20 + [lo] * 10
-    got = await _exchange(p, source, sink, xs)
-    _check(p, xs, got, sats, "corners")
-    if p.dt_shift == 0:
-        assert model.run(p, xs)[1][-1] == 1
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_mid_stream(dut):
-    """A reset with beats in flight returns (v, u) to (v_init, b v_init) and clears
-    status_sat."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
-    xs = stimulus(p, random.Random(f"{run_seed()}:reset"), 120)
-    for x in xs:
-        source.send_nowait(InTransaction(tdata=model.to_tdata(p, x)))
-    first = [int((await sink.recv()).tdata) for _ in range(50)]
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    assert int(dut.status_sat.value) == 0
-    n_first = len(sats)
-    again = await _exchange(p, source, sink, xs[:80])
-    _check(p, xs[:50], first, sats[:50], "before reset")
-    _check(p, xs[:80], again, sats[n_first:], "after reset")
-    assert not errors, errors[:3]
+    assert p.dt_shift != 0 or model.run(p, xs)[1][-1] == 1
+    return xs
 
 
 def mutant(p: IzhikevichParams, xs) -> IzhikevichParams:
@@ -122,13 +36,17 @@ def mutant(p: IzhikevichParams, xs) -> IzhikevichParams:
     raise AssertionError("no distinguishing mutation")
 
 
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a mutated model must fail."""
-    p, source, sink, _, _ = await _setup(dut, None, None)
-    xs = stimulus(p, random.Random(f"{run_seed()}:mf"), 60)
-    got = await _exchange(p, source, sink, xs)
-    compare(got, model.run(mutant(p, xs), xs)[0], "m_out", "mutated model")
+# a reset returns (v, u) to (v_init, b v_init) and clears status_sat
+TESTS = StandardTests(**neuron_settings(
+    model, model=lambda p, xs: model.run(p, xs)[0],
+    flags=lambda p, xs: {"status_sat": model.run(p, xs)[1]}, stimulus=stimulus,
+    encode=lambda p, xs: [model.to_tdata(p, x) for x in xs], n=120,
+    must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 60),
+    mutant=lambda p, xs: model.run(mutant(p, xs), xs)[0]))
+stream_matches_model = TESTS.model_match()
+saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

@@ -5,109 +5,26 @@ the model vs an independent transcription, its population form, and the real-val
 import random
 from fractions import Fraction
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError
 from neurohdl.models.neuron import sc_lif as model
 from neurohdl.models.neuron.sc_lif import ScLifParams
 from neurohdl.rtl.neuron.sc_lif import stimulus
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-InBus, InTransaction, InSource, _, _ = make_stream("In")
-OutBus, _, _, OutSink, _ = make_stream("Out")
-N_BEATS = 150
+from neurohdl.verif.common.tb import StandardTests, neuron_settings
 
 
-async def watch_sat(dut, sats: list):
-    """status_sat as seen with each m_out transfer (it covers that beat and all before)."""
-    while True:
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        if not dut.rst.value and dut.m_out_tvalid.value and dut.m_out_tready.value:
-            sats.append(int(dut.status_sat.value))
-
-
-async def _setup(dut, idle, stall):
-    p = params_from_env(ScLifParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
-    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
-    errors: list[str] = []
-    sats: list[int] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
-    cocotb.start_soon(watch_sat(dut, sats))
-    await reset(dut)
-    return p, source, sink, errors, sats
-
-
-async def _exchange(source, sink, beats):
-    for b in beats:
-        source.send_nowait(InTransaction(tdata=int(b)))
-    return [int((await sink.recv()).tdata) for _ in beats]
-
-
-def _check(p, beats, got, sats, what):
-    want, want_sat = model.run(p, beats)
-    compare(got, expected(want, run_seed()), f"{what} m_out", str(p))
-    compare(sats, expected(want_sat, run_seed() + 1), f"{what} status_sat", str(p))
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    p, source, sink, errors, sats = await _setup(dut, idle, stall)
-    beats = stimulus(p, random.Random(f"{run_seed()}:{idle}:{stall}"), N_BEATS)
-    got = await _exchange(source, sink, beats)
-    await ClockCycles(dut.clk, 3)
-    _check(p, beats, got, sats, f"pauses=({idle},{stall})")
-    assert sink.empty(), f"extra m_out beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def saturation_corners(dut):
+def corners(p: ScLifParams, rng) -> list[int]:
     """Max positive and max negative drive (gain, I_t, noise at their extremes) for many steps,
     with the leak at +max, -max and 0: the membrane saturates both ways."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
     lo, hi = -(1 << (p.width - 1)), (1 << (p.width - 1)) - 1
     beats = ([model.pack_in(p, hi, hi, hi, hi)] * 30 + [model.pack_in(p, hi, hi, lo, lo)] * 30
              + [model.pack_in(p, lo, lo, hi, lo)] * 20 + [model.pack_in(p, 0, lo, lo, hi)] * 20
              + [model.pack_in(p, lo, hi, hi, 0)] * 20)
-    got = await _exchange(source, sink, beats)
-    _check(p, beats, got, sats, "corners")
     assert model.run(p, beats)[1][-1] == 1
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_mid_stream(dut):
-    """A reset with beats in flight returns v to v_rest, clears the refractory count and
-    status_sat."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
-    beats = stimulus(p, random.Random(f"{run_seed()}:reset"), 150)
-    for b in beats:
-        source.send_nowait(InTransaction(tdata=int(b)))
-    first = [int((await sink.recv()).tdata) for _ in range(60)]
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    assert int(dut.status_sat.value) == 0
-    n_first = len(sats)
-    again = await _exchange(source, sink, beats[:100])
-    _check(p, beats[:60], first, sats[:60], "before reset")
-    _check(p, beats[:100], again, sats[n_first:], "after reset")
-    assert not errors, errors[:3]
+    return beats
 
 
 def mutant(p: ScLifParams, beats) -> ScLifParams:
@@ -120,13 +37,17 @@ def mutant(p: ScLifParams, beats) -> ScLifParams:
     raise AssertionError("no distinguishing mutation")
 
 
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a mutated model must fail."""
-    p, source, sink, _, _ = await _setup(dut, None, None)
-    beats = stimulus(p, random.Random(f"{run_seed()}:mf"), 80)
-    got = await _exchange(source, sink, beats)
-    compare(got, model.run(mutant(p, beats), beats)[0], "m_out", "mutated model")
+# a reset returns v to v_rest and clears the refractory count and status_sat
+TESTS = StandardTests(**neuron_settings(
+    model, model=lambda p, beats: model.run(p, beats)[0],
+    flags=lambda p, beats: {"status_sat": model.run(p, beats)[1]}, stimulus=stimulus,
+    encode=lambda p, beats: beats, n=150, reset_n=150, reset_before=60, reset_after=100,
+    must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 80),
+    mutant=lambda p, beats: model.run(mutant(p, beats), beats)[0]))
+stream_matches_model = TESTS.model_match()
+saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

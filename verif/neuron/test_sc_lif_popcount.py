@@ -4,119 +4,50 @@ and back-pressure on both streams, status_sat compared beat by beat; model vs an
 re-derivation and vs the continuous (float) leaky integrator."""
 import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError
 from neurohdl.fixed import bits_for
 from neurohdl.models.neuron import sc_lif_popcount as model
 from neurohdl.models.neuron.sc_lif_popcount import ScLifPopcountParams
 from neurohdl.rtl.neuron.sc_lif_popcount import stimulus
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-InBus, InTransaction, InSource, _, _ = make_stream("In")
-OutBus, _, _, OutSink, _ = make_stream("Out")
-N_BEATS = 150
+from neurohdl.verif.common.scoreboard import expected
+from neurohdl.verif.common.tb import StandardTests, neuron_settings
 
 
-async def watch_sat(dut, sats: list):
-    """status_sat as seen with each m_out transfer (it covers that beat and all before)."""
-    while True:
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        if not dut.rst.value and dut.m_out_tvalid.value and dut.m_out_tready.value:
-            sats.append(int(dut.status_sat.value))
-
-
-async def _setup(dut, idle, stall):
-    p = params_from_env(ScLifPopcountParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
-    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
-    errors: list[str] = []
-    sats: list[int] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
-    cocotb.start_soon(watch_sat(dut, sats))
-    await reset(dut)
-    return p, source, sink, errors, sats
-
-
-async def _exchange(source, sink, words):
-    for w in words:
-        source.send_nowait(InTransaction(tdata=int(w)))
-    return [int((await sink.recv()).tdata) for _ in words]
-
-
-def _check(p, words, got, sats, what):
-    want, want_sat = model.run(p, words)
-    compare(got, expected(want, run_seed()), f"{what} m_out", str(p))
-    compare(sats, expected(want_sat, run_seed() + 1), f"{what} status_sat", str(p))
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    p, source, sink, errors, sats = await _setup(dut, idle, stall)
-    words = stimulus(p, random.Random(f"{run_seed()}:{idle}:{stall}"), N_BEATS)
-    got = await _exchange(source, sink, words)
-    await ClockCycles(dut.clk, 3)
-    _check(p, words, got, sats, f"pauses=({idle},{stall})")
-    assert sink.empty(), f"extra m_out beats; {p}"
-    assert int(dut.status_sat.value) == expected([model.run(p, words)[1][-1]], run_seed())[0]
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def saturation_corners(dut):
+def corners(p: ScLifPopcountParams, rng) -> list[int]:
     """All-ones words for many ticks (the largest membrane, saturating at narrow widths), then
     all-zero and one-hot words."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
     full = (1 << p.k) - 1
-    words = [full] * 60 + [0] * 20 + [1 << (p.k - 1)] * 20 + [full] * 40
-    got = await _exchange(source, sink, words)
-    _check(p, words, got, sats, "corners")
-    assert not errors, errors[:3]
+    return [full] * 60 + [0] * 20 + [1 << (p.k - 1)] * 20 + [full] * 40
 
 
-@cocotb.test()
-async def reset_mid_stream(dut):
-    """A reset with beats in flight returns the membrane to 0 and clears status_sat."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
-    words = stimulus(p, random.Random(f"{run_seed()}:reset"), 150)
-    for w in words:
-        source.send_nowait(InTransaction(tdata=int(w)))
-    first = [int((await sink.recv()).tdata) for _ in range(60)]
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    assert int(dut.status_sat.value) == 0
-    n_first = len(sats)
-    again = await _exchange(source, sink, words[:100])
-    _check(p, words[:60], first, sats[:60], "before reset")
-    _check(p, words[:100], again, sats[n_first:], "after reset")
-    assert not errors, errors[:3]
-
-
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model that ignores the top input bit must fail (the first
-    word after reset sets only that bit, so the first beat already differs)."""
-    p, source, sink, _, _ = await _setup(dut, None, None)
+def mutant(p: ScLifPopcountParams, words):
+    """A model that ignores the top input bit (the first word after reset sets only that bit,
+    so the first beat already differs)."""
     top = 1 << (p.k - 1)
-    words = [top] + stimulus(p, random.Random(f"{run_seed()}:mf"), 60)
-    got = await _exchange(source, sink, words)
-    mutated = [(w & (top - 1)) if p.k > 1 else w ^ 1 for w in words]
-    compare(got, model.run(p, mutated)[0], "m_out", "mutated model")
+    return model.run(p, [(w & (top - 1)) if p.k > 1 else w ^ 1 for w in words])[0]
+
+
+def final_status(tb, words, got):
+    """status_sat after the run is the model's last value."""
+    want = expected([model.run(tb.p, words)[1][-1]], tb.seed)[0]
+    assert int(tb.dut.status_sat.value) == want, tb.p
+
+
+# a reset returns the membrane to 0 and clears status_sat
+TESTS = StandardTests(**neuron_settings(
+    model, model=lambda p, words: model.run(p, words)[0],
+    flags=lambda p, words: {"status_sat": model.run(p, words)[1]}, stimulus=stimulus,
+    encode=lambda p, words: words, n=150, reset_n=150, reset_before=60, reset_after=100,
+    must_fail_stimulus=lambda p, rng, n: [1 << (p.k - 1)] + stimulus(p, rng, 60),
+    mutant=mutant, check=final_status))
+stream_matches_model = TESTS.model_match()
+saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------

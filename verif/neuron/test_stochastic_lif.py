@@ -5,118 +5,42 @@ beat; the model vs an independent transcription, its population form, the LFSR, 
 distribution and the real-valued (Euler-Maruyama) LIF."""
 import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError
 from neurohdl.models.neuron import stochastic_lif as model
 from neurohdl.models.neuron.stochastic_lif import StochasticLifParams
 from neurohdl.models.sc import lfsr
 from neurohdl.rtl.neuron.stochastic_lif import stimulus
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-InBus, InTransaction, InSource, _, _ = make_stream("In")
-OutBus, _, _, OutSink, _ = make_stream("Out")
-N_BEATS = 150
+from neurohdl.verif.common.tb import StandardTests, neuron_settings
 
 
-async def watch_sat(dut, sats: list):
-    """status_sat as seen with each m_out transfer (it covers that beat and all before)."""
-    while True:
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        if not dut.rst.value and dut.m_out_tvalid.value and dut.m_out_tready.value:
-            sats.append(int(dut.status_sat.value))
-
-
-async def _setup(dut, idle, stall):
-    p = params_from_env(StochasticLifParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
-    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
-    errors: list[str] = []
-    sats: list[int] = []
-    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
-    cocotb.start_soon(watch_sat(dut, sats))
-    await reset(dut)
-    return p, source, sink, errors, sats
-
-
-async def _exchange(p, source, sink, xs):
-    for x in xs:
-        source.send_nowait(InTransaction(tdata=model.to_tdata(p, x)))
-    return [int((await sink.recv()).tdata) for _ in xs]
-
-
-def _check(p, xs, got, sats, what):
-    want, want_sat = model.run(p, xs)
-    compare(got, expected(want, run_seed()), f"{what} m_out", str(p))
-    compare(sats, expected(want_sat, run_seed() + 1), f"{what} status_sat", str(p))
-
-
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    p, source, sink, errors, sats = await _setup(dut, idle, stall)
-    xs = stimulus(p, random.Random(f"{run_seed()}:{idle}:{stall}"), N_BEATS)
-    got = await _exchange(p, source, sink, xs)
-    await ClockCycles(dut.clk, 3)
-    _check(p, xs, got, sats, f"pauses=({idle},{stall})")
-    assert sink.empty(), f"extra m_out beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def saturation_corners(dut):
+def corners(p: StochasticLifParams, rng) -> list[int]:
     """Max positive then max negative input for many steps: the membrane saturates both ways
     (the threshold-noise compare runs at its extremes too)."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
     lo, hi = -(1 << (p.width - 1)), (1 << (p.width - 1)) - 1
-    xs = [hi] * 40 + [lo] * 40 + [0] * 10 + [hi, lo] * 10 + [lo] * 20
-    got = await _exchange(p, source, sink, xs)
-    _check(p, xs, got, sats, "corners")
-    assert not errors, errors[:3]
+    return [hi] * 40 + [lo] * 40 + [0] * 10 + [hi, lo] * 10 + [lo] * 20
 
 
-@cocotb.test()
-async def reset_mid_stream(dut):
-    """A reset with beats in flight returns v to v_rest, the LFSR to its seed, and clears the
-    refractory count and status_sat."""
-    p, source, sink, errors, sats = await _setup(dut, "random", "random")
-    xs = stimulus(p, random.Random(f"{run_seed()}:reset"), 150)
-    for x in xs:
-        source.send_nowait(InTransaction(tdata=model.to_tdata(p, x)))
-    first = [int((await sink.recv()).tdata) for _ in range(60)]
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    assert int(dut.status_sat.value) == 0
-    n_first = len(sats)
-    again = await _exchange(p, source, sink, xs[:100])
-    _check(p, xs[:60], first, sats[:60], "before reset")
-    _check(p, xs[:100], again, sats[n_first:], "after reset")
-    assert not errors, errors[:3]
+def mutant(p: StochasticLifParams, xs):
+    """The LFSR on the reciprocal polynomial (its state is part of every output beat)."""
+    return model.run(p.replace(lfsr_taps=lfsr.reciprocal_taps(p.lfsr_taps, p.lfsr_width)), xs)[0]
 
 
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model whose LFSR runs on the reciprocal polynomial must
-    fail (the LFSR state is part of every output beat)."""
-    p, source, sink, _, _ = await _setup(dut, None, None)
-    wrong = p.replace(lfsr_taps=lfsr.reciprocal_taps(p.lfsr_taps, p.lfsr_width))
-    xs = stimulus(p, random.Random(f"{run_seed()}:mf"), 80)
-    got = await _exchange(p, source, sink, xs)
-    compare(got, model.run(wrong, xs)[0], "m_out", "mutated model")
+# a reset returns v to v_rest and the LFSR to its seed and clears the refractory count and
+# status_sat
+TESTS = StandardTests(**neuron_settings(
+    model, model=lambda p, xs: model.run(p, xs)[0],
+    flags=lambda p, xs: {"status_sat": model.run(p, xs)[1]}, stimulus=stimulus,
+    encode=lambda p, xs: [model.to_tdata(p, x) for x in xs], n=150, reset_n=150,
+    reset_before=60, reset_after=100, must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 80),
+    mutant=mutant))
+stream_matches_model = TESTS.model_match()
+saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------
