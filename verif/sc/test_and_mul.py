@@ -2,21 +2,20 @@
 """sc.and_mul: converted Verilog vs the model with idle and back-pressure on both streams; the
 model against a plain-Python truth table; the multiplication at N = 4096 on independent
 LFSR streams."""
-import random
 
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import and_mul as model
 from neurohdl.models.sc.and_mul import AndMulParams
-from neurohdl.verif.common.runner import check_core
+from neurohdl.verif.common.runner import check_core, run_mutant
 from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.sc import _gates as gates
 
 
 TESTS = StandardTests(
-    model=model.run_beats,
+    model=model.run_beats, quiet_in_reset=True,     # s_ab_tready = !rst && ... (_gate)
     stimulus=lambda p, rng, n: gm.random_beats(rng, n),
     # the mutant: OR for AND: beats 1 and 2 differ
     mutant=lambda p, beats: np.bitwise_or(*gm.split(beats)))
@@ -37,17 +36,19 @@ def test_and_mul_verilator(seed, tmp_path):
     check_core("sc.and_mul", seed, tmp_path, sim="verilator")
 
 
+def test_tready_high_in_reset_is_caught(seed, tmp_path):
+    """The shared bench's reset check (quiet_in_reset) kills the mutant docs/verification.md
+    lists for the gates: s_ab_tready without its ``!rst`` term (reset test alone, ~3 s)."""
+    res = run_mutant("sc.and_mul", AndMulParams(), seed, tmp_path,
+                     [(r"assign s_ab_tready = \(\(!rst\) && ", "assign s_ab_tready = (1'b1 && ")],
+                     testcase=["reset_mid_stream"])
+    assert res.tests == 1 and res.failed == 1, res.summary()
+
+
 def test_model_matches_truth_table(seed):
     """run, run_beats and step against the truth table written out beat by beat."""
-    p = AndMulParams()
-    truth = {(0, 0): 0, (1, 0): 0, (0, 1): 0, (1, 1): 1}
-    beats = gm.random_beats(random.Random(seed), 500)
-    a, b = gm.split(beats)
-    want = [truth[(int(x), int(y))] for x, y in zip(a, b)]
-    assert model.run(p, a, b).tolist() == want
-    assert model.run_beats(p, beats).tolist() == want
-    assert [model.step(p, None, ab)[1] for ab in beats] == want
-    assert gm.pack(a, b).tolist() == beats
+    gates.check_truth_table(model, AndMulParams(), {(0, 0): 0, (1, 0): 0, (0, 1): 0, (1, 1): 1},
+                            seed)
 
 
 # -- arithmetic -------------------------------------------------------------------------------
@@ -64,22 +65,10 @@ N = 4096
 K_SIGMA = 4.0
 
 
-def _pairs(seed, n=300, width=12):
-    r = np.random.default_rng(seed)
-    top = (1 << width) - 1
-    xs = r.integers(0, top + 1, size=(n, 2))
-    xs[:8] = [(0, top), (top, 0), (1, top), (top, top), (top, 2), (2, 2), (top // 2, top // 2),
-              (top, top // 3)]
-    return xs
+_pairs = gates.pairs
 
 
-def _grid():
-    """Every 5th 12-bit input value and the top one: 820 x 820 pairs."""
-    return np.unique(np.r_[np.arange(0, 4096, 5), 4095])
-
-
-def _ideal(x):
-    return np.maximum(x.astype(np.float64) - 1, 0) / 4095
+_grid, _ideal = gates.grid, gates.ideal
 
 
 def test_multiplies_on_a_grid_of_all_pairs():
@@ -139,21 +128,9 @@ def test_expected_probability_scalar_and_vector():
 # -- Params and inputs ------------------------------------------------------------------------
 
 def test_params():
-    p = AndMulParams()
-    assert p.to_dict() == {} and AndMulParams.random(random.Random(1)) == p
-    assert AndMulParams.from_dict({}) == p
-    with pytest.raises(ParamError, match=r"AndMulParams.width: no such parameter"):
-        AndMulParams.from_dict({"width": 8})
+    gates.check_params(AndMulParams)
 
 
-@pytest.mark.parametrize("a, b, words", [
-    ([0, 2], [1, 1], "a_bits: allowed 0/1"),
-    ([0, 1], [1, -1], "b_bits: allowed 0/1"),
-    ([0.5], [1], "a_bits: allowed 0/1"),
-    ([0, 1], [1], "allowed two 1-D arrays of equal length"),
-])
+@pytest.mark.parametrize("a, b, words", gates.BAD_INPUTS)
 def test_bad_inputs_raise(a, b, words):
-    with pytest.raises(ValueError, match=words):
-        model.run(AndMulParams(), a, b)
-    with pytest.raises(ValueError, match="allowed 2-bit beats"):
-        model.run_beats(AndMulParams(), [0, 4])
+    gates.check_bad_inputs(model, AndMulParams(), a, b, words)

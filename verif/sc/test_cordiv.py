@@ -17,7 +17,7 @@ from neurohdl.verif.common.tb import StandardTests
 
 
 TESTS = StandardTests(
-    model=model.run_beats,
+    model=model.run_beats, quiet_in_reset=True,     # s_ab_tready = !rst && ... (_gate)
     stimulus=lambda p, rng, n: [3, 0] + gm.random_beats(rng, n),
     # the mutant: no hold (z = x): beats (x, y) = (1, 1), (0, 0) give z = 1, 1 but x = 1, 0
     mutant=lambda p, beats: gm.split(beats)[0])

@@ -19,7 +19,7 @@ from neurohdl.verif.common.tb import StandardTests
 # in mid-stream (with m_rnd held off) returns the counter to skip; must-fail: a model one index
 # ahead (rev is a bijection)
 TESTS = StandardTests(
-    model=model.run, n=600, reset_before=50,
+    model=model.run, n=600, reset_before=50, quiet_in_reset=True,
     mutant=lambda p, n: model.run(p.replace(skip=(p.skip + 1) % (1 << p.width)), n))
 stream_matches_model = TESTS.model_match()
 reset_restarts_sequence = TESTS.reset_mid_stream("reset_restarts_sequence")

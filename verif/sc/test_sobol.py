@@ -18,7 +18,7 @@ from neurohdl.verif.common.tb import StandardTests
 # in mid-stream (with m_rnd held off) returns index and registers to skip / x_skip; must-fail:
 # a model one index ahead (x_{i+1} != x_i always)
 TESTS = StandardTests(
-    model=model.tdata, n=600, reset_before=50,
+    model=model.tdata, n=600, reset_before=50, quiet_in_reset=True,
     mutant=lambda p, n: model.tdata(p.replace(skip=(p.skip + 1) % (1 << p.width)), n))
 stream_matches_model = TESTS.model_match()
 reset_restarts_sequence = TESTS.reset_mid_stream("reset_restarts_sequence")
