@@ -282,10 +282,6 @@ class Bench:
         assert not self.errors, self.errors[:3]
 
 
-def _caller_module() -> str:
-    return sys._getframe(2).f_globals["__name__"]
-
-
 def _register(func, name: str, module: str, *, expect_fail: bool = False, **options):
     """A cocotb test (parametrized by ``options``) named ``name`` in the test module ``module``."""
     func.__name__ = func.__qualname__ = name
@@ -322,6 +318,7 @@ class StandardTests:
     * ``check(tb, inputs, got)``: extra core-specific checks after a model match;
     * ``flags(p, inputs)``: ``{status port: expected value at each output transfer}``, compared
       wherever the outputs are (a reset must also clear every ``status_*`` port);
+    * ``module``: the test module the tests are registered in (default: the caller's);
     * ``quiet_in_reset``: the core promises every ``s_*_tready`` and ``m_*_tvalid`` low while
       ``rst`` is high (checked from the second sampled cycle of each reset on: a reset
       asserted just after an edge meets the registers at the next one).
@@ -333,9 +330,12 @@ class StandardTests:
                  encode: Callable = lambda p, inputs: inputs, mutant: Callable | None = None,
                  n=200, reset_n=200, reset_before=40, reset_after: int | None = 120,
                  into=0, settle=10, gap=GAP, check: Callable | None = None,
-                 flags: Callable | None = None, quiet_in_reset: bool = False):
+                 flags: Callable | None = None, quiet_in_reset: bool = False,
+                 module: str | None = None):
         self.model, self.mutant, self.encode, self.check = model, mutant, encode, check
         self.flags, self.quiet_in_reset = flags, quiet_in_reset
+        # the test module the generated tests belong to (default: the one that made this)
+        self.module = module or sys._getframe(1).f_globals["__name__"]
         self._stimulus = {"": stimulus, "reset": reset_stimulus or stimulus,
                           "must_fail": must_fail_stimulus or stimulus}
         self.n, self.reset_n, self.reset_before, self.reset_after = \
@@ -403,10 +403,9 @@ class StandardTests:
 
         run.__doc__ = ("Converted design against the model, with every pair of idle pattern x "
                        "back-pressure pattern.")
-        module = _caller_module()
         if self._stimulus[""] is None:
-            return _register(run, name, module, pattern=list(PATTERNS))
-        return _register(run, name, module, idle=list(PATTERNS), stall=list(PATTERNS))
+            return _register(run, name, self.module, pattern=list(PATTERNS))
+        return _register(run, name, self.module, idle=list(PATTERNS), stall=list(PATTERNS))
 
     def scenario(self, name: str, stimulus: Callable, doc: str, idle="random", stall="random"):
         """Model match (outputs and flags) on the inputs ``stimulus(p, rng)`` (e.g. saturation
@@ -422,7 +421,7 @@ class StandardTests:
             tb.check_protocol()
 
         run.__doc__ = doc
-        return _register(run, name, _caller_module())
+        return _register(run, name, self.module)
 
     def reset_mid_stream(self, name: str = "reset_mid_stream"):
         """A reset with beats in flight (sinks held, outputs pending) clears every ``status_*``
@@ -461,7 +460,7 @@ class StandardTests:
             tb.check_protocol()
 
         run.__doc__ = "A reset mid-stream restarts the core: outputs match the model again."
-        return _register(run, name, _caller_module())
+        return _register(run, name, self.module)
 
     def throughput(self, name: str = "full_throughput", latency=1, n: int = 64):
         """No pauses, one output per input: the inputs go in back to back, each output comes
@@ -483,7 +482,7 @@ class StandardTests:
 
         run.__doc__ = ("No pauses: one beat per cycle in and out, each output a fixed latency "
                        "after its input.")
-        return _register(run, name, _caller_module())
+        return _register(run, name, self.module)
 
     def must_fail(self, name: str = "scoreboard_must_fail"):
         """The same scoreboard against ``mutant`` must fail (``expect_fail``).  A lost beat
@@ -500,7 +499,7 @@ class StandardTests:
             compare(got, expected(wrong, tb.seed), next(iter(tb.sinks)), "mutated model")
 
         run.__doc__ = "The same scoreboard against a mutated model must fail."
-        return _register(run, name, _caller_module(), expect_fail=True)
+        return _register(run, name, self.module, expect_fail=True)
 
 
 def neuron_settings(model, /, **overrides) -> dict:

@@ -1,14 +1,30 @@
 # SPDX-License-Identifier: Apache-2.0
-"""pytest-side checks shared by the five stateless two-input gate tests (sc.and_mul, sc.or_add,
-sc.sub, sc.xnor_mul, sc.xor_absdiff): the model against the gate's truth table, its empty
-Params, its input errors, and the operand pairs and grid of the arithmetic tests."""
+"""What the SC gate tests share: the cocotb tests of every two-input gate (the seven cores on
+rtl_py/sc/_gate.py), and the pytest-side checks of the five stateless ones (sc.and_mul,
+sc.or_add, sc.sub, sc.xnor_mul, sc.xor_absdiff): the model against the gate's truth table, its
+empty Params, its input errors, and the operand pairs and grid of the arithmetic tests."""
 import random
+import sys
 
 import numpy as np
 import pytest
 
 from neurohdl import ParamError
 from neurohdl.models.sc import _gate as gm
+from neurohdl.verif.common.tb import StandardTests
+
+
+def cocotb_tests(model, mutant, stimulus=None):
+    """A gate's cocotb tests, for its module's ``stream_matches_model, full_throughput,
+    reset_mid_stream, scoreboard_must_fail``: model match (``model.run_beats``) over idle x
+    back-pressure, full throughput at latency 1, reset mid-stream (s_ab_tready and m_y_tvalid
+    low while rst is high: the shared register's ``!rst`` terms), and the must-fail against
+    ``mutant(p, beats)``.  ``stimulus(p, rng, n)``: default ``gm.random_beats``."""
+    tests = StandardTests(model=model.run_beats, quiet_in_reset=True, mutant=mutant,
+                          stimulus=stimulus or (lambda p, rng, n: gm.random_beats(rng, n)),
+                          module=sys._getframe(1).f_globals["__name__"])
+    return tests.model_match(), tests.throughput(), tests.reset_mid_stream(), tests.must_fail()
+
 
 #: malformed (a, b) inputs and the words of the error each must raise
 BAD_INPUTS = [

@@ -13,18 +13,13 @@ from neurohdl.models.sc import sng
 from neurohdl.models.sc import cordiv as model
 from neurohdl.models.sc.cordiv import CordivParams
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.sc import _gates as gates
 
 
-TESTS = StandardTests(
-    model=model.run_beats, quiet_in_reset=True,     # s_ab_tready = !rst && ... (_gate)
-    stimulus=lambda p, rng, n: [3, 0] + gm.random_beats(rng, n),
-    # the mutant: no hold (z = x): beats (x, y) = (1, 1), (0, 0) give z = 1, 1 but x = 1, 0
-    mutant=lambda p, beats: gm.split(beats)[0])
-stream_matches_model = TESTS.model_match()
-full_throughput = TESTS.throughput()
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
+# must-fail: no hold (z = x): beats (x, y) = (1, 1), (0, 0) give z = 1, 1 but x = 1, 0
+stream_matches_model, full_throughput, reset_mid_stream, scoreboard_must_fail = \
+    gates.cocotb_tests(model, mutant=lambda p, beats: gm.split(beats)[0],
+                       stimulus=lambda p, rng, n: [3, 0] + gm.random_beats(rng, n))
 
 
 # ---------------------------------------------------------------- pytest side -------------

@@ -12,7 +12,7 @@ from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import mux_add as model
 from neurohdl.models.sc.mux_add import MuxAddParams
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.sc import _gates as gates
 
 
 def _inverted_select(p, beats):
@@ -20,15 +20,9 @@ def _inverted_select(p, beats):
     return np.where(model.select_bits(p, len(beats)) ^ 1, b, a)
 
 
-TESTS = StandardTests(
-    model=model.run_beats, quiet_in_reset=True,     # s_ab_tready = !rst && ... (_gate)
-    stimulus=lambda p, rng, n: gm.random_beats(rng, n),
-    # the mutant: the select inverted: every beat with a != b differs, beats 1 and 2 among them
-    mutant=lambda p, beats: _inverted_select(p, beats))
-stream_matches_model = TESTS.model_match()
-full_throughput = TESTS.throughput()
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
+# must-fail: the select inverted: every beat with a != b differs, beats 1 and 2 among them
+stream_matches_model, full_throughput, reset_mid_stream, scoreboard_must_fail = \
+    gates.cocotb_tests(model, mutant=_inverted_select)
 
 
 # ---------------------------------------------------------------- pytest side -------------

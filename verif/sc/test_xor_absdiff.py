@@ -10,19 +10,12 @@ from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import xor_absdiff as model
 from neurohdl.models.sc.xor_absdiff import XorAbsdiffParams
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
 from neurohdl.verif.sc import _gates as gates
 
 
-TESTS = StandardTests(
-    model=model.run_beats, quiet_in_reset=True,     # s_ab_tready = !rst && ... (_gate)
-    stimulus=lambda p, rng, n: gm.random_beats(rng, n),
-    # the mutant: OR for XOR: beat 3 differs
-    mutant=lambda p, beats: np.bitwise_or(*gm.split(beats)))
-stream_matches_model = TESTS.model_match()
-full_throughput = TESTS.throughput()
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
+# must-fail: OR for XOR: beat 3 differs
+stream_matches_model, full_throughput, reset_mid_stream, scoreboard_must_fail = \
+    gates.cocotb_tests(model, mutant=lambda p, beats: np.bitwise_or(*gm.split(beats)))
 
 
 # ---------------------------------------------------------------- pytest side -------------
