@@ -20,7 +20,9 @@ YosysHQ's mcy): ``neurohdl mutate CORE [-n N]``.
    *equivalent*; a counterexample or an unfinished proof leaves it a survivor (the report
    says which).  A mutation of a clock input is outside the check's model (``sat`` treats
    every flip-flop as clocked by one global clock) and is never called equivalent.  Killed
-   mutants are not checked (the suite has shown a difference).
+   mutants are not checked (the suite has shown a difference).  A survivor whose netlist is
+   the original's, text for text (a bit set to the value it already has), is equivalent
+   without a proof.
 
 The kill rate is killed / (killed + survived + timeout): equivalent mutants are left out, as
 no test can kill them.  The JSON report (``report.json``) is written into the build folder.
@@ -135,7 +137,9 @@ def parse_list(text: str) -> list[Mutation]:
 @dataclass
 class Equivalence:
     """Result of the formal check of a mutant against the original netlist.
-    ``result``: ``proven`` (induction succeeded at ``depth``), ``counterexample`` (outputs
+    ``result``: ``identical`` (the mutant's netlist is the original's, text for text: the
+    mutation sets a bit to the value it has), ``proven`` (induction succeeded at ``depth``),
+    ``counterexample`` (outputs
     differ ``depth`` steps after reset), ``unknown`` (no proof and no counterexample up to
     ``depth``), or ``not checked`` (``detail`` says why)."""
     result: str
@@ -143,6 +147,8 @@ class Equivalence:
     detail: str = ""
 
     def text(self) -> str:
+        if self.result == "identical":
+            return "equivalent: the mutant netlist is identical to the original"
         if self.result == "proven":
             return f"equivalent: induction proof at length {self.depth}"
         if self.result == "counterexample":
@@ -316,6 +322,8 @@ class Mutator:
         if self.reset is None:
             return Equivalence("not checked", None, "the core has no reset port")
         d = self.out / f"m{m.index:03d}"
+        if (d / "mutant.v").read_text() == (self.out / "baseline" / "design.v").read_text():
+            return Equivalence("identical", 0)
         (d / "miter.v").write_text(miter_verilog(self.ports, contract))
         script = (f"read_rtlil ../design.il\nrename {self.top} gold\n"
                   f"read_rtlil mutant.il\nrename {self.top} gate\n"
@@ -350,7 +358,7 @@ class Mutator:
         if out.status == "survived":
             eq = self.equivalence(m, depth)
             out.equivalence = asdict(eq) | {"text": eq.text()}
-            if eq.result == "proven":
+            if eq.result in ("identical", "proven"):
                 out.status = "equivalent"
         out.seconds = round(time.monotonic() - t0, 1)
         return out
