@@ -138,7 +138,8 @@ def parse_list(text: str) -> list[Mutation]:
 class Equivalence:
     """Result of the formal check of a mutant against the original netlist.
     ``result``: ``identical`` (the mutant's netlist is the original's, text for text: the
-    mutation sets a bit to the value it has), ``proven`` (induction succeeded at ``depth``),
+    mutation sets a bit to the value it has), ``matched`` (every same-named net proven equal,
+    :meth:`Mutator.same_state_machine`), ``proven`` (induction succeeded at ``depth``),
     ``counterexample`` (outputs
     differ ``depth`` steps after reset), ``unknown`` (no proof and no counterexample up to
     ``depth``), or ``not checked`` (``detail`` says why)."""
@@ -149,6 +150,9 @@ class Equivalence:
     def text(self) -> str:
         if self.result == "identical":
             return "equivalent: the mutant netlist is identical to the original"
+        if self.result == "matched":
+            return ("equivalent: every register and output proven equal (yosys equiv_make + "
+                    "equiv_simple)")
         if self.result == "proven":
             return f"equivalent: induction proof at length {self.depth}"
         if self.result == "counterexample":
@@ -324,6 +328,8 @@ class Mutator:
         d = self.out / f"m{m.index:03d}"
         if (d / "mutant.v").read_text() == (self.out / "baseline" / "design.v").read_text():
             return Equivalence("identical", 0)
+        if self.same_state_machine(d):
+            return Equivalence("matched", 0)
         (d / "miter.v").write_text(miter_verilog(self.ports, contract))
         script = (f"read_rtlil ../design.il\nrename {self.top} gold\n"
                   f"read_rtlil mutant.il\nrename {self.top} gate\n"
@@ -335,6 +341,21 @@ class Mutator:
         except ToolError as e:
             return Equivalence("not checked", None, str(e))
         return parse_sat_log(log, depth)
+
+    def same_state_machine(self, d: Path) -> bool:
+        """yosys ``equiv_make`` + ``equiv_simple``: every same-named net of original and mutant
+        -- each register's next value and each output, as functions of the (matched) register
+        values and inputs -- is proven equal, so from equal reset states the two never differ.
+        A mutant that changes an internal net's function is not proven here (the miter of
+        :meth:`equivalence` may still prove it)."""
+        script = (f"read_rtlil ../design.il\nrename {self.top} gold\n"
+                  f"read_rtlil mutant.il\nrename {self.top} gate\n"
+                  "equiv_make gold gate equiv\nhierarchy -top equiv\nequiv_simple\nequiv_status\n")
+        try:
+            log = run_yosys(script, d, "equiv_nets", timeout=EQUIV_TIMEOUT)
+        except ToolError:
+            return False
+        return "Equivalence successfully proven!" in log
 
     # -- one mutant
     def run_one(self, m: Mutation, limit: float, depth: int) -> Outcome:
@@ -358,7 +379,7 @@ class Mutator:
         if out.status == "survived":
             eq = self.equivalence(m, depth)
             out.equivalence = asdict(eq) | {"text": eq.text()}
-            if eq.result in ("identical", "proven"):
+            if eq.result in ("identical", "matched", "proven"):
                 out.status = "equivalent"
         out.seconds = round(time.monotonic() - t0, 1)
         return out

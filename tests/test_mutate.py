@@ -70,6 +70,28 @@ def test_equivalence_proves_and_refuses(and_mul):
     assert and_mul.equivalence(m, depth=10, contract=False).result == "counterexample"
 
 
+def test_register_matching_proves_a_hidden_state_equivalence(tmp_path):
+    """stream.fifo (depth 16): m_out_tvalid = (cnt != 0) with cnt[3] replaced by
+    cnt[3] ^ cnt[4] is the same function for every cnt (when cnt[4] is 1 the OR is 1 anyway).
+    The miter's induction cannot close on it (the FIFO's state is hidden); matching the
+    registers by name proves it.  The inverted AND above is refused by the same path."""
+    m = Mutator("stream.fifo", get("stream.fifo").decl.params(), 1, tmp_path)
+    m.prepare()
+    hits = [x for x in m.mutations(LIST_N, 1) if x.options()["mode"] == ["cnot1"]
+            and x.options().get("portbit") == ["3"] and x.options().get("ctrlbit") == ["4"]
+            and "cnt != zero_c" in _source_line(tmp_path, x)]
+    assert len(hits) == 1, "yosys listed no cnt[3] ^ cnt[4] mutation of m_out_tvalid"
+    m.write_mutant(hits[0])
+    assert m.equivalence(hits[0], depth=5, timeout=20).result == "matched"
+
+
+def _source_line(out: Path, m: Mutation) -> str:
+    """The converted Verilog line of a mutation's first -src tag."""
+    src = m.options().get("src", [""])[0]
+    name, line = re.match(r"(.*?):(\d+)", src).groups()
+    return (out / "hdl" / name).read_text().splitlines()[int(line) - 1]
+
+
 def test_a_clock_mutation_is_never_called_equivalent(and_mul):
     m = Mutation(1, "mutate -mode inv -module and_mul -cell x -port CLK -portbit 0")
     assert and_mul.equivalence(m).result == "not checked"
