@@ -132,6 +132,9 @@ ROWS = [
     (["formal", "stream.fifo", "--depth", "0"], 2, r"--depth = 0: allowed 1\.\.100"),
     (["formal", "stream.fifo", "--set", "depth=12"], 2,
      r"FifoParams\.depth = 12: allowed a power of two"),
+    (["mutate", "sc.lfsr", "-n", "0"], 2, r"-n 0: allowed 1\.\.1000$"),
+    (["mutate", "sc.nope"], 2, r"core 'sc\.nope': not registered"),
+    (["docs", "--check", "sc.nope"], 2, r"core 'sc\.nope': not registered"),
 ]
 
 
