@@ -19,7 +19,7 @@ export VIRTUAL_ENV := $(VENV)
 export PATH := $(CURDIR)/tools/bin:$(VENV)/bin:$(PATH)
 unexport PYTHONHOME
 
-.PHONY: help setup sysdeps test regress demo docs lint-py clean distclean
+.PHONY: help setup sysdeps test regress mutate demo docs lint-py clean distclean
 
 help:
 	@echo "make setup      system packages if missing (apt), .venv + pip install, warm YoWASP cache"
@@ -27,6 +27,8 @@ help:
 	@echo "                replay: NEUROHDL_SEED=<n> make test;  extra pytest args: PYTEST_ARGS='-k lfsr'"
 	@echo "make regress    make test without rotation: every costly per-core check (Verilator, GHDL,"
 	@echo "                FuseSoC sim, determinism, must-fail) on every core (NEUROHDL_ROTATE=off)"
+	@echo "make mutate     every listed mutant of every core through its cocotb suite (hours;"
+	@echo "                NEUROHDL_MUTATE=<core,...> for some): docs/verification.md's numbers"
 	@echo "make demo       setup, then python -m neurohdl.demo"
 	@echo "make docs       setup, check the generated core-page tables (neurohdl docs --check), then"
 	@echo "                the MkDocs site of docs/ into build/docs (strict: dead links fail)"
@@ -70,6 +72,12 @@ test: setup
 # ROTATED_CHECKS); make regress is the same run with every check on every core.
 regress: export NEUROHDL_ROTATE := off
 regress: test
+
+# every core's 20 listed mutants through its cocotb suite (hours; the page's numbers):
+# NEUROHDL_MUTATE=all, or a list of cores: NEUROHDL_MUTATE=sc.sng make mutate
+mutate: export NEUROHDL_MUTATE ?= all
+mutate: setup
+	NEUROHDL_SEED=1 python3 -m pytest -n $(JOBS) tests/test_mutate.py -k every_survivor $(PYTEST_ARGS)
 
 demo: setup
 	python3 -m neurohdl.demo
