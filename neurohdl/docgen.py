@@ -193,8 +193,8 @@ def _allowed(row: dict, info: dict | None) -> tuple[str, bool]:
     dependent = False
     if " | " in rng or rng.startswith("'"):
         text = " \\| ".join(_code(c) for c in rng.split(" | "))
-    elif re.fullmatch(r"(f\(\.\.\.\)|.*?)\.\.(.*)", rng) is None:      # e.g. a nested Params class
-        text = _code(rng) if rng else "text"
+    elif rng and re.fullmatch(r"(f\(\.\.\.\)|.*?)\.\.(.*)", rng) is None:  # a nested Params class
+        text = _code(rng)
     elif rng:
         parts = re.fullmatch(r"(f\(\.\.\.\)|.*?)\.\.(.*)", rng).groups()
         shown = []
