@@ -31,18 +31,18 @@ from neurohdl.simrun import run_cocotb
 #: Verilator lint (default + random configurations), GHDL analysis and elaboration of its
 #: default configuration's VHDL.
 ROTATED_CHECKS: dict[str, int] = {
-    "verilator": 3,
-    "ghdl": 5,
-    "fusesoc": 5,
-    "determinism": 5,
-    "must_fail": 5,
+    "verilator": 2,
+    "ghdl": 4,
+    "fusesoc": 4,
+    "determinism": 4,
+    "must_fail": 4,
     "mutate": 1,
 }
 
 
 def rotation_window(check: str, n_cores: int | None = None) -> int:
     """How many consecutive ``NEUROHDL_SEED`` values cover every core for ``check``:
-    ``ceil(cores / per_run)`` (13 for verilator at 38 cores)."""
+    ``ceil(cores / per_run)`` (19 for verilator at 38 cores)."""
     n = n_cores if n_cores is not None else len(cores())
     k = min(ROTATED_CHECKS[check], n)
     return -(-n // k) if k else 0

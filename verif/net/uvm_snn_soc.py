@@ -831,7 +831,7 @@ class ErrorSeq(SocSeq):
 class OverflowSeq(SocSeq):
     """Directed closure: axon 0 -> every neuron at the maximum weight; the input FIFO filled
     past its depth with axon 0 and out-of-range axons, then steps without draining until the
-    output FIFO is full and drops (bounded), then a drained read-out."""
+    output FIFO is full and then until it drops a spike (both bounded), then a drained read-out."""
 
     def __init__(self, name="overflow", cfg=None, spike_seqr=None):
         super().__init__(name, cfg)
@@ -851,9 +851,12 @@ class OverflowSeq(SocSeq):
             if lv >> 16 == p.out_depth:
                 break
             await SpikeInjectSeq("more", self.cfg, axons=[0] * p.in_depth).start(self.spike_seqr)
-        await SpikeInjectSeq("more", self.cfg, axons=[0] * p.in_depth).start(self.spike_seqr)
-        await self.op("step")                               # into a full FIFO: drops
-        await self.rd("EVENTS_DROPPED")
+        dropped = (await self.rd("EVENTS_DROPPED"))[0]
+        for _ in range(4):      # into a full FIFO until a spike is dropped (one every 1-2 steps)
+            await SpikeInjectSeq("more", self.cfg, axons=[0] * p.in_depth).start(self.spike_seqr)
+            await self.op("step")
+            if (await self.rd("EVENTS_DROPPED"))[0] != dropped:
+                break
 
 
 class SocRandomVseq(uvm_sequence):
