@@ -370,3 +370,25 @@ def test_fusesoc_generator_params_nested_yaml_and_dotted(tmp_path):
     assert core_params(SocParams, None) == SocParams()
     with pytest.raises(ParamError, match=r"^SocParams: parameters = \[1, 2\]: allowed a mapping"):
         core_params(SocParams, [1, 2])
+
+
+def test_build_merges_core_params_with_dotted_sets(tmp_path):
+    """``neurohdl build --set engine.cell.beta=3`` keeps the .core's other (nested) values and
+    writes the merged, validated Params into the derived .core; a bad value writes nothing."""
+    import yaml
+
+    from neurohdl.build import _derived_core
+    from neurohdl.registry import get
+
+    entry = get("net.snn_soc")
+    _, gen, p = _derived_core(entry, "ice40", {"engine.neuron": "alif", "engine.cell.beta": "3",
+                                               "n_neurons": "8"}, 1, tmp_path / "ok")
+    assert (p.n_neurons, p.engine.neuron, p.engine.cell.beta, p.engine.n) == (8, "alif", 3, 8)
+    assert p.in_depth == 64                      # from the .core's generate parameters
+    (core,) = (tmp_path / "ok").glob("*.core")
+    written = yaml.safe_load(core.read_text().split("\n", 1)[1])["generate"]["rtl"]["parameters"]
+    assert written["params"]["engine"]["cell"]["beta"] == 3
+    with pytest.raises(ParamError, match=r"SnnSocParams\.engine\.cell\.beta = 5000"):
+        _derived_core(entry, "ice40", {"engine.neuron": "alif", "engine.cell.beta": "5000"}, 1,
+                      tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()
