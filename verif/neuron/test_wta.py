@@ -8,73 +8,16 @@ import random
 import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl import ParamError
 from neurohdl.models.neuron import wta as model
 from neurohdl.models.neuron.wta import WtaParams
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core, params_for
-from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import (PATTERNS, check_stream_protocol, make_stream, pauses,
-                                          reset, run_seed)
-
-InBus, InTransaction, InSource, _, _ = make_stream("In")
-OutBus, _, _, OutSink, _ = make_stream("Out")
-N_BEATS = 40
-
-
-async def watch(dut, log: dict):
-    """Cycle number of every s_in and m_out transfer."""
-    cycle = 0
-    while True:
-        await RisingEdge(dut.clk)
-        await ReadOnly()
-        cycle += 1
-        if dut.rst.value:
-            continue
-        if dut.s_in_tvalid.value and dut.s_in_tready.value:
-            log["in"].append(cycle)
-        if dut.m_out_tvalid.value and dut.m_out_tready.value:
-            log["out"].append(cycle)
-
-
-async def _setup(dut, idle, stall):
-    p = params_from_env(WtaParams)
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    source = InSource(InBus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
-    sink = OutSink(OutBus.from_prefix(dut, "m_out"), dut.clk, dut.rst)
-    source.set_pause_generator(pauses(idle, run_seed(), "s_in"))
-    sink.set_pause_generator(pauses(stall, run_seed(), "m_out"))
-    errors: list[str] = []
-    log = {"in": [], "out": []}
-    cocotb.start_soon(check_stream_protocol(dut, "m_out", errors))
-    cocotb.start_soon(watch(dut, log))
-    await reset(dut)
-    return p, source, sink, errors, log
-
-
-def _send(p, source, xs):
-    for s, v in xs:
-        source.send_nowait(InTransaction(tdata=model.pack_in(p, s, v)))
-
-
-async def _exchange(p, source, sink, xs):
-    _send(p, source, xs)
-    return [int((await sink.recv()).tdata) for _ in xs]
+from neurohdl.verif.common.tb import StandardTests
 
 
 def _want(p, xs):
     return model.run_tdata(p, [model.pack_in(p, s, v) for s, v in xs])
-
-
-def _check(p, xs, got, what):
-    compare(got, expected(_want(p, xs), run_seed()), f"{what} m_out", str(p))
-
-
-def _stim(p, salt, n=N_BEATS):
-    return model.stimulus(p, random.Random(f"{run_seed()}:{salt}"), n)
 
 
 def corners(p, rng):
@@ -95,63 +38,6 @@ def corners(p, rng):
     return xs
 
 
-@cocotb.test()
-@cocotb.parametrize(idle=list(PATTERNS), stall=list(PATTERNS))
-async def stream_matches_model(dut, idle, stall):
-    """Every pair of s_in idle pattern x m_out back-pressure pattern."""
-    p, source, sink, errors, log = await _setup(dut, idle, stall)
-    xs = _stim(p, f"{idle}/{stall}")
-    got = await _exchange(p, source, sink, xs)
-    await ClockCycles(dut.clk, 4)
-    _check(p, xs, got, f"pauses=({idle},{stall})")
-    assert sink.empty(), f"extra m_out beats; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def corner_timesteps(dut):
-    """No spikes, all spiking with all-equal membranes (tie to lane 0), extremes min/max."""
-    p, source, sink, errors, _ = await _setup(dut, "random", "random")
-    xs = corners(p, random.Random(f"{run_seed()}:corners"))
-    got = await _exchange(p, source, sink, xs)
-    _check(p, xs, got, "corners")
-    assert got[0] == 0 and got[1] == 0, f"nobody spikes but output {got[:2]}; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def latency_and_throughput(dut):
-    """No pauses: one beat per cycle in and out, each output ``p.latency`` cycles (the derived
-    value: ceil(depth / pipeline) in global mode, 3 in local) after its input."""
-    p, source, sink, errors, log = await _setup(dut, None, None)
-    xs = _stim(p, "latency", 30)
-    got = await _exchange(p, source, sink, xs)
-    _check(p, xs, got, "latency")
-    ins, outs = log["in"], log["out"]
-    assert ins == list(range(ins[0], ins[0] + len(xs))), f"input not back to back; {p}"
-    assert [o - i for i, o in zip(ins, outs)] == [p.latency] * len(xs), f"latency; {p}"
-    assert not errors, errors[:3]
-
-
-@cocotb.test()
-async def reset_mid_stream(dut):
-    """A reset with beats in flight empties the pipeline; the core then runs normally."""
-    p, source, sink, errors, _ = await _setup(dut, "random", "random")
-    xs = _stim(p, "reset", 60)
-    _send(p, source, xs)
-    first = [int((await sink.recv()).tdata) for _ in range(20)]
-    await reset(dut, 2)
-    source.clear()
-    sink.clear()
-    await ReadOnly()
-    assert int(dut.m_out_tvalid.value) == 0
-    await RisingEdge(dut.clk)
-    again = await _exchange(p, source, sink, xs[:40])
-    _check(p, xs[:20], first, "before reset")
-    _check(p, xs[:40], again, "after reset")
-    assert not errors, errors[:3]
-
-
 def _ties_high(p, xs):
     """Mutated model: ties go to the highest index (the spec says lowest).  Reversing the lane
     order is a point reflection of the map, which keeps every square window, so the model on
@@ -159,14 +45,32 @@ def _ties_high(p, xs):
     return [model.pack_out(model.step(p, s[::-1], v[::-1])[::-1]) for s, v in xs]
 
 
-@cocotb.test(expect_fail=True)
-async def scoreboard_must_fail(dut):
-    """The same scoreboard against a model whose ties go to the highest index must fail: the
-    first timestep has every neuron spiking at the same membrane."""
-    p, source, sink, _, _ = await _setup(dut, None, None)
-    xs = [([1] * p.n, [0] * p.n)] + _stim(p, "must_fail", 20)
-    got = await _exchange(p, source, sink, xs)
-    compare(got, _ties_high(p, xs), "m_out", "mutated model (ties to the highest index)")
+# s_in -> m_out, one timestep (spikes, membranes) a beat; a reset empties the pipeline (only the
+# valid bits are reset; s_in_tready follows m_out_tready combinationally, so no reset promise
+# on it).  Must-fail: ties to the highest index, the first timestep every neuron spiking at the
+# same membrane.
+TESTS = StandardTests(
+    model=_want, stimulus=model.stimulus,
+    encode=lambda p, xs: [model.pack_in(p, s, v) for s, v in xs],
+    mutant=_ties_high, n=40, reset_n=60, reset_before=20, reset_after=40,
+    must_fail_stimulus=lambda p, rng, n: [([1] * p.n, [0] * p.n)] + model.stimulus(p, rng, 20))
+stream_matches_model = TESTS.model_match()
+latency_and_throughput = TESTS.throughput("latency_and_throughput", n=30,
+                                          latency=lambda p: p.latency)
+reset_mid_stream = TESTS.reset_mid_stream()
+scoreboard_must_fail = TESTS.must_fail()
+
+
+@cocotb.test()
+async def corner_timesteps(dut):
+    """No spikes, all spiking with all-equal membranes (tie to lane 0), extremes min/max."""
+    tb = await TESTS.bench(dut, "random", "random")
+    xs = corners(tb.p, tb.rng("corners"))
+    got = await TESTS.exchange(tb, xs, len(xs))
+    TESTS.compare(tb, got, xs, "corners")
+    assert got[0] == 0 and got[1] == 0, f"nobody spikes but output {got[:2]}; {tb.p}"
+    await tb.settle()
+    tb.check_protocol()
 
 
 # ---------------------------------------------------------------- pytest side -------------
