@@ -114,7 +114,7 @@ class Bench:
     one dict ``{status port: value}`` per transfer), ``errors`` (protocol violations)."""
 
     def __init__(self, dut, idle=None, stall=None, *, params=None, core: str | None = None,
-                 gap: int = GAP, quiet_in_reset: bool = False):
+                 gap: int = GAP, quiet_in_reset: bool = False, ready_rule: bool = False):
         """``params``: the Params (or their class) of the run; default the class of
         ``core`` (default ``NEUROHDL_CORE``), read from ``NEUROHDL_PARAMS``."""
         self.dut = dut
@@ -143,6 +143,7 @@ class Bench:
         self._waiting = None                # (stream, sink, n, got, limit, since) of a recv
         self.timeout_error = StreamTimeout  # what an overdue beat raises
         self.quiet_in_reset = quiet_in_reset  # check s_*_tready, m_*_tvalid low during reset
+        self.ready_rule = ready_rule        # check s_*_tready high while every m_* slot is empty
 
     @classmethod
     async def start(cls, dut, idle=None, stall=None, **kw) -> "Bench":
@@ -187,14 +188,19 @@ class Bench:
                 in_reset = True
                 continue
             in_reset = False
-            for prefix, valid, ready, data, cycles, rule in streams:
-                v, r = int(valid.value), int(ready.value)
+            sampled = [(prefix, int(valid.value), int(ready.value), rule)
+                       for prefix, valid, ready, _, _, rule in streams]
+            for (prefix, v, r, rule), (_, _, _, data, cycles, _) in zip(sampled, streams):
                 if rule is not None:
                     rule.sample(v, r, data)
                 if v and r:
                     cycles.append(self.cycle)
                     if rule is not None and status:
                         self.flags[prefix].append({s: int(h.value) for s, h in status})
+            if self.ready_rule and not any(v for _, v, _, rule in sampled if rule is not None):
+                self.errors += [f"{prefix}_tready low with every output slot empty (cycle "
+                                f"{self.cycle})" for prefix, _, r, rule in sampled
+                                if rule is None and not r]
 
     def transfers_of(self, bfms: dict) -> list[list[int]]:
         """The transfer cycles of each stream in ``bfms`` (``tb.sources`` or ``tb.sinks``)."""
@@ -321,7 +327,12 @@ class StandardTests:
     * ``module``: the test module the tests are registered in (default: the caller's);
     * ``quiet_in_reset``: the core promises every ``s_*_tready`` and ``m_*_tvalid`` low while
       ``rst`` is high (checked from the second sampled cycle of each reset on: a reset
-      asserted just after an edge meets the registers at the next one).
+      asserted just after an edge meets the registers at the next one);
+    * ``ready_rule``: a one-slot core (one output register: ``s_*_tready = !m_*_tvalid ||
+      m_*_tready``) promises every ``s_*_tready`` high, outside reset, in a cycle where every
+      ``m_*_tvalid`` is low -- an empty output slot takes a beat whatever the sink does.
+      Without it, a core that waits for the sink with its slot empty loses no beat, and only
+      its cycles (which the model match does not look at) change.
     """
 
     def __init__(self, *, model: Callable, stimulus: Callable | None = None,
@@ -331,9 +342,9 @@ class StandardTests:
                  n=200, reset_n=200, reset_before=40, reset_after: int | None = 120,
                  into=0, settle=10, gap=GAP, check: Callable | None = None,
                  flags: Callable | None = None, quiet_in_reset: bool = False,
-                 module: str | None = None):
+                 ready_rule: bool = False, module: str | None = None):
         self.model, self.mutant, self.encode, self.check = model, mutant, encode, check
-        self.flags, self.quiet_in_reset = flags, quiet_in_reset
+        self.flags, self.quiet_in_reset, self.ready_rule = flags, quiet_in_reset, ready_rule
         # the test module the generated tests belong to (default: the one that made this)
         self.module = module or sys._getframe(1).f_globals["__name__"]
         self._stimulus = {"": stimulus, "reset": reset_stimulus or stimulus,
@@ -344,7 +355,8 @@ class StandardTests:
 
     async def bench(self, dut, idle=None, stall=None) -> Bench:
         """``Bench.start`` with this core's receive limit."""
-        tb = await Bench.start(dut, idle, stall, quiet_in_reset=self.quiet_in_reset)
+        tb = await Bench.start(dut, idle, stall, quiet_in_reset=self.quiet_in_reset,
+                               ready_rule=self.ready_rule)
         tb.gap = _at(self.gap, tb.p)
         return tb
 

@@ -11,6 +11,8 @@ import pytest
 
 from neurohdl import ParamError
 from neurohdl.models.sc import _gate as gm
+from neurohdl.registry import get
+from neurohdl.verif.common.runner import run_mutant, skip_unless_rotated
 from neurohdl.verif.common.tb import StandardTests
 
 
@@ -19,11 +21,32 @@ def cocotb_tests(model, mutant, stimulus=None):
     reset_mid_stream, scoreboard_must_fail``: model match (``model.run_beats``) over idle x
     back-pressure, full throughput at latency 1, reset mid-stream (s_ab_tready and m_y_tvalid
     low while rst is high: the shared register's ``!rst`` terms), and the must-fail against
-    ``mutant(p, beats)``.  ``stimulus(p, rng, n)``: default ``gm.random_beats``."""
-    tests = StandardTests(model=model.run_beats, quiet_in_reset=True, mutant=mutant,
+    ``mutant(p, beats)``; in every one, s_ab_tready high whenever m_y_tvalid is low (the one
+    output register's ready rule).  ``stimulus(p, rng, n)``: default ``gm.random_beats``."""
+    tests = StandardTests(model=model.run_beats, quiet_in_reset=True, ready_rule=True,
+                          mutant=mutant,
                           stimulus=stimulus or (lambda p, rng, n: gm.random_beats(rng, n)),
                           module=sys._getframe(1).f_globals["__name__"])
     return tests.model_match(), tests.throughput(), tests.reset_mid_stream(), tests.must_fail()
+
+
+def planted_bug_test(core: str, planted: dict, params=None, rotated: bool = True):
+    """A pytest test (parametrized by bug) that each planted bug is caught: ``planted`` maps a
+    name to ``(edits, test)``, edits of the converted Verilog of ``params`` (default: the Params
+    defaults; ``runner.run_mutant``) and the one cocotb test that must fail on them -- the
+    must-fail of that test's check.  ``rotated``: only in the runs whose must_fail rotation has
+    ``core`` (make regress: always)."""
+
+    @pytest.mark.parametrize("bug", sorted(planted))
+    def test_planted_bug_is_caught(bug, seed, tmp_path):
+        if rotated:
+            skip_unless_rotated("must_fail", core)
+        edits, test = planted[bug]
+        p = params if params is not None else get(core).decl.params()
+        r = run_mutant(core, p, seed, tmp_path, edits, testcase=[test])
+        assert r.tests == 1 and r.failed == 1, f"{core} {bug} not caught: {r.summary()}"
+
+    return test_planted_bug_is_caught
 
 
 #: malformed (a, b) inputs and the words of the error each must raise

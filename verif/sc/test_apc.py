@@ -35,6 +35,7 @@ def stimulus(p: ApcParams, rng, n: int) -> list[int]:
 # must-fail: a model that ignores the top input bit
 TESTS = StandardTests(
     model=model.run_tdata, stimulus=stimulus, n=160, settle=lambda p: p.latency + 5,
+    ready_rule=True,
     mutant=lambda p, words: [bin(w & ((1 << (p.n - 1)) - 1)).count("1") for w in words])
 stream_matches_model = TESTS.model_match()
 # latency = max(1, ceil(depth / pipeline)), 1 for pipeline 0

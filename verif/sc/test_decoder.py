@@ -15,6 +15,7 @@ from neurohdl.models.sc.decoder import MAX_LENGTH, DecoderParams
 from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import compare, expected
 from neurohdl.verif.common.tb import GAP, StandardTests
+from neurohdl.verif.sc import _gates as gates
 
 
 def stimulus(p: DecoderParams, rng, n: int) -> list[int]:
@@ -37,7 +38,7 @@ def mutant(p: DecoderParams, bits):
 # discards the partial count (the next window starts from beat 0); up to 4 idle cycles a beat
 TESTS = StandardTests(model=model.run, stimulus=stimulus, mutant=mutant, n=600, reset_n=600,
                       reset_before=2, into=lambda p: 1 + p.length // 3, reset_after=None,
-                      gap=lambda p: 5 * p.length + GAP)
+                      gap=lambda p: 5 * p.length + GAP, ready_rule=True)
 stream_matches_model = TESTS.model_match()
 reset_clears_window = TESTS.reset_mid_stream("reset_clears_window")
 scoreboard_must_fail = TESTS.must_fail()
@@ -58,6 +59,28 @@ async def pending_count_does_not_block_filling(dut):
     tb.check_protocol()
 
 
+@cocotb.test()
+async def count_held_while_source_idles(dut):
+    """A window's count waits at the output, the sink held and the source idle, and arrives
+    intact (tdata stable while stalled): a count with every bit below the top set (the largest
+    2^k - 1 <= length) and the full count."""
+    tb = await TESTS.bench(dut)
+    p, rng = tb.p, tb.rng("held")
+    counts = dict.fromkeys([(1 << ((p.length + 1).bit_length() - 1)) - 1, p.length])
+    sent, got = [], []
+    for c in counts:
+        window = [1] * c + [0] * (p.length - c)
+        rng.shuffle(window)
+        sent += window
+        tb.hold()
+        tb.send(window)
+        await ClockCycles(dut.clk, p.length + 20)
+        tb.release()
+        got += await tb.recv(1)
+    compare(got, expected(model.run(p, sent).tolist(), tb.seed), "m_count", str(p))
+    tb.check_protocol()
+
+
 # ---------------------------------------------------------------- pytest side -------------
 
 @pytest.mark.parametrize("i", range(5))
@@ -67,6 +90,14 @@ def test_decoder(i, seed, tmp_path):
 
 def test_decoder_verilator(seed, tmp_path):
     check_core("sc.decoder", seed, tmp_path, sim="verilator")
+
+
+# the survivor of docs/verification.md the held-count test now kills (mutant #5): bit 5 of the
+# count cleared in every cycle without an accepted beat (Params defaults: length 256)
+test_planted_bug_is_caught = gates.planted_bug_test("sc.decoder", {"count_bit5_cleared_on_hold": (
+    [(r"else if \(m_count_tready\) begin(\s+q_valid <= 0;\s+end)",
+      r"else begin q_count[5] <= 1'b0; if (m_count_tready) begin\1 end")],
+    "count_held_while_source_idles")})
 
 
 @pytest.mark.parametrize("length", [1, 2, 3, 7, 64, 255, 256, 257, 1000])

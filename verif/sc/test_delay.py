@@ -14,6 +14,7 @@ from neurohdl.models.sc.delay import DelayParams
 from neurohdl.models.sc.sng import SngParams
 from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.sc import _gates as gates
 
 
 def stimulus(p: DelayParams, rng, n: int) -> list[int]:
@@ -28,7 +29,7 @@ def stimulus(p: DelayParams, rng, n: int) -> list[int]:
 # a reset with the register full of ones (40 ones first) clears it (the next d outputs are 0);
 # must-fail: a model whose register resets to ones (first output 1 there, 0 in the design)
 TESTS = StandardTests(
-    model=model.run, stimulus=stimulus, reset_before=60,
+    model=model.run, stimulus=stimulus, reset_before=60, ready_rule=True,
     reset_stimulus=lambda p, rng, n: [1] * 40 + stimulus(p, rng, n - 40),
     mutant=lambda p, bits: model.run(p, bits, state=[1] * p.d))
 stream_matches_model = TESTS.model_match()
@@ -45,6 +46,15 @@ def test_delay(i, seed, tmp_path):
 
 def test_delay_verilator(seed, tmp_path):
     check_core("sc.delay", seed, tmp_path, sim="verilator")
+
+
+# the must-fail of the shared bench's ready rule (Bench ready_rule): the survivors of
+# docs/verification.md it kills (sc.delay #15, #18): the ready term !q_valid || m_y_tready
+# without its !q_valid, the core waiting for the sink with its output slot empty
+test_planted_bug_is_caught = gates.planted_bug_test("sc.delay", {"waits_for_sink_when_empty": (
+    [(r"(assign s_x_tready = \()\(!q_valid\) \|\| ", r"\1"),
+     (r"(assign take = \(s_x_tvalid && \()\(!q_valid\) \|\| ", r"\1")],
+    "stream_matches_model/idle=None/stall=random")})
 
 
 @pytest.mark.parametrize("d", [1, 2, 3, 17, 255, 256])

@@ -39,7 +39,7 @@ def post_update_model(p: FsmExpParams, bits) -> list[int]:
 # must-fail: the model reading the state after the update (the sweep prefix crosses the N - G
 # boundary, where the two differ); a reset returns the counter to floor(N/2)
 TESTS = StandardTests(model=model.run, stimulus=stimulus, must_fail_stimulus=sweep,
-                      mutant=post_update_model, reset_before=60)
+                      mutant=post_update_model, reset_before=60, ready_rule=True)
 stream_matches_model = TESTS.model_match()
 reset_restores_state = TESTS.reset_mid_stream("reset_restores_state")
 scoreboard_must_fail = TESTS.must_fail()

@@ -25,7 +25,7 @@ def stimulus(p: FsmTanhParams, rng, n: int) -> list[int]:
 
 # must-fail: a model reset to N/2 - 1 (the other classic choice): its first output is 0, the
 # design's 1; a reset returns the counter to N/2
-TESTS = StandardTests(model=model.run, stimulus=stimulus, reset_before=60,
+TESTS = StandardTests(model=model.run, stimulus=stimulus, reset_before=60, ready_rule=True,
                       mutant=lambda p, bits: model.run(p, bits, state=p.states // 2 - 1))
 stream_matches_model = TESTS.model_match()
 reset_restores_state = TESTS.reset_mid_stream("reset_restores_state")

@@ -37,7 +37,7 @@ def mutant(p: RegenParams, bits):
 # LFSR; afterwards the whole stimulus again
 TESTS = StandardTests(model=model.run, stimulus=stimulus, mutant=mutant,
                       reset_before=lambda p: 2 * p.length + 1 + p.length // 3,
-                      reset_after=None)
+                      reset_after=None, quiet_in_reset=True, ready_rule=True)
 stream_matches_model = TESTS.model_match()
 reset_restarts = TESTS.reset_mid_stream("reset_restarts")
 scoreboard_must_fail = TESTS.must_fail()

@@ -67,7 +67,7 @@ def scc_matches_bitstream(tb, ab, got):
 TESTS = StandardTests(model=want, stimulus=stimulus, mutant=mutant, check=scc_matches_bitstream,
                       encode=lambda p, ab: model.pack_beat(*split(ab)).tolist(),
                       n=300, reset_n=300, reset_before=2, into=lambda p: 1 + p.length // 3,
-                      reset_after=None, gap=lambda p: 5 * p.length + GAP)
+                      reset_after=None, gap=lambda p: 5 * p.length + GAP, ready_rule=True)
 stream_matches_model = TESTS.model_match()
 reset_clears_window = TESTS.reset_mid_stream("reset_clears_window")
 scoreboard_must_fail = TESTS.must_fail()

@@ -29,7 +29,7 @@ def stimulus(p: ShuffleParams, rng, n: int) -> list[int]:
 # a reset with the buffer full of ones (40 ones first) clears it and reseeds the LFSR;
 # must-fail: a model whose buffer resets to ones (its first output is 1, the design's 0)
 TESTS = StandardTests(
-    model=model.run, stimulus=stimulus, reset_before=60,
+    model=model.run, stimulus=stimulus, reset_before=60, ready_rule=True,
     reset_stimulus=lambda p, rng, n: [1] * 40 + stimulus(p, rng, n - 40),
     mutant=lambda p, bits: model.run(p, bits, state=(p.lfsr_seed, (1 << p.depth) - 1)))
 stream_matches_model = TESTS.model_match()

@@ -12,6 +12,7 @@ from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, LfsrParams, reciprocal_taps
 from neurohdl.models.sc.sng import SngParams
 from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.sc import _gates as gates
 
 
 def stimulus(p: SngParams, rng, n: int) -> list[int]:
@@ -31,10 +32,24 @@ def mutant(p: SngParams, xs):
     return model.run(wrong, xs)
 
 
-TESTS = StandardTests(model=model.run, stimulus=stimulus, mutant=mutant, n=400)
+def boundary(p: SngParams, rng, n: int = 256) -> list[int]:
+    """The comparator's edge: from the model's source sequence r (the numbers the design will
+    draw, one per accepted beat), x = r + 1 (bit 1) or x = r (bit 0), each at random, as tdata
+    (the MSB inverted in bipolar mode); random stimulus meets r = x - 1 once in 2^w beats."""
+    r, _ = model.numbers(p, n)
+    top = (1 << p.width) - 1
+    xs = [min(int(v) + rng.randint(0, 1), top) for v in r]
+    return [int(model.comparand(p, x)) for x in xs]
+
+
+# s_x_tready low in reset (its rnd_tvalid = !rst term) and high whenever m_bit is empty
+TESTS = StandardTests(model=model.run, stimulus=stimulus, mutant=mutant, n=400,
+                      quiet_in_reset=True, ready_rule=True)
 stream_matches_model = TESTS.model_match()
 # a reset returns the source to its seed and empties the output
 reset_restarts_sequence = TESTS.reset_mid_stream("reset_restarts_sequence")
+comparator_boundary = TESTS.scenario("comparator_boundary", boundary,
+                                     "bit = (r < x) exactly at x = r + 1 and x = r.")
 scoreboard_must_fail = TESTS.must_fail()
 
 
@@ -47,6 +62,17 @@ def test_sng(i, seed, tmp_path):
 
 def test_sng_verilator(seed, tmp_path):
     check_core("sc.sng", seed, tmp_path, sim="verilator")
+
+
+# the survivors of docs/verification.md these tests now kill (Params defaults: width 16)
+test_planted_bug_is_caught = gates.planted_bug_test("sc.sng", {
+    # s_x_tready high in reset: the source's valid (!rst) forced to 1 (mutant #12)
+    "tready_in_reset": ([(r"assign rnd_tvalid = \(!rst\);", "assign rnd_tvalid = 1'b1;")],
+                        "reset_restarts_sequence"),
+    # bit 0 of the comparand stuck at 0 in rnd < x (mutant #2)
+    "comparand_lsb_stuck": ([(r"q_bit <= \(rnd < x\);", "q_bit <= (rnd < {x[15:1], 1'b0});")],
+                            "comparator_boundary"),
+})
 
 
 @pytest.mark.parametrize("width", range(3, 11))

@@ -28,7 +28,8 @@ def mutant(p: SngBankParams, xs):
 
 TESTS = StandardTests(model=lambda p, xs: model.tdata_bits(model.run(p, xs)),
                       stimulus=stimulus, encode=model.pack, mutant=mutant, n=300,
-                      reset_n=120, reset_before=50, reset_after=None)
+                      reset_n=120, reset_before=50, reset_after=None, quiet_in_reset=True,
+                      ready_rule=True)
 stream_matches_model = TESTS.model_match()
 reset_restarts_sources = TESTS.reset_mid_stream("reset_restarts_sources")
 scoreboard_must_fail = TESTS.must_fail()
