@@ -12,12 +12,13 @@ import cocotb
 import numpy as np
 import pytest
 
-from neurohdl import ParamError, QFormatError
+from neurohdl import QFormatError
 from neurohdl.models.neuron import alif as model
 from neurohdl.models.neuron._common import smax, smin, stimulus
 from neurohdl.models.neuron.alif import AlifParams
-from neurohdl.verif.common.runner import check_core, params_for, run_mutant, skip_unless_rotated
-from neurohdl.verif.common.tb import StandardTests, neuron_settings
+from neurohdl.verif.common.runner import params_for, run_mutant, skip_unless_rotated
+from neurohdl.verif.neuron._shared import (bad_params_test, core_tests, neuron_tests,
+                                           step_equals_population)
 
 
 def corners(p: AlifParams, rng) -> list[int]:
@@ -29,14 +30,12 @@ def corners(p: AlifParams, rng) -> list[int]:
 
 # a reset returns v and a to 0 and clears status_sat; must-fail: a model fed i ^ 1 (the first
 # input is 0: the first beat's v is 0 in the RTL and 1 there, or the mutated one fires)
-TESTS = StandardTests(**neuron_settings(
+TESTS = neuron_tests(
     model, encode=model.to_tdata, n=150, reset_n=150, reset_before=70, reset_after=100,
     must_fail_stimulus=lambda p, rng, n: [0] + stimulus(p, rng, 40),
-    mutant=lambda p, i: model.run_tdata(p, [x ^ 1 for x in i])[0]))
-stream_matches_model = TESTS.model_match()
-saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
+    mutant=lambda p, i: model.run_tdata(p, [x ^ 1 for x in i])[0])
+stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail = \
+    TESTS.standard(corners)
 
 
 def edge_stimulus(p: AlifParams, rng: random.Random, n: int):
@@ -86,13 +85,7 @@ async def fires_at_equal_threshold(dut):
 PINS = [{"reset": "zero"}, {"reset": "subtract"}, {"beta": 0, "rho": 0}, {}, {}, {}]
 
 
-@pytest.mark.parametrize("i", range(6))
-def test_alif(i, seed, tmp_path):
-    p = params_for("neuron.alif", seed, **PINS[i])
-    if PINS[i]:
-        print("[config] pinned: replay with `neurohdl sim neuron.alif --seed "
-              f"{seed} " + " ".join(f"--set {k}={v}" for k, v in PINS[i].items()) + "`")
-    check_core("neuron.alif", seed, tmp_path, p=p)
+test_alif, test_alif_verilator = core_tests("neuron.alif", PINS)
 
 
 def test_ge_turned_gt_is_caught(seed, tmp_path):
@@ -106,10 +99,6 @@ def test_ge_turned_gt_is_caught(seed, tmp_path):
     res = run_mutant("neuron.alif", p, seed, tmp_path, [(r"(_fire = \(\S+) >= ", r"\1 > ")],
                      testcase=["fires_at_equal_threshold"])
     assert res.tests == 1 and res.failed == 1, (res.summary(), p)
-
-
-def test_alif_verilator(seed, tmp_path):
-    check_core("neuron.alif", seed, tmp_path, sim="verilator")
 
 
 def reference(p: AlifParams, inputs, fires=operator.ge):
@@ -167,23 +156,17 @@ def test_edge_stimulus_tells_ge_from_gt():
 
 @pytest.mark.parametrize("cfg", range(8))
 def test_step_equals_population(cfg):
+    """The scalar step (v and a) against the population form; theta at each step is the one
+    of the previous step's a (0 at the first)."""
     r = random.Random(200 + cfg)
     p = AlifParams.random(r)
     I = np.array([stimulus(p, random.Random(r.random()), 200) for _ in range(6)]).T
-    pop = model.run_population_states(p, I)
-    spikes, v, sat = model.run_population(p, I)
-    assert np.array_equal(spikes, pop["spike"]) and np.array_equal(v, pop["v"])
-    for n in range(I.shape[1]):
-        st = model.init(p)
-        for t in range(I.shape[0]):
-            assert model.theta(p, st[1]) == pop["theta"][t, n]
-            st, (s_, v_, sat_) = model.step(p, st, int(I[t, n]))
-            assert (s_, v_, sat_, st[1]) == (spikes[t, n], v[t, n], sat[t, n], pop["a"][t, n])
-    words, sticky = model.run_tdata(p, I[:, 0])
-    s_, v_, a_ = model.unpack(p, words)
+    pop, spikes, v, _ = step_equals_population(model, p, I, lambda st: {"a": st[1]})
+    a_before = np.vstack([np.zeros((1, I.shape[1]), dtype=np.int64), pop["a"][:-1]])
+    assert [[model.theta(p, int(a)) for a in row] for row in a_before] == pop["theta"].tolist()
+    s_, v_, a_ = model.unpack(p, model.run_tdata(p, I[:, 0])[0])
     assert np.array_equal(s_, spikes[:, 0]) and np.array_equal(v_, v[:, 0])
     assert np.array_equal(a_, pop["a"][:, 0])
-    assert np.array_equal(sticky, np.logical_or.accumulate(sat[:, 0]))
 
 
 def test_magnitude_shift_decays_negative_v_to_zero():
@@ -313,23 +296,18 @@ def test_adaptation_lowers_the_rate():
     assert spikes[:100].sum() > spikes[500:].sum() > 0
 
 
-@pytest.mark.parametrize("kw, words", [
-    ({"beta": 256}, ["AlifParams.beta = 256", "0..255"]),
-    ({"rho": -1}, ["AlifParams.rho = -1", "0..255"]),
+test_bad_params_raise = bad_params_test(AlifParams, [
+    ({"beta": 256}, "0..255"),
+    ({"rho": -1}, "0..255"),
     ({"beta_frac": 4, "beta": 16}, ["AlifParams.beta = 16", "0..15"]),
-    ({"threshold": 0}, ["AlifParams.threshold = 0", "1..32767"]),
+    ({"threshold": 0}, "1..32767"),
     ({"width": 8, "frac_bits": 0, "threshold": 128}, ["AlifParams.threshold = 128", "1..127"]),
     ({"a_width": 4, "a_inc": 16}, ["AlifParams.a_inc = 16", "1..15"]),
-    ({"a_width": 17}, ["AlifParams.a_width = 17", "1..16"]),
-    ({"beta_a": 1 << 16}, ["AlifParams.beta_a = 65536", "0..65535"]),
-    ({"reset": "to_v_reset"}, ["AlifParams.reset = 'to_v_reset'", "'subtract', 'zero'"]),
-    ({"width": 2}, ["AlifParams.width = 2", "3..32"]),
+    ({"a_width": 17}, "1..16"),
+    ({"beta_a": 1 << 16}, "0..65535"),
+    ({"reset": "to_v_reset"}, "'subtract', 'zero'"),
+    ({"width": 2}, "3..32"),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        AlifParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_from_real_exact_or_error():

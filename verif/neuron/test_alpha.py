@@ -9,13 +9,13 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from neurohdl import ParamError, QFormatError
+from neurohdl import QFormatError
 from neurohdl.models.neuron import alpha as model
 from neurohdl.models.neuron._common import smax, smin
 from neurohdl.models.neuron.alpha import AlphaParams
 from neurohdl.rtl.neuron.alpha import stimulus
-from neurohdl.verif.common.runner import check_core, params_for
-from neurohdl.verif.common.tb import StandardTests, neuron_settings
+from neurohdl.verif.neuron._shared import (bad_params_test, core_tests, neuron_tests,
+                                           step_equals_population)
 
 
 def corners(p: AlphaParams, rng) -> list[tuple[int, int]]:
@@ -28,14 +28,12 @@ def corners(p: AlphaParams, rng) -> list[tuple[int, int]]:
 
 # a reset returns v and both currents to 0 and clears status_sat; must-fail: a model fed
 # I_exc ^ 1 (the first input is (0, 0): the first beat's i_exc is 0 in the RTL, 1 there)
-TESTS = StandardTests(**neuron_settings(
+TESTS = neuron_tests(
     model, stimulus=stimulus, encode=model.to_tdata, n=150, reset_n=150, reset_before=70,
     reset_after=100, must_fail_stimulus=lambda p, rng, n: [(0, 0)] + stimulus(p, rng, 40),
-    mutant=lambda p, i: model.run_tdata(p, [(e ^ 1, h) for e, h in i])[0]))
-stream_matches_model = TESTS.model_match()
-saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
+    mutant=lambda p, i: model.run_tdata(p, [(e ^ 1, h) for e, h in i])[0])
+stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail = \
+    TESTS.standard(corners)
 
 
 # ---------------------------------------------------------------- pytest side -------------
@@ -45,17 +43,7 @@ PINS = [{"reset": "zero"}, {"reset": "subtract"},
         {"alpha_exc": 0, "alpha_inh": 0, "beta": 0}, {}, {}, {}]
 
 
-@pytest.mark.parametrize("i", range(6))
-def test_alpha(i, seed, tmp_path):
-    p = params_for("neuron.alpha", seed, **PINS[i])
-    if PINS[i]:
-        print("[config] pinned: replay with `neurohdl sim neuron.alpha --seed "
-              f"{seed} " + " ".join(f"--set {k}={v}" for k, v in PINS[i].items()) + "`")
-    check_core("neuron.alpha", seed, tmp_path, p=p)
-
-
-def test_alpha_verilator(seed, tmp_path):
-    check_core("neuron.alpha", seed, tmp_path, sim="verilator")
+test_alpha, test_alpha_verilator = core_tests("neuron.alpha", PINS)
 
 
 def reference(p: AlphaParams, inputs):
@@ -101,20 +89,12 @@ def test_step_equals_population(cfg):
     p = AlphaParams.random(r)
     I = np.stack([np.array(stimulus(p, random.Random(r.random()), 200)) for _ in range(6)],
                  axis=1)
-    pop = model.run_population_states(p, I)
-    spikes, v, sat = model.run_population(p, I)
-    assert np.array_equal(spikes, pop["spike"]) and np.array_equal(v, pop["v"])
-    for n in range(I.shape[1]):
-        st = model.init(p)
-        for t in range(I.shape[0]):
-            st, (s_, v_, sat_) = model.step(p, st, tuple(int(x) for x in I[t, n]))
-            assert (s_, v_, sat_) == (spikes[t, n], v[t, n], sat[t, n])
-            assert st == (v[t, n], pop["i_exc"][t, n], pop["i_inh"][t, n])
-    words, sticky = model.run_tdata(p, I[:, 0, :])
+    pop, spikes, v, _ = step_equals_population(
+        model, p, I, lambda st: dict(zip(("v", "i_exc", "i_inh"), st)))
+    words, _ = model.run_tdata(p, I[:, 0, :])
     for t, w in enumerate(words):
         assert model.unpack(p, w) == (spikes[t, 0], v[t, 0], pop["i_exc"][t, 0],
                                       pop["i_inh"][t, 0])
-    assert np.array_equal(sticky, np.logical_or.accumulate(sat[:, 0]))
 
 
 def test_tdata_layout():
@@ -228,23 +208,18 @@ def test_supra_threshold_spike_counts(reset, a_e, a_i, beta):
     assert np.sum(np.abs(n - nf) <= 2) >= 3
 
 
-@pytest.mark.parametrize("kw, words", [
-    ({"alpha_exc": 256}, ["AlphaParams.alpha_exc = 256", "0..255"]),
-    ({"alpha_inh": -1}, ["AlphaParams.alpha_inh = -1", "0..255"]),
+test_bad_params_raise = bad_params_test(AlphaParams, [
+    ({"alpha_exc": 256}, "0..255"),
+    ({"alpha_inh": -1}, "0..255"),
     ({"beta_frac": 4, "alpha_exc": 15, "alpha_inh": 15, "beta": 16},
      ["AlphaParams.beta = 16", "0..15"]),
     ({"in_width": 16, "i_width": 15}, ["AlphaParams.i_width = 15", "16..32"]),
-    ({"i_width": 33}, ["AlphaParams.i_width = 33", "16..32"]),
-    ({"threshold": 0}, ["AlphaParams.threshold = 0", "1..32767"]),
+    ({"i_width": 33}, "16..32"),
+    ({"threshold": 0}, "1..32767"),
     ({"width": 8, "frac_bits": 0, "threshold": 128}, ["AlphaParams.threshold = 128", "1..127"]),
-    ({"beta_frac": 0}, ["AlphaParams.beta_frac = 0", "1..16"]),
-    ({"reset": "to_v_reset"}, ["AlphaParams.reset = 'to_v_reset'", "'subtract', 'zero'"]),
+    ({"beta_frac": 0}, "1..16"),
+    ({"reset": "to_v_reset"}, "'subtract', 'zero'"),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        AlphaParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_from_real_exact_or_error():

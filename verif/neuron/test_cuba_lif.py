@@ -8,12 +8,11 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.neuron import cuba_lif as model
 from neurohdl.models.neuron.cuba_lif import CubaLifParams
 from neurohdl.rtl.neuron.cuba_lif import drive_level, stimulus
-from neurohdl.verif.common.runner import check_core, params_for
-from neurohdl.verif.common.tb import StandardTests, neuron_settings
+from neurohdl.verif.neuron._shared import (bad_params_test, core_tests, neuron_tests,
+                                           step_equals_population)
 
 
 EDGE = 1 << 23
@@ -55,15 +54,12 @@ def corners(p: CubaLifParams, rng) -> list[int]:
 
 # a reset returns u and v to 0 and clears status_sat; must-fail: a model fed a_in ^ 1 (the
 # first beat's u already differs by 64)
-TESTS = StandardTests(**neuron_settings(
+TESTS = neuron_tests(
     model, stimulus=stimulus, encode=lambda p, a: model.to_tdata(a), n=150, reset_n=150,
     reset_before=70, reset_after=100, must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 60),
-    mutant=lambda p, a: model.run_tdata(p, [x ^ 1 for x in a])[0]))
-stream_matches_model = TESTS.model_match()
-saturation_and_wrap_corners = TESTS.scenario("saturation_and_wrap_corners", corners,
-                                             corners.__doc__)
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
+    mutant=lambda p, a: model.run_tdata(p, [x ^ 1 for x in a])[0])
+stream_matches_model, saturation_and_wrap_corners, reset_mid_stream, scoreboard_must_fail = \
+    TESTS.standard(corners, "saturation_and_wrap_corners")
 
 
 # ---------------------------------------------------------------- pytest side -------------
@@ -73,17 +69,7 @@ scoreboard_must_fail = TESTS.must_fail()
 PINS = [{"du": 0, "dv": 0}, {"du": 4095, "dv": 4095}, {}, {}, {}, {}]
 
 
-@pytest.mark.parametrize("i", range(6))
-def test_cuba_lif(i, seed, tmp_path):
-    p = params_for("neuron.cuba_lif", seed, **PINS[i])
-    if PINS[i]:
-        print("[config] pinned: replay with `neurohdl sim neuron.cuba_lif --seed "
-              f"{seed} " + " ".join(f"--set {k}={v}" for k, v in PINS[i].items()) + "`")
-    check_core("neuron.cuba_lif", seed, tmp_path, p=p)
-
-
-def test_cuba_lif_verilator(seed, tmp_path):
-    check_core("neuron.cuba_lif", seed, tmp_path, sim="verilator")
+test_cuba_lif, test_cuba_lif_verilator = core_tests("neuron.cuba_lif", PINS)
 
 
 class LavaLifBitAccTranscription:
@@ -211,19 +197,10 @@ def test_step_equals_population(cfg):
     r = random.Random(100 + cfg)
     p = CubaLifParams.random(r)
     I = _population_stimulus(p, r, 200, 6)
-    pop = model.run_population_states(p, I)
-    spikes, v, sat = model.run_population(p, I)
-    assert np.array_equal(spikes, pop["spike"]) and np.array_equal(v, pop["v"])
-    for n in range(I.shape[1]):
-        st = model.init(p)
-        for t in range(I.shape[0]):
-            st, (s_, v_, sat_) = model.step(p, st, int(I[t, n]))
-            assert (s_, v_, sat_, st.u) == (spikes[t, n], v[t, n], sat[t, n], pop["u"][t, n])
-    words, sticky = model.run_tdata(p, I[:, 0])
-    s_, v_, u_ = model.unpack(words)
+    pop, spikes, v, _ = step_equals_population(model, p, I, lambda st: {"u": st.u})
+    s_, v_, u_ = model.unpack(model.run_tdata(p, I[:, 0])[0])
     assert np.array_equal(s_, spikes[:, 0]) and np.array_equal(v_, v[:, 0])
     assert np.array_equal(u_, pop["u"][:, 0])
-    assert np.array_equal(sticky, np.logical_or.accumulate(sat[:, 0]))
 
 
 def test_pack_unpack_and_tdata():
@@ -318,21 +295,16 @@ def test_supra_threshold_spike_counts(du, dv, vth):
     assert exact >= 3
 
 
-@pytest.mark.parametrize("kw, words", [
-    ({"du": 4096}, ["CubaLifParams.du = 4096", "0..4095"]),
-    ({"du": -1}, ["CubaLifParams.du = -1", "0..4095"]),
-    ({"dv": 5000}, ["CubaLifParams.dv = 5000", "0..4095"]),
-    ({"bias_mant": 4096}, ["CubaLifParams.bias_mant = 4096", "-4096..4095"]),
-    ({"bias_mant": -4097}, ["CubaLifParams.bias_mant = -4097", "-4096..4095"]),
-    ({"bias_exp": 8}, ["CubaLifParams.bias_exp = 8", "0..7"]),
-    ({"vth": 1 << 17}, ["CubaLifParams.vth = 131072", "0..131071"]),
-    ({"vth": 1.5}, ["CubaLifParams.vth = 1.5", "an integer"]),
+test_bad_params_raise = bad_params_test(CubaLifParams, [
+    ({"du": 4096}, "0..4095"),
+    ({"du": -1}, "0..4095"),
+    ({"dv": 5000}, "0..4095"),
+    ({"bias_mant": 4096}, "-4096..4095"),
+    ({"bias_mant": -4097}, "-4096..4095"),
+    ({"bias_exp": 8}, "0..7"),
+    ({"vth": 1 << 17}, "0..131071"),
+    ({"vth": 1.5}, "an integer"),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        CubaLifParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_derived_constants():

@@ -9,35 +9,28 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError, QFormatError
-from neurohdl.models.neuron._common import (pack_out, smax, smin, sticky, stimulus,
-                                            unpack_out)
-from neurohdl.verif.common.runner import check_core, params_for
-from neurohdl.verif.common.tb import StandardTests, neuron_settings
-
-
-from neurohdl.verif.common.stream import reset
+from neurohdl import QFormatError
+from neurohdl.models.neuron._common import pack_out, smax, sticky, unpack_out
+from neurohdl.verif.neuron._shared import (bad_params_test, core_tests, extremes_then_drive,
+                                           negated_input_mutant, neuron_tests,
+                                           scalar_equals_population, scalar_run)
 
 model = importlib.import_module("neurohdl.models.neuron.if_")   # `if` is a keyword
 IfParams = model.IfParams
 
+
 def corners(p: IfParams, rng) -> list[int]:
     """The extreme inputs held for many steps (v clips both ways), silence, alternating
     extremes, then a long regular drive (regular spikes)."""
-    lo, hi = smin(p.in_width), smax(p.in_width)
-    drive = min(hi, max(1, p.threshold // 5))
-    return [hi] * 40 + [0] * 8 + [lo] * 40 + [hi, lo] * 6 + [drive] * 50
+    return extremes_then_drive(p, min(smax(p.in_width), max(1, p.threshold // 5)))
 
 
 # a reset returns v to 0 and clears status_sat; must-fail: a model
 # fed -i (the first input is 1: v = 1 (or a spike) in the RTL, v = -1 without a spike there)
-TESTS = StandardTests(**neuron_settings(model), mutant=lambda p, xs: model.run_tdata(
-    p, [min(-x, smax(p.in_width)) for x in xs])[0])
-stream_matches_model = TESTS.model_match()
-saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
+TESTS = neuron_tests(model, mutant=negated_input_mutant(model))
+stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail = \
+    TESTS.standard(corners)
 latency_and_throughput = TESTS.throughput("latency_and_throughput", n=40)
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------
@@ -47,47 +40,18 @@ scoreboard_must_fail = TESTS.must_fail()
 PINS = [{"width": 16, "in_width": 16, "frac_bits": 8}, {"reset": "zero"}, {"reset": "subtract"},
         {"width": 3}, {}, {}]
 
-
-@pytest.mark.parametrize("i", range(6))
-def test_if_(i, seed, tmp_path):
-    p = params_for("neuron.if_", seed, **PINS[i])
-    if PINS[i]:
-        print("[config] pinned: replay with `neurohdl sim neuron.if_ --seed "
-              f"{seed} " + " ".join(f"--set {k}={v}" for k, v in PINS[i].items()) + "`")
-    check_core("neuron.if_", seed, tmp_path, p=p)
-
-
-def test_if_verilator(seed, tmp_path):
-    check_core("neuron.if_", seed, tmp_path, sim="verilator")
+test_if_, test_if_verilator = core_tests("neuron.if_", PINS)
 
 
 # -- model: scalar step vs population, hand-checked semantics ------------------------------------
 
 def _scalar_run(p, xs):
-    st, out = model.init(p), []
-    for x in xs:
-        st, o = model.step(p, st, x)
-        out.append(o)
-    return out
+    return scalar_run(model, p, xs)
 
 
 def test_step_and_population_agree(seed):
     """step() on Python ints and run_population() on numpy agree bit for bit, per neuron."""
-    r = random.Random(seed)
-    for _ in range(25):
-        p = IfParams.random(r)
-        T, N = 150, 5
-        I = np.array([stimulus(p, r, T) for _ in range(N)], dtype=np.int64).T
-        spikes, v, sat = model.run_population(p, I)
-        for n in range(N):
-            ref = _scalar_run(p, I[:, n].tolist())
-            assert [o[0] for o in ref] == spikes[:, n].tolist(), p
-            assert [o[1] for o in ref] == v[:, n].tolist(), p
-            assert [o[2] for o in ref] == sat[:, n].tolist(), p
-        tdata, st = model.run_tdata(p, I[:, 0])
-        s0, v0 = unpack_out(p.width, tdata)
-        assert s0.tolist() == spikes[:, 0].tolist() and v0.tolist() == v[:, 0].tolist()
-        assert st.tolist() == sticky(sat[:, 0]).tolist()
+    scalar_equals_population(model, IfParams, random.Random(seed))
 
 
 def test_by_hand():
@@ -162,23 +126,18 @@ def test_from_real_is_exact():
         IfParams.from_real(threshold=0.1)
 
 
-@pytest.mark.parametrize("kw, words", [
-    ({"width": 2}, ["IfParams.width = 2", "3..32"]),
-    ({"width": 33}, ["IfParams.width = 33", "3..32"]),
-    ({"in_width": 1}, ["IfParams.in_width = 1", "2..32"]),
-    ({"in_width": 33}, ["IfParams.in_width = 33", "2..32"]),
-    ({"frac_bits": 16}, ["IfParams.frac_bits = 16", "0..15"]),
-    ({"threshold": 0}, ["IfParams.threshold = 0", "1..32767"]),
-    ({"threshold": -5}, ["IfParams.threshold = -5", "1..32767"]),
+test_bad_params_raise = bad_params_test(IfParams, [
+    ({"width": 2}, "3..32"),
+    ({"width": 33}, "3..32"),
+    ({"in_width": 1}, "2..32"),
+    ({"in_width": 33}, "2..32"),
+    ({"frac_bits": 16}, "0..15"),
+    ({"threshold": 0}, "1..32767"),
+    ({"threshold": -5}, "1..32767"),
     ({"width": 8, "frac_bits": 4, "threshold": 128}, ["IfParams.threshold = 128", "1..127"]),
-    ({"reset": "to_v_reset"}, ["IfParams.reset = 'to_v_reset'", "'zero', 'subtract'"]),
-    ({"threshold": 1.0}, ["IfParams.threshold = 1.0", "an integer"]),
+    ({"reset": "to_v_reset"}, "'zero', 'subtract'"),
+    ({"threshold": 1.0}, "an integer"),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        IfParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_bad_inputs_raise():

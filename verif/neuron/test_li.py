@@ -8,31 +8,26 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.neuron import li as model
-from neurohdl.models.neuron._common import smax, smin, sticky, stimulus, unpack_out
+from neurohdl.models.neuron._common import smax
 from neurohdl.models.neuron.li import LiParams
-from neurohdl.verif.common.runner import check_core, params_for
-from neurohdl.verif.common.tb import StandardTests, neuron_settings
+from neurohdl.verif.neuron._shared import (bad_params_test, core_tests, extremes_then_drive,
+                                           negated_input_mutant, neuron_tests,
+                                           scalar_equals_population, scalar_run)
 
 
 def corners(p: LiParams, rng) -> list[int]:
     """The extreme inputs held for many steps (v clips both ways where the leak allows it),
     silence (decay), alternating extremes, then a steady drive."""
-    lo, hi = smin(p.in_width), smax(p.in_width)
-    drive = max(1, hi // 3)
-    return [hi] * 40 + [0] * 8 + [lo] * 40 + [hi, lo] * 6 + [drive] * 50
+    return extremes_then_drive(p, max(1, smax(p.in_width) // 3))
 
 
 # a reset returns v to 0 and clears status_sat; must-fail: a model
 # fed -i (the first input is 1: v = 1 in the RTL, v = -1 there)
-TESTS = StandardTests(**neuron_settings(model), mutant=lambda p, xs: model.run_tdata(
-    p, [min(-x, smax(p.in_width)) for x in xs])[0])
-stream_matches_model = TESTS.model_match()
-saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
+TESTS = neuron_tests(model, mutant=negated_input_mutant(model))
+stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail = \
+    TESTS.standard(corners)
 latency_and_throughput = TESTS.throughput("latency_and_throughput", n=40)
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------
@@ -42,50 +37,19 @@ scoreboard_must_fail = TESTS.must_fail()
 PINS = [{"width": 16, "in_width": 16, "frac_bits": 8}, {"width": 3}, {"leak_shift": 15},
         {}, {}, {}]
 
-
-@pytest.mark.parametrize("i", range(6))
-def test_li(i, seed, tmp_path):
-    p = params_for("neuron.li", seed, **PINS[i])
-    if PINS[i]:
-        print("[config] pinned: replay with `neurohdl sim neuron.li --seed "
-              f"{seed} " + " ".join(f"--set {k}={v}" for k, v in PINS[i].items()) + "`")
-    check_core("neuron.li", seed, tmp_path, p=p)
-
-
-def test_li_verilator(seed, tmp_path):
-    check_core("neuron.li", seed, tmp_path, sim="verilator")
+test_li, test_li_verilator = core_tests("neuron.li", PINS)
 
 
 # -- model: scalar step vs population, hand-checked semantics ------------------------------------
 
 def _scalar_run(p, xs):
-    st, out = model.init(p), []
-    for x in xs:
-        st, o = model.step(p, st, x)
-        out.append(o)
-    return out
+    return scalar_run(model, p, xs)
 
 
 def test_step_and_population_agree(seed):
     """step() on Python ints and run_population() on numpy agree bit for bit, per neuron; the
     spike bit is always 0."""
-    r = random.Random(seed)
-    for _ in range(25):
-        p = LiParams.random(r)
-        T, N = 150, 5
-        I = np.array([stimulus(p, r, T) for _ in range(N)], dtype=np.int64).T
-        spikes, v, sat = model.run_population(p, I)
-        assert not spikes.any()
-        for n in range(N):
-            ref = _scalar_run(p, I[:, n].tolist())
-            assert [o[0] for o in ref] == [0] * T
-            assert [o[1] for o in ref] == v[:, n].tolist(), p
-            assert [o[2] for o in ref] == sat[:, n].tolist(), p
-        tdata, st = model.run_tdata(p, I[:, 0])
-        s0, v0 = unpack_out(p.width, tdata)
-        assert not s0.any() and v0.tolist() == v[:, 0].tolist()
-        assert [int(t) & 1 for t in tdata] == [0] * T
-        assert st.tolist() == sticky(sat[:, 0]).tolist()
+    scalar_equals_population(model, LiParams, random.Random(seed), silent=True)
 
 
 def test_by_hand():
@@ -136,21 +100,16 @@ def test_steady_state_constant_drive():
 
 # -- Params ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kw, words", [
-    ({"width": 2}, ["LiParams.width = 2", "3..32"]),
-    ({"width": 33}, ["LiParams.width = 33", "3..32"]),
-    ({"in_width": 1}, ["LiParams.in_width = 1", "2..32"]),
-    ({"frac_bits": 16}, ["LiParams.frac_bits = 16", "0..15"]),
+test_bad_params_raise = bad_params_test(LiParams, [
+    ({"width": 2}, "3..32"),
+    ({"width": 33}, "3..32"),
+    ({"in_width": 1}, "2..32"),
+    ({"frac_bits": 16}, "0..15"),
     ({"width": 4, "frac_bits": 4}, ["LiParams.frac_bits = 4", "0..3"]),
-    ({"leak_shift": 0}, ["LiParams.leak_shift = 0", "1..15"]),
-    ({"leak_shift": 16}, ["LiParams.leak_shift = 16", "1..15"]),
-    ({"leak_shift": "4"}, ["LiParams.leak_shift = '4'", "an integer"]),
+    ({"leak_shift": 0}, "1..15"),
+    ({"leak_shift": 16}, "1..15"),
+    ({"leak_shift": "4"}, "an integer"),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        LiParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_bad_inputs_raise():

@@ -11,32 +11,27 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from neurohdl import ParamError, QFormatError
+from neurohdl import QFormatError
 from neurohdl.models.neuron import lif as model
-from neurohdl.models.neuron._common import (pack_out, smax, smin, sticky, stimulus,
-                                            unpack_out)
+from neurohdl.models.neuron._common import pack_out, smax, smin, sticky, unpack_out
 from neurohdl.models.neuron.lif import LifParams
-from neurohdl.verif.common.runner import check_core, params_for
-from neurohdl.verif.common.tb import StandardTests, neuron_settings
+from neurohdl.verif.neuron._shared import (bad_params_test, core_tests, extremes_then_drive,
+                                           negated_input_mutant, neuron_tests,
+                                           scalar_equals_population, scalar_run)
 
 
 def corners(p: LifParams, rng) -> list[int]:
     """The extreme inputs held for many steps (v clips both ways where the leak allows it),
     silence, alternating extremes, then a long regular drive (spikes, refractory periods)."""
-    lo, hi = smin(p.in_width), smax(p.in_width)
-    drive = min(hi, max(1, p.threshold // 5))
-    return [hi] * 40 + [0] * 8 + [lo] * 40 + [hi, lo] * 6 + [drive] * 50
+    return extremes_then_drive(p, min(smax(p.in_width), max(1, p.threshold // 5)))
 
 
 # a reset returns v and the refractory counter to 0 and clears status_sat; must-fail: a model
 # fed -i (the first input is 1: v = 1 (or a spike) in the RTL, v = -1 without a spike there)
-TESTS = StandardTests(**neuron_settings(model), mutant=lambda p, xs: model.run_tdata(
-    p, [min(-x, smax(p.in_width)) for x in xs])[0])
-stream_matches_model = TESTS.model_match()
-saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
+TESTS = neuron_tests(model, mutant=negated_input_mutant(model))
+stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail = \
+    TESTS.standard(corners)
 latency_and_throughput = TESTS.throughput("latency_and_throughput", n=40)
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
 
 
 # ---------------------------------------------------------------- pytest side -------------
@@ -47,49 +42,19 @@ PINS = [{"leak": "shift", "width": 16, "in_width": 16, "frac_bits": 8},
         {"leak": "subtract"}, {"leak": "multiply"}, {"width": 3},
         {"refractory": 255, "reset": "to_v_reset"}, {}]
 
-
-@pytest.mark.parametrize("i", range(6))
-def test_lif(i, seed, tmp_path):
-    p = params_for("neuron.lif", seed, **PINS[i])
-    if PINS[i]:
-        print("[config] pinned: replay with `neurohdl sim neuron.lif --seed "
-              f"{seed} " + " ".join(f"--set {k}={v}" for k, v in PINS[i].items()) + "`")
-    check_core("neuron.lif", seed, tmp_path, p=p)
-
-
-def test_lif_verilator(seed, tmp_path):
-    check_core("neuron.lif", seed, tmp_path, sim="verilator",
-               p=params_for("neuron.lif", seed, leak="multiply"))
+test_lif, test_lif_verilator = core_tests("neuron.lif", PINS, verilator={"leak": "multiply"})
 
 
 # -- model: scalar step vs population, hand-checked semantics ------------------------------------
 
 def _scalar_run(p, xs):
-    st, out = model.init(p), []
-    for x in xs:
-        st, o = model.step(p, st, x)
-        out.append(o)
-    return out
+    return scalar_run(model, p, xs)
 
 
 def test_step_and_population_agree(seed):
     """step() on Python ints and run_population() on numpy agree bit for bit, per neuron, on
     random configurations (every mode) and inputs with saturation corners."""
-    r = random.Random(seed)
-    for _ in range(25):
-        p = LifParams.random(r)
-        T, N = 150, 5
-        I = np.array([stimulus(p, r, T) for _ in range(N)], dtype=np.int64).T
-        spikes, v, sat = model.run_population(p, I)
-        for n in range(N):
-            ref = _scalar_run(p, I[:, n].tolist())
-            assert [o[0] for o in ref] == spikes[:, n].tolist(), p
-            assert [o[1] for o in ref] == v[:, n].tolist(), p
-            assert [o[2] for o in ref] == sat[:, n].tolist(), p
-        tdata, st = model.run_tdata(p, I[:, 0])
-        s0, v0 = unpack_out(p.width, tdata)
-        assert s0.tolist() == spikes[:, 0].tolist() and v0.tolist() == v[:, 0].tolist()
-        assert st.tolist() == sticky(sat[:, 0]).tolist()
+    scalar_equals_population(model, LifParams, random.Random(seed))
 
 
 def test_refractory_definition():
@@ -287,33 +252,28 @@ def test_from_real_is_exact():
         LifParams.from_real(beta=1.0)
 
 
-@pytest.mark.parametrize("kw, words", [
-    ({"width": 2}, ["LifParams.width = 2", "3..32"]),
-    ({"width": 33}, ["LifParams.width = 33", "3..32"]),
-    ({"in_width": 1}, ["LifParams.in_width = 1", "2..32"]),
-    ({"frac_bits": 16}, ["LifParams.frac_bits = 16", "0..15"]),
-    ({"threshold": 0}, ["LifParams.threshold = 0", "1..32767"]),
+test_bad_params_raise = bad_params_test(LifParams, [
+    ({"width": 2}, "3..32"),
+    ({"width": 33}, "3..32"),
+    ({"in_width": 1}, "2..32"),
+    ({"frac_bits": 16}, "0..15"),
+    ({"threshold": 0}, "1..32767"),
     ({"width": 8, "frac_bits": 4, "threshold": 256}, ["LifParams.threshold = 256", "1..127"]),
-    ({"leak": "exp"}, ["LifParams.leak = 'exp'", "'shift', 'subtract', 'multiply'"]),
-    ({"leak_shift": 0}, ["LifParams.leak_shift = 0", "1..15"]),
-    ({"leak_shift": 16}, ["LifParams.leak_shift = 16", "1..15"]),
-    ({"leak_amount": -1}, ["LifParams.leak_amount = -1", "0..32767"]),
-    ({"beta": 256}, ["LifParams.beta = 256", "0..255"]),
+    ({"leak": "exp"}, "'shift', 'subtract', 'multiply'"),
+    ({"leak_shift": 0}, "1..15"),
+    ({"leak_shift": 16}, "1..15"),
+    ({"leak_amount": -1}, "0..32767"),
+    ({"beta": 256}, "0..255"),
     ({"beta_frac": 4, "beta": 16}, ["LifParams.beta = 16", "0..15"]),
-    ({"beta_frac": 17}, ["LifParams.beta_frac = 17", "1..16"]),
-    ({"reset": "hold"}, ["LifParams.reset = 'hold'", "'zero', 'subtract', 'to_v_reset'"]),
-    ({"v_reset": 256}, ["LifParams.v_reset = 256", "-32768..255"]),
+    ({"beta_frac": 17}, "1..16"),
+    ({"reset": "hold"}, "'zero', 'subtract', 'to_v_reset'"),
+    ({"v_reset": 256}, "-32768..255"),
     ({"width": 8, "frac_bits": 4, "threshold": 100, "v_reset": -129},
      ["LifParams.v_reset = -129", "-128..99"]),
-    ({"refractory": 256}, ["LifParams.refractory = 256", "0..255"]),
-    ({"refractory": -1}, ["LifParams.refractory = -1", "0..255"]),
-    ({"threshold": 1.5}, ["LifParams.threshold = 1.5", "an integer"]),
+    ({"refractory": 256}, "0..255"),
+    ({"refractory": -1}, "0..255"),
+    ({"threshold": 1.5}, "an integer"),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        LifParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_bad_inputs_raise():

@@ -2,7 +2,6 @@
 """neuron.sc_lif: converted Verilog vs the model over random configurations and stimuli (with
 saturation corners), idle and back-pressure on both streams, status_sat compared beat by beat;
 the model vs an independent transcription, its population form, and the real-valued LIF."""
-import random
 from fractions import Fraction
 
 import numpy as np
@@ -12,8 +11,8 @@ from neurohdl import ParamError
 from neurohdl.models.neuron import sc_lif as model
 from neurohdl.models.neuron.sc_lif import ScLifParams
 from neurohdl.rtl.neuron.sc_lif import stimulus
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests, neuron_settings
+from neurohdl.verif.neuron._shared import (bad_params_test, core_tests, neuron_tests,
+                                           reference_test)
 
 
 def corners(p: ScLifParams, rng) -> list[int]:
@@ -38,27 +37,18 @@ def mutant(p: ScLifParams, beats) -> ScLifParams:
 
 
 # a reset returns v to v_rest and clears the refractory count and status_sat
-TESTS = StandardTests(**neuron_settings(
-    model, model=lambda p, beats: model.run(p, beats)[0],
-    flags=lambda p, beats: {"status_sat": model.run(p, beats)[1]}, stimulus=stimulus,
+TESTS = neuron_tests(
+    model, run="run", stimulus=stimulus,
     encode=lambda p, beats: beats, n=150, reset_n=150, reset_before=60, reset_after=100,
     must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 80),
-    mutant=lambda p, beats: model.run(mutant(p, beats), beats)[0]))
-stream_matches_model = TESTS.model_match()
-saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
+    mutant=lambda p, beats: model.run(mutant(p, beats), beats)[0])
+stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail = \
+    TESTS.standard(corners)
 
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(6))
-def test_sc_lif(i, seed, tmp_path):
-    check_core("neuron.sc_lif", seed, tmp_path)
-
-
-def test_sc_lif_verilator(seed, tmp_path):
-    check_core("neuron.sc_lif", seed, tmp_path, sim="verilator")
+test_sc_lif, test_sc_lif_verilator = core_tests("neuron.sc_lif")
 
 
 def reference(p: ScLifParams, fields):
@@ -80,20 +70,11 @@ def reference(p: ScLifParams, fields):
     return out
 
 
-@pytest.mark.parametrize("cfg", range(25))
-def test_model_matches_reference_and_step(cfg):
-    r = random.Random(cfg)
-    p = ScLifParams.random(r)
-    beats = stimulus(p, r, 400)
-    fields = [model.unpack_in(p, b) for b in beats]
-    tdata, sats = model.run(p, beats)
-    assert list(zip(tdata, sats)) == reference(p, fields)
-    st, acc = model.initial_state(p), 0
-    for f, d, s in zip(fields, tdata, sats):
-        st, (spk, v, sat) = model.step(p, st, f)
-        acc |= sat
-        assert (int(model.pack_out(p, spk, v)), acc) == (d, s)
-    assert [model.pack_in(p, *f) for f in fields] == beats
+test_model_matches_reference_and_step = reference_test(
+    model, ScLifParams, stimulus, 400, 25,
+    reference=lambda p, beats: reference(p, [model.unpack_in(p, b) for b in beats]),
+    word=lambda p, st, spk, v: int(model.pack_out(p, spk, v)), step_input=model.unpack_in,
+    check=lambda p, beats: [model.pack_in(p, *model.unpack_in(p, b)) for b in beats] == beats)
 
 
 def test_population_equals_scalar_steps():
@@ -183,21 +164,16 @@ def test_from_real():
         ScLifParams.from_real(v_rest=200.0)
 
 
-@pytest.mark.parametrize("kw, words", [
-    ({"width": 3}, ["ScLifParams.width = 3", "4..24"]),
-    ({"width": 25}, ["ScLifParams.width = 25", "4..24"]),
-    ({"frac_bits": 16}, ["ScLifParams.frac_bits = 16", "0..15"]),
-    ({"v_threshold": 1 << 15}, ["ScLifParams.v_threshold = 32768", "-32768..32767"]),
+test_bad_params_raise = bad_params_test(ScLifParams, [
+    ({"width": 3}, "4..24"),
+    ({"width": 25}, "4..24"),
+    ({"frac_bits": 16}, "0..15"),
+    ({"v_threshold": 1 << 15}, "-32768..32767"),
     ({"width": 8, "frac_bits": 4, "v_threshold": 256}, ["ScLifParams.v_threshold = 256",
                                                         "-128..127"]),
-    ({"v_rest": -40000}, ["ScLifParams.v_rest = -40000", "-32768..32767"]),
-    ({"v_reset": 1 << 15}, ["ScLifParams.v_reset = 32768", "-32768..32767"]),
-    ({"refractory": 1024}, ["ScLifParams.refractory = 1024", "0..1023"]),
-    ({"refractory": -1}, ["ScLifParams.refractory = -1", "0..1023"]),
-    ({"frac_bits": 2.5}, ["ScLifParams.frac_bits = 2.5", "an integer"]),
+    ({"v_rest": -40000}, "-32768..32767"),
+    ({"v_reset": 1 << 15}, "-32768..32767"),
+    ({"refractory": 1024}, "0..1023"),
+    ({"refractory": -1}, "0..1023"),
+    ({"frac_bits": 2.5}, "an integer"),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        ScLifParams(**kw)
-    for w in words:
-        assert w in str(e.value)

@@ -3,18 +3,16 @@
 (with saturation corners), idle and back-pressure on both streams, status_sat compared beat by
 beat; the model vs an independent transcription, its population form, the LFSR, the noise
 distribution and the real-valued (Euler-Maruyama) LIF."""
-import random
 
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.neuron import stochastic_lif as model
 from neurohdl.models.neuron.stochastic_lif import StochasticLifParams
 from neurohdl.models.sc import lfsr
 from neurohdl.rtl.neuron.stochastic_lif import stimulus
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests, neuron_settings
+from neurohdl.verif.neuron._shared import (bad_params_test, core_tests, neuron_tests,
+                                           reference_test)
 
 
 def corners(p: StochasticLifParams, rng) -> list[int]:
@@ -31,27 +29,18 @@ def mutant(p: StochasticLifParams, xs):
 
 # a reset returns v to v_rest and the LFSR to its seed and clears the refractory count and
 # status_sat
-TESTS = StandardTests(**neuron_settings(
-    model, model=lambda p, xs: model.run(p, xs)[0],
-    flags=lambda p, xs: {"status_sat": model.run(p, xs)[1]}, stimulus=stimulus,
+TESTS = neuron_tests(
+    model, run="run", stimulus=stimulus,
     encode=lambda p, xs: [model.to_tdata(p, x) for x in xs], n=150, reset_n=150,
     reset_before=60, reset_after=100, must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 80),
-    mutant=mutant))
-stream_matches_model = TESTS.model_match()
-saturation_corners = TESTS.scenario("saturation_corners", corners, corners.__doc__)
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
+    mutant=mutant)
+stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail = \
+    TESTS.standard(corners)
 
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(6))
-def test_stochastic_lif(i, seed, tmp_path):
-    check_core("neuron.stochastic_lif", seed, tmp_path)
-
-
-def test_stochastic_lif_verilator(seed, tmp_path):
-    check_core("neuron.stochastic_lif", seed, tmp_path, sim="verilator")
+test_stochastic_lif, test_stochastic_lif_verilator = core_tests("neuron.stochastic_lif")
 
 
 def reference(p: StochasticLifParams, xs):
@@ -79,19 +68,10 @@ def reference(p: StochasticLifParams, xs):
     return out
 
 
-@pytest.mark.parametrize("cfg", range(25))
-def test_model_matches_reference_and_step(cfg):
-    r = random.Random(cfg)
-    p = StochasticLifParams.random(r)
-    xs = stimulus(p, r, 400)
-    tdata, sats = model.run(p, xs)
-    assert list(zip(tdata, sats)) == reference(p, xs)
-    st, acc = model.initial_state(p), 0
-    for x, d, s in zip(xs, tdata, sats):
-        st, (spk, v, sat) = model.step(p, st, x)
-        acc |= sat
-        assert (model.pack_out(p, [spk], [v], [st[2]])[0], acc) == (d, s)
-    assert [model.from_tdata(p, model.to_tdata(p, x)) for x in xs] == xs
+test_model_matches_reference_and_step = reference_test(
+    model, StochasticLifParams, stimulus, 400, 25, reference=reference,
+    word=lambda p, st, spk, v: model.pack_out(p, [spk], [v], [st[2]])[0],
+    check=lambda p, xs: [model.from_tdata(p, model.to_tdata(p, x)) for x in xs] == xs)
 
 
 def test_population_equals_scalar_steps():
@@ -206,24 +186,18 @@ def test_noise_makes_subthreshold_drive_fire():
     assert counts[0] == 0 and counts[1] < counts[2] < counts[3], counts
 
 
-@pytest.mark.parametrize("kw, words", [
-    ({"width": 3}, ["StochasticLifParams.width = 3", "4..32"]),
+test_bad_params_raise = bad_params_test(StochasticLifParams, [
+    ({"width": 3}, "4..32"),
     ({"noise_on": "input"}, ["StochasticLifParams.noise_on = 'input'",
                              "one of 'membrane', 'threshold'"]),
-    ({"noise_bits": 16}, ["StochasticLifParams.noise_bits = 16", "0..15"]),
+    ({"noise_bits": 16}, "0..15"),
     ({"lfsr_width": 8, "noise_bits": 9}, ["StochasticLifParams.noise_bits = 9", "0..8"]),
-    ({"lfsr_seed": 0}, ["StochasticLifParams.lfsr_seed = 0", "1..65535"]),
-    ({"lfsr_taps": 0x8001}, ["StochasticLifParams.lfsr_taps = 32769", "maximal-length"]),
+    ({"lfsr_seed": 0}, "1..65535"),
+    ({"lfsr_taps": 0x8001}, "maximal-length"),
     ({"lfsr_taps": 0x1234}, ["StochasticLifParams.lfsr_taps", "32768..65535"]),
-    ({"leak_shift": 17}, ["StochasticLifParams.leak_shift = 17", "0..16"]),
-    ({"v_threshold": 40000}, ["StochasticLifParams.v_threshold = 40000", "-32768..32767"]),
+    ({"leak_shift": 17}, "0..16"),
+    ({"v_threshold": 40000}, "-32768..32767"),
     ({"width": 8, "frac_bits": 4, "v_threshold": 200}, ["StochasticLifParams.v_threshold = 200",
                                                    "-128..127"]),
-    ({"refractory": 2000}, ["StochasticLifParams.refractory = 2000", "0..1023"]),
-])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        StochasticLifParams(**kw)
-    for w in words:
-        assert w in str(e.value)
-    assert "allow_nonmaximal" not in str(e.value)
+    ({"refractory": 2000}, "0..1023"),
+], absent=("allow_nonmaximal",))
