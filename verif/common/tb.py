@@ -527,3 +527,50 @@ def neuron_settings(model, /, **overrides) -> dict:
                      encode=lambda p, xs: [int(to_bits(x, p.in_width)) for x in xs],
                      must_fail_stimulus=lambda p, rng, n: [1] + stimulus(p, rng, 40),
                      n=100, reset_n=120, reset_before=50, reset_after=80), **overrides)
+
+
+# ------------------------------------------------------------------ pytest side -------------
+# The pytest tests every core's module repeats, made once: a module assigns them to its own
+# names (pytest collects them under those, so their node ids and seeds stay the same), e.g.
+#     test_delay, test_delay_verilator = core_tests("sc.delay")
+#     test_bad_params_raise = bad_params_test(DelayParams, [({"d": 0}, ["1..256"]), ...])
+
+def core_tests(core: str, configs: int = 5, pins: dict | None = None):
+    """The core's cocotb suite on Icarus over ``configs`` seed-drawn configurations, and on
+    Verilator (in the runs whose rotation has the core).  ``pins``: configuration index ->
+    the Params fields it fixes (a dict, or a function of the seed giving one); the others are
+    ``neurohdl sim --seed``'s draw."""
+    import pytest
+
+    from .runner import check_core, params_for
+
+    @pytest.mark.parametrize("i", range(configs))
+    def test_icarus(i, seed, tmp_path):
+        fixed = (pins or {}).get(i)
+        fixed = fixed(seed) if callable(fixed) else fixed
+        if fixed:
+            print(f"[config] pinned {fixed}: replay with `neurohdl sim {core} --seed {seed} "
+                  + " ".join(f"--set {k}={v}" for k, v in fixed.items()) + "`")
+        check_core(core, seed, tmp_path, p=params_for(core, seed, **fixed) if fixed else None)
+
+    def test_verilator(seed, tmp_path):
+        check_core(core, seed, tmp_path, sim="verilator")
+
+    return test_icarus, test_verilator
+
+
+def bad_params_test(cls, cases, absent=()):
+    """Each ``(kwargs, words)`` of ``cases`` makes ``cls(**kwargs)`` raise a ParamError whose
+    one line holds every one of ``words`` and none of ``absent``."""
+    import pytest
+
+    from neurohdl import ParamError
+
+    @pytest.mark.parametrize("kw, words", cases)
+    def test_bad_params_raise(kw, words):
+        with pytest.raises(ParamError) as e:
+            cls(**kw)
+        text = str(e.value)
+        assert all(w in text for w in words) and not any(w in text for w in absent), text
+
+    return test_bad_params_raise

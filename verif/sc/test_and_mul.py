@@ -4,91 +4,44 @@ model against a plain-Python truth table; the multiplication at N = 4096 on inde
 LFSR streams."""
 
 import numpy as np
-import pytest
 
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import and_mul as model
 from neurohdl.models.sc.and_mul import AndMulParams
-from neurohdl.verif.common.runner import check_core, run_mutant
 from neurohdl.verif.sc import _gates as gates
+from neurohdl.verif.sc._gates import N
 
 
-# must-fail: OR for AND: beats 1 and 2 differ
-stream_matches_model, full_throughput, reset_mid_stream, scoreboard_must_fail = \
-    gates.cocotb_tests(model, mutant=lambda p, beats: np.bitwise_or(*gm.split(beats)))
+# the shared gate tests (verif/sc/_gates.py); must-fail: OR for AND: beats 1 and 2 differ
+globals().update(gates.gate_tests(
+    "sc.and_mul", model, AndMulParams, {(0, 0): 0, (1, 0): 0, (0, 1): 0, (1, 1): 1},
+    mutant=lambda p, beats: np.bitwise_or(*gm.split(beats))))
 
-
-# ---------------------------------------------------------------- pytest side -------------
-
-@pytest.mark.parametrize("i", range(5))
-def test_and_mul(i, seed, tmp_path):
-    check_core("sc.and_mul", seed, tmp_path)
-
-
-def test_and_mul_verilator(seed, tmp_path):
-    check_core("sc.and_mul", seed, tmp_path, sim="verilator")
-
-
-def test_tready_high_in_reset_is_caught(seed, tmp_path):
-    """The shared bench's reset check (quiet_in_reset) kills the mutant docs/verification.md
-    lists for the gates: s_ab_tready without its ``!rst`` term (reset test alone, ~3 s)."""
-    res = run_mutant("sc.and_mul", AndMulParams(), seed, tmp_path,
-                     [(r"assign s_ab_tready = \(\(!rst\) && ", "assign s_ab_tready = (1'b1 && ")],
-                     testcase=["reset_mid_stream"])
-    assert res.tests == 1 and res.failed == 1, res.summary()
-
-
-def test_model_matches_truth_table(seed):
-    """run, run_beats and step against the truth table written out beat by beat."""
-    gates.check_truth_table(model, AndMulParams(), {(0, 0): 0, (1, 0): 0, (0, 1): 0, (1, 1): 1},
-                            seed)
+# The shared bench's reset check (quiet_in_reset) kills the mutant docs/verification.md lists
+# for the gates: s_ab_tready without its ``!rst`` term (reset test alone, ~3 s; every run).
+test_planted_bug_is_caught = gates.planted_bug_test("sc.and_mul", {"tready_high_in_reset": (
+    [(r"assign s_ab_tready = \(\(!rst\) && ", "assign s_ab_tready = (1'b1 && ")],
+    "reset_mid_stream")}, rotated=False)
 
 
 # -- arithmetic -------------------------------------------------------------------------------
 # Streams: 12-bit comparator SNGs on two different primitive polynomials (the table's and its
 # reciprocal), N = 4096 >= one LFSR period, so each input is exact to 1/N and the error is the
 # residual correlation of the two sequences (docs/references.md §3, "LFSR k-bit, 2 polys":
-# RMSE 0.0020 at N = 4096).  Tolerance per pair: |e| <= 4 (sigma + 1/N), sigma =
-# sqrt(q (1 - q) / N) the std of a random (Bernoulli) stream of the ideal q = pa pb (a random
-# stream exceeds 4 sigma with probability 6e-5), 1/N the count quantum.  Measured over all
-# 2^24 (xa, xb) of this configuration (gm.grid_counts on the full grid, run offline): worst ratio
-# |e| / (sigma + 1/N) = 3.48 (at small q, where sigma ~ 1/N), largest |e| 0.0078 (q = 0.32),
-# RMSE 0.0019, a third of the random-stream 0.0058.  The RMSE bound is the random-stream RMSE.
-N = 4096
-K_SIGMA = 4.0
-
-
-_pairs = gates.pairs
-
-
-_grid, _ideal = gates.grid, gates.ideal
-
+# RMSE 0.0020 at N = 4096).  Tolerance per pair: gates.sigma_bound, 4 (sigma + 1/N) of the
+# ideal q = pa pb.  Measured over all 2^24 (xa, xb) of this configuration (gm.grid_counts on
+# the full grid, run offline): worst ratio |e| / (sigma + 1/N) = 3.48 (at small q, where
+# sigma ~ 1/N), largest |e| 0.0078 (q = 0.32), RMSE 0.0019, a third of the random-stream
+# 0.0058.  The RMSE bound is the random-stream RMSE.
 
 def test_multiplies_on_a_grid_of_all_pairs():
-    """The same bound on 672,400 pairs at once (counts from the cumulated 2-D histogram of the
-    two random-number sequences, gm.grid_counts; cross-checked against model.run above)."""
-    g = _grid()
-    n11, _, _ = gm.grid_counts(g, N, "independent")
-    q = _ideal(g)[:, None] * _ideal(g)[None, :]
-    e = n11 / N - q
-    assert np.all(np.abs(e) <= K_SIGMA * (np.sqrt(q * (1 - q) / N) + 1 / N))
-    a, b, _, _ = gm.streams(int(g[100]), int(g[500]), N, "independent")
-    assert n11[100, 500] == model.run(AndMulParams(), a, b).sum()
+    """The same bound on 672,400 pairs at once (AND's count is n11)."""
+    gates.check_grid(model, AndMulParams(), "independent", lambda n11, na, nb: n11,
+                     lambda pa, pb: pa * pb, gates.sigma_bound)
 
 
 def test_multiplies_independent_streams(seed):
-    p = AndMulParams()
-    errs, sig = [], []
-    for xa, xb in _pairs(seed):
-        a, b, pa, pb = gm.streams(int(xa), int(xb), N, "independent")
-        q = model.expected_probability(p, pa, pb)
-        e = float(model.run(p, a, b).mean()) - q
-        s = np.sqrt(q * (1 - q) / N)
-        assert abs(e) <= K_SIGMA * (s + 1 / N), (int(xa), int(xb), e, s)
-        errs.append(e)
-        sig.append(s)
-    rmse, bound = float(np.sqrt(np.mean(np.square(errs)))), float(np.sqrt(np.mean(np.square(sig))))
-    assert rmse <= bound, f"RMSE {rmse:.4f} above the random-stream RMSE {bound:.4f}"
+    gates.check_random_stream_error(model, AndMulParams(), seed)
 
 
 def test_independent_streams_are_uncorrelated():
@@ -116,14 +69,3 @@ def test_expected_probability_scalar_and_vector():
     p = AndMulParams()
     assert model.expected_probability(p, 0.5, 0.25) == 0.125
     assert model.expected_probability(p, [0, 1, 0.5], [1, 1, 0.5]).tolist() == [0, 1, 0.25]
-
-
-# -- Params and inputs ------------------------------------------------------------------------
-
-def test_params():
-    gates.check_params(AndMulParams)
-
-
-@pytest.mark.parametrize("a, b, words", gates.BAD_INPUTS)
-def test_bad_inputs_raise(a, b, words):
-    gates.check_bad_inputs(model, AndMulParams(), a, b, words)

@@ -14,9 +14,8 @@ from neurohdl import ParamError
 from neurohdl.fixed import bits_for
 from neurohdl.models.sc import apc as model
 from neurohdl.models.sc.apc import MAX_N, ApcParams, registered_levels
-from neurohdl.verif.common.runner import check_core, params_for
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 
 RAND_N = ApcParams.__dataclass_fields__["n"].metadata["rand"]
 
@@ -92,22 +91,10 @@ def _non_power_of_two(seed: int) -> int:
 
 
 # configurations 0..3 pin n to the corners the brief asks for; 4 and 5 are fully random
-PINS = [lambda s: {"n": 1}, lambda s: {"n": 2}, lambda s: {"n": _non_power_of_two(s)},
-        lambda s: {"n": RAND_N[1]}, lambda s: {}, lambda s: {}]
+PINS = [{"n": 1}, {"n": 2}, lambda s: {"n": _non_power_of_two(s)}, {"n": RAND_N[1]}, {}, {}]
 
 
-@pytest.mark.parametrize("i", range(6))
-def test_apc(i, seed, tmp_path):
-    fixed = PINS[i](seed)
-    p = params_for("sc.apc", seed, **fixed)
-    if fixed:
-        print(f"[config] pinned {fixed}: replay with `neurohdl sim sc.apc --seed {seed} "
-              + " ".join(f"--set {k}={v}" for k, v in fixed.items()) + "`")
-    check_core("sc.apc", seed, tmp_path, p=p)
-
-
-def test_apc_verilator(seed, tmp_path):
-    check_core("sc.apc", seed, tmp_path, sim="verilator")
+test_apc, test_apc_verilator = core_tests("sc.apc", 6, pins=dict(enumerate(PINS)))
 
 
 def test_counts_match_python_sum(seed):
@@ -163,7 +150,7 @@ def test_random_configs_cover_corners():
         assert n & (n - 1) and 3 <= n <= RAND_N[1]
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(ApcParams, [
     ({"n": 0}, ["ApcParams.n = 0", "1..256"]),
     ({"n": MAX_N + 1}, ["ApcParams.n = 257", "1..256"]),
     ({"n": 2.0}, ["ApcParams.n = 2.0", "an integer"]),
@@ -171,11 +158,6 @@ def test_random_configs_cover_corners():
     ({"pipeline": 9}, ["ApcParams.pipeline = 9", "0..8"]),
     ({"pipeline": True}, ["ApcParams.pipeline = True", "an integer"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        ApcParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_bad_model_input_raises():

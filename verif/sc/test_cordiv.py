@@ -7,12 +7,11 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import sng
 from neurohdl.models.sc import cordiv as model
 from neurohdl.models.sc.cordiv import CordivParams
-from neurohdl.verif.common.runner import check_core
+from neurohdl.verif.common.tb import bad_params_test, core_tests
 from neurohdl.verif.sc import _gates as gates
 
 
@@ -24,13 +23,7 @@ stream_matches_model, full_throughput, reset_mid_stream, scoreboard_must_fail = 
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_cordiv(i, seed, tmp_path):
-    check_core("sc.cordiv", seed, tmp_path)
-
-
-def test_cordiv_verilator(seed, tmp_path):
-    check_core("sc.cordiv", seed, tmp_path, sim="verilator")
+test_cordiv, test_cordiv_verilator = core_tests("sc.cordiv")
 
 
 def _li(p: CordivParams, beats):
@@ -220,16 +213,11 @@ def test_expected_values():
 
 # -- Params -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(CordivParams, [
     ({"hold_init": 2}, ["CordivParams.hold_init = 2", "0..1"]),
     ({"hold_init": -1}, ["CordivParams.hold_init = -1", "0..1"]),
     ({"hold_init": True}, ["CordivParams.hold_init = True", "an integer 0..1"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        CordivParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_params_random_and_from_dict():

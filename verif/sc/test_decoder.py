@@ -8,13 +8,11 @@ import numpy as np
 import pytest
 from cocotb.triggers import ClockCycles
 
-from neurohdl import ParamError
 from neurohdl.fixed import bits_for
 from neurohdl.models.sc import decoder as model
 from neurohdl.models.sc.decoder import MAX_LENGTH, DecoderParams
-from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import GAP, StandardTests
+from neurohdl.verif.common.tb import GAP, StandardTests, bad_params_test, core_tests
 from neurohdl.verif.sc import _gates as gates
 
 
@@ -83,13 +81,7 @@ async def count_held_while_source_idles(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_decoder(i, seed, tmp_path):
-    check_core("sc.decoder", seed, tmp_path)
-
-
-def test_decoder_verilator(seed, tmp_path):
-    check_core("sc.decoder", seed, tmp_path, sim="verilator")
+test_decoder, test_decoder_verilator = core_tests("sc.decoder")
 
 
 # the survivor of docs/verification.md the held-count test now kills (mutant #5): bit 5 of the
@@ -133,14 +125,9 @@ def test_random_configs_cover_corners():
     assert 1 in lengths and 300 in lengths and max(lengths) <= 300
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(DecoderParams, [
     ({"length": 0}, ["DecoderParams.length = 0", "1..16777216"]),
     ({"length": (1 << 24) + 1}, ["DecoderParams.length = 16777217", "1..16777216"]),
     ({"length": 2.5}, ["DecoderParams.length = 2.5", "an integer"]),
     ({"length": True}, ["DecoderParams.length = True", "an integer"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        DecoderParams(**kw)
-    for w in words:
-        assert w in str(e.value)

@@ -7,13 +7,11 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import delay as model
 from neurohdl.models.sc import sng
 from neurohdl.models.sc.delay import DelayParams
 from neurohdl.models.sc.sng import SngParams
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 from neurohdl.verif.sc import _gates as gates
 
 
@@ -39,13 +37,7 @@ scoreboard_must_fail = TESTS.must_fail()
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_delay(i, seed, tmp_path):
-    check_core("sc.delay", seed, tmp_path)
-
-
-def test_delay_verilator(seed, tmp_path):
-    check_core("sc.delay", seed, tmp_path, sim="verilator")
+test_delay, test_delay_verilator = core_tests("sc.delay")
 
 
 # the must-fail of the shared bench's ready rule (Bench ready_rule): the survivors of
@@ -132,13 +124,8 @@ def test_random_configs_cover_corners():
     assert {1, 40} <= ds and max(ds) <= 40
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(DelayParams, [
     ({"d": 0}, ["DelayParams.d = 0", "1..256"]),
     ({"d": 257}, ["DelayParams.d = 257 (0x101)", "1..256"]),
     ({"d": None}, ["DelayParams.d = None", "an integer"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        DelayParams(**kw)
-    for w in words:
-        assert w in str(e.value)

@@ -7,12 +7,10 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import fsm_exp as model
 from neurohdl.models.sc.fsm_exp import FsmExpParams
 from neurohdl.models.sc.fsm_tanh import saturating_walk
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 
 
 def stimulus(p: FsmExpParams, rng, n: int) -> list[int]:
@@ -47,13 +45,7 @@ scoreboard_must_fail = TESTS.must_fail()
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_fsm_exp(i, seed, tmp_path):
-    check_core("sc.fsm_exp", seed, tmp_path)
-
-
-def test_fsm_exp_verilator(seed, tmp_path):
-    check_core("sc.fsm_exp", seed, tmp_path, sim="verilator")
+test_fsm_exp, test_fsm_exp_verilator = core_tests("sc.fsm_exp")
 
 
 def python_fsm(n_states: int, g: int, bits, s: int) -> list[int]:
@@ -168,15 +160,10 @@ def test_random_configs_cover_corners():
     assert any(p.g == 1 for p in ps) and any(p.g == p.states - 1 for p in ps)
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(FsmExpParams, [
     ({"states": 1, "g": 1}, ["FsmExpParams.states = 1", "2..256"]),
     ({"states": 257}, ["FsmExpParams.states = 257", "2..256"]),
     ({"states": 16, "g": 0}, ["FsmExpParams.g = 0", "1..15"]),
     ({"states": 16, "g": 16}, ["FsmExpParams.g = 16", "1..15"]),
     ({"g": "2"}, ["FsmExpParams.g = '2'", "an integer"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        FsmExpParams(**kw)
-    for w in words:
-        assert w in str(e.value)

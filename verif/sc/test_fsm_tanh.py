@@ -7,11 +7,9 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import fsm_tanh as model
 from neurohdl.models.sc.fsm_tanh import FsmTanhParams
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 
 
 def stimulus(p: FsmTanhParams, rng, n: int) -> list[int]:
@@ -34,13 +32,7 @@ scoreboard_must_fail = TESTS.must_fail()
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_fsm_tanh(i, seed, tmp_path):
-    check_core("sc.fsm_tanh", seed, tmp_path)
-
-
-def test_fsm_tanh_verilator(seed, tmp_path):
-    check_core("sc.fsm_tanh", seed, tmp_path, sim="verilator")
+test_fsm_tanh, test_fsm_tanh_verilator = core_tests("sc.fsm_tanh")
 
 
 def python_fsm(n_states: int, bits, s: int) -> list[int]:
@@ -168,14 +160,9 @@ def test_random_configs_even_and_cover_corners():
     assert all(n % 2 == 0 for n in ns) and {2, 256} <= ns
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(FsmTanhParams, [
     ({"states": 0}, ["FsmTanhParams.states = 0", "2..256"]),
     ({"states": 258}, ["FsmTanhParams.states = 258", "2..256"]),
     ({"states": 7}, ["FsmTanhParams.states = 7", "an even integer 2..256"]),
     ({"states": 8.0}, ["FsmTanhParams.states = 8.0", "an integer"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        FsmTanhParams(**kw)
-    for w in words:
-        assert w in str(e.value)

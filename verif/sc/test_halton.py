@@ -11,8 +11,7 @@ from neurohdl import ParamError
 from neurohdl.models.sc import halton as model
 from neurohdl.models.sc import sobol
 from neurohdl.models.sc.halton import HaltonParams
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 
 
 # N = 600 > 2^W for W <= 9: the wrap is in every run at small widths (and skip corners); a reset
@@ -28,13 +27,7 @@ scoreboard_must_fail = TESTS.must_fail()
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_halton(i, seed, tmp_path):
-    check_core("sc.halton", seed, tmp_path)
-
-
-def test_halton_verilator(seed, tmp_path):
-    check_core("sc.halton", seed, tmp_path, sim="verilator")
+test_halton, test_halton_verilator = core_tests("sc.halton")
 
 
 def _rev(i: int, w: int) -> int:
@@ -124,7 +117,7 @@ def test_numbers_chain():
     assert (np.concatenate([a, b]) == model.run(p, 50)).all()
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(HaltonParams, [
     ({"base": 3}, ["HaltonParams.base = 3", "RTL supports base 2 only"]),
     ({"base": 5}, ["HaltonParams.base = 5", "allowed 2"]),
     ({"width": 0}, ["HaltonParams.width = 0", "1..32"]),
@@ -132,11 +125,6 @@ def test_numbers_chain():
     ({"width": 8, "skip": 256}, ["HaltonParams.skip = 256", "0..255"]),
     ({"skip": -1}, ["HaltonParams.skip = -1", "0..65535"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        HaltonParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 @pytest.mark.parametrize("b, d, word", [(4, 3, "base = 4"), (1, 3, "base = 1"), (2, 0, "digits = 0"),

@@ -3,11 +3,9 @@
 
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import lfsr as model
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, LfsrParams, is_maximal, reciprocal_taps
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 
 
 def mutant(p: LfsrParams, n: int):
@@ -27,13 +25,7 @@ scoreboard_must_fail = TESTS.must_fail()
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_lfsr(i, seed, tmp_path):
-    check_core("sc.lfsr", seed, tmp_path)
-
-
-def test_lfsr_verilator(seed, tmp_path):
-    check_core("sc.lfsr", seed, tmp_path, sim="verilator")
+test_lfsr, test_lfsr_verilator = core_tests("sc.lfsr")
 
 
 def test_default_sequence_matches_scope():
@@ -61,7 +53,7 @@ def test_is_maximal_against_brute_force(width):
         assert is_maximal(taps, width) == (model.period(p, 1 << width) == (1 << width) - 1), hex(taps)
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(LfsrParams, [
     ({"seed": 0}, ["LfsrParams.seed = 0", "1..65535"]),
     ({"width": 2}, ["LfsrParams.width = 2", "3..32"]),
     ({"width": 33}, ["LfsrParams.width = 33", "3..32"]),
@@ -70,11 +62,6 @@ def test_is_maximal_against_brute_force(width):
     ({"width": 8, "seed": 256}, ["LfsrParams.seed = 256", "1..255"]),
     ({"allow_nonmaximal": 1}, ["allow_nonmaximal", "True or False"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        LfsrParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_nonmaximal_allowed_explicitly():

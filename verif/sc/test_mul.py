@@ -13,9 +13,8 @@ from neurohdl.models.sc import lfsr, sng
 from neurohdl.models.sc import mul as model
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, LfsrParams, reciprocal_taps
 from neurohdl.models.sc.mul import MulParams
-from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import GAP, StandardTests
+from neurohdl.verif.common.tb import GAP, StandardTests, bad_params_test, core_tests
 
 
 CYCLES = 1200          # about this many op cycles per run (ops = CYCLES // N, 4..40)
@@ -84,13 +83,7 @@ async def back_to_back_throughput(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_mul(i, seed, tmp_path):
-    check_core("sc.mul", seed, tmp_path)
-
-
-def test_mul_verilator(seed, tmp_path):
-    check_core("sc.mul", seed, tmp_path, sim="verilator")
+test_mul, test_mul_verilator = core_tests("sc.mul")
 
 
 def _reference(p: MulParams, ops):
@@ -213,7 +206,7 @@ def test_shared_poly_refused():
     assert p.a_taps == p.b_taps
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(MulParams, [
     ({"width": 2}, ["MulParams.width = 2", "3..32"]),
     ({"width": 33}, ["MulParams.width = 33", "3..32"]),
     ({"length": 0}, ["MulParams.length = 0", "1..16777216"]),
@@ -224,11 +217,6 @@ def test_shared_poly_refused():
     ({"b_taps": 0x8001}, ["MulParams.b_taps = 32769 (0x8001)", "maximal-length mask"]),
     ({"allow_shared_poly": 1}, ["allow_shared_poly", "True or False"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        MulParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_random_configs_cover_corners():

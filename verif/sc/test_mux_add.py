@@ -7,12 +7,12 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import mux_add as model
 from neurohdl.models.sc.mux_add import MuxAddParams
-from neurohdl.verif.common.runner import check_core
+from neurohdl.verif.common.tb import bad_params_test, core_tests
 from neurohdl.verif.sc import _gates as gates
+from neurohdl.verif.sc._gates import N
 
 
 def _inverted_select(p, beats):
@@ -27,13 +27,7 @@ stream_matches_model, full_throughput, reset_mid_stream, scoreboard_must_fail = 
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_mux_add(i, seed, tmp_path):
-    check_core("sc.mux_add", seed, tmp_path)
-
-
-def test_mux_add_verilator(seed, tmp_path):
-    check_core("sc.mux_add", seed, tmp_path, sim="verilator")
+test_mux_add, test_mux_add_verilator = core_tests("sc.mux_add")
 
 
 def _reference(p: MuxAddParams, beats):
@@ -103,33 +97,19 @@ def test_lfsr_select_probability_over_a_period(width):
 # configuration (the count separates into a-beats and b-beats): worst 1.82 / 1.18 (toggle,
 # independent / positive) and 2.89 / 1.64 (LFSR) (sigma + 1/N), max |e| 0.0111; RMSE 0.0016 ..
 # 0.0042 against the random-stream 0.0071.
-N = 4096
-K_SIGMA = 4.0
 
-
-def _pairs(seed, n=200, width=12):
-    r = np.random.default_rng(seed)
-    top = (1 << width) - 1
-    xs = r.integers(0, top + 1, size=(n, 2))
-    xs[:6] = [(0, top), (top, 0), (top, top), (0, 0), (top // 2, top // 2), (top, top // 3)]
-    return xs
+def _pairs(seed):
+    """200 operand pairs: the corners, then uniform."""
+    top = 4095
+    return gates.pairs(seed, 200, corners=[(0, top), (top, 0), (top, top), (0, 0),
+                                           (top // 2, top // 2), (top, top // 3)])
 
 
 @pytest.mark.parametrize("select", ["toggle", "lfsr"])
 @pytest.mark.parametrize("relation", ["independent", "positive"])
 def test_scaled_addition(select, relation, seed):
-    p = MuxAddParams(select=select)
-    errs, sig = [], []
-    for xa, xb in _pairs(seed):
-        a, b, pa, pb = gm.streams(int(xa), int(xb), N, relation)
-        q = model.expected_probability(p, pa, pb)
-        e = float(model.run(p, a, b).mean()) - q
-        s = np.sqrt(q * (1 - q) / N)
-        assert abs(e) <= K_SIGMA * (s + 1 / N), (int(xa), int(xb), e, s)
-        errs.append(e)
-        sig.append(s)
-    rmse, bound = float(np.sqrt(np.mean(np.square(errs)))), float(np.sqrt(np.mean(np.square(sig))))
-    assert rmse <= bound, f"RMSE {rmse:.4f} above the random-stream RMSE {bound:.4f}"
+    gates.check_random_stream_error(model, MuxAddParams(select=select), seed, relation,
+                                    xs=_pairs(seed))
 
 
 def test_short_lfsr_select_is_biased():
@@ -170,7 +150,7 @@ def test_defaults():
     assert q.lfsr().period == 255 and q.p_select == 128 / 255
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(MuxAddParams, [
     ({"select": "random"}, ["MuxAddParams.select = 'random'", "'toggle', 'lfsr'"]),
     ({"select_width": 2}, ["MuxAddParams.select_width = 2", "3..32"]),
     ({"select_width": 33}, ["MuxAddParams.select_width = 33", "3..32"]),
@@ -179,11 +159,6 @@ def test_defaults():
     ({"select_taps": 0x1234}, ["MuxAddParams.select_taps", "32768..65535"]),
     ({"select_taps": 0x8001}, ["MuxAddParams.select_taps = 32769 (0x8001)", "maximal-length"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        MuxAddParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_random_configs_cover_corners():

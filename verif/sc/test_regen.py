@@ -8,14 +8,12 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import regen as model
 from neurohdl.models.sc import sng
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, reciprocal_taps
 from neurohdl.models.sc.regen import RegenParams
 from neurohdl.models.sc.sng import SngParams
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 
 
 def stimulus(p: RegenParams, rng, n: int) -> list[int]:
@@ -45,13 +43,7 @@ scoreboard_must_fail = TESTS.must_fail()
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_regen(i, seed, tmp_path):
-    check_core("sc.regen", seed, tmp_path)
-
-
-def test_regen_verilator(seed, tmp_path):
-    check_core("sc.regen", seed, tmp_path, sim="verilator")
+test_regen, test_regen_verilator = core_tests("sc.regen")
 
 
 def python_regen(p: RegenParams, bits) -> list[int]:
@@ -161,7 +153,7 @@ def test_random_configs_cover_corners():
     assert {3, 32} <= {p.width for p in ps}
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(RegenParams, [
     ({"length": 0}, ["RegenParams.length = 0", "1..4096"]),
     ({"length": 4097}, ["RegenParams.length = 4097 (0x1001)", "1..4096"]),
     ({"width": 2}, ["RegenParams.width = 2", "3..32"]),
@@ -170,8 +162,3 @@ def test_random_configs_cover_corners():
     ({"lfsr_taps": 0x1234}, ["RegenParams.lfsr_taps", "32768..65535"]),
     ({"lfsr_taps": 0x8001}, ["RegenParams.lfsr_taps = 32769 (0x8001)", "maximal-length"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        RegenParams(**kw)
-    for w in words:
-        assert w in str(e.value)

@@ -15,9 +15,8 @@ from neurohdl.models.sc import bitstream as bs
 from neurohdl.models.sc import scc as model
 from neurohdl.models.sc.scc import MAX_LENGTH, SccParams
 from neurohdl.rtl.sc.scc import KINDS, window_bits
-from neurohdl.verif.common.runner import check_core, params_for
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import GAP, StandardTests
+from neurohdl.verif.common.tb import GAP, StandardTests, bad_params_test, core_tests
 
 
 def stimulus(p: SccParams, rng, n: int) -> list[tuple[int, int]]:
@@ -91,18 +90,8 @@ async def pending_result_does_not_block_filling(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_scc(i, seed, tmp_path):
-    if i == 0:                                 # the brief's corner: every beat is a window
-        print(f"[config] pinned length=1: replay with `neurohdl sim sc.scc --seed {seed} "
-              "--set length=1`")
-        check_core("sc.scc", seed, tmp_path, p=params_for("sc.scc", seed, length=1))
-    else:
-        check_core("sc.scc", seed, tmp_path)
-
-
-def test_scc_verilator(seed, tmp_path):
-    check_core("sc.scc", seed, tmp_path, sim="verilator")
+# configuration 0: the brief's corner, every beat a window
+test_scc, test_scc_verilator = core_tests("sc.scc", pins={0: {"length": 1}})
 
 
 @pytest.mark.parametrize("length", [1, 2, 3, 7, 64, 255, 256, 257])
@@ -206,14 +195,9 @@ def test_random_configs_cover_corners():
     assert 1 in lengths and 40 in lengths and max(lengths) <= 40
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(SccParams, [
     ({"length": 0}, ["SccParams.length = 0", "1..1048576"]),
     ({"length": MAX_LENGTH + 1}, ["SccParams.length = 1048577", "1..1048576"]),
     ({"length": 2.5}, ["SccParams.length = 2.5", "an integer"]),
     ({"length": True}, ["SccParams.length = True", "an integer"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        SccParams(**kw)
-    for w in words:
-        assert w in str(e.value)

@@ -7,14 +7,12 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import shuffle as model
 from neurohdl.models.sc import sng
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, reciprocal_taps
 from neurohdl.models.sc.shuffle import ShuffleParams
 from neurohdl.models.sc.sng import SngParams
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 
 
 def stimulus(p: ShuffleParams, rng, n: int) -> list[int]:
@@ -39,13 +37,7 @@ scoreboard_must_fail = TESTS.must_fail()
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_shuffle(i, seed, tmp_path):
-    check_core("sc.shuffle", seed, tmp_path)
-
-
-def test_shuffle_verilator(seed, tmp_path):
-    check_core("sc.shuffle", seed, tmp_path, sim="verilator")
+test_shuffle, test_shuffle_verilator = core_tests("sc.shuffle")
 
 
 def python_shuffle(p: ShuffleParams, bits):
@@ -145,7 +137,7 @@ def test_random_configs_cover_corners():
     assert any(p.lfsr_width == max(3, p.index_width + 1) for p in ps)
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(ShuffleParams, [
     ({"depth": 1}, ["ShuffleParams.depth = 1", "2..64"]),
     ({"depth": 128}, ["ShuffleParams.depth = 128", "2..64"]),
     ({"depth": 12}, ["ShuffleParams.depth = 12", "a power of two 2..64"]),
@@ -154,8 +146,3 @@ def test_random_configs_cover_corners():
     ({"lfsr_seed": 0}, ["ShuffleParams.lfsr_seed = 0", "1..65535"]),
     ({"lfsr_taps": 0x8001}, ["ShuffleParams.lfsr_taps = 32769 (0x8001)", "maximal-length"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        ShuffleParams(**kw)
-    for w in words:
-        assert w in str(e.value)

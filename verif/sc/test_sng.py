@@ -10,8 +10,7 @@ from neurohdl.models.sc import lfsr
 from neurohdl.models.sc import sng as model
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, LfsrParams, reciprocal_taps
 from neurohdl.models.sc.sng import SngParams
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 from neurohdl.verif.sc import _gates as gates
 
 
@@ -55,13 +54,7 @@ scoreboard_must_fail = TESTS.must_fail()
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_sng(i, seed, tmp_path):
-    check_core("sc.sng", seed, tmp_path)
-
-
-def test_sng_verilator(seed, tmp_path):
-    check_core("sc.sng", seed, tmp_path, sim="verilator")
+test_sng, test_sng_verilator = core_tests("sc.sng")
 
 
 # the survivors of docs/verification.md these tests now kill (Params defaults: width 16)
@@ -151,7 +144,7 @@ def test_encode_bad_rounding():
         model.bipolar_to_prob(1.5)
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(SngParams, [
     ({"width": 2}, ["SngParams.width = 2", "3..32"]),
     ({"width": 33}, ["SngParams.width = 33", "3..32"]),
     ({"source": "poisson"}, ["SngParams.source = 'poisson'", "one of 'lfsr', 'sobol', 'halton'"]),
@@ -164,13 +157,7 @@ def test_encode_bad_rounding():
     ({"lfsr_taps": 0x8001}, ["SngParams.lfsr_taps = 32769 (0x8001)", "maximal-length mask",
                              "width 16"]),
     ({"width": "16"}, ["SngParams.width = '16'", "an integer"]),
-])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        SngParams(**kw)
-    for w in words:
-        assert w in str(e.value)
-    assert "allow_nonmaximal" not in str(e.value)
+], absent=["allow_nonmaximal"])
 
 
 def test_taps_rule_same_as_lfsr():

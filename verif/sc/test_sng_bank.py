@@ -2,19 +2,15 @@
 """sc.sng_bank: converted Verilog vs the model over random configurations (Sobol and LFSR
 banks, unipolar and bipolar), idle and back-pressure on both streams; lane independence."""
 import itertools
-import random
 
 import numpy as np
-import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import sng_bank as model
 from neurohdl.models.sc.bitstream import scc_counts
 from neurohdl.models.sc.lfsr import is_maximal
 from neurohdl.models.sc.sng_bank import SngBankParams, distinct_maximal_taps
 from neurohdl.rtl.sc.sng_bank import stimulus
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 
 
 def mutant(p: SngBankParams, xs):
@@ -37,15 +33,8 @@ scoreboard_must_fail = TESTS.must_fail()
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_sng_bank(i, seed, tmp_path):
-    fixed = {0: {"source": "sobol"}, 1: {"source": "lfsr"}}.get(i, {})
-    p = SngBankParams.random(random.Random(seed), **fixed)
-    check_core("sc.sng_bank", seed, tmp_path, p=p)
-
-
-def test_sng_bank_verilator(seed, tmp_path):
-    check_core("sc.sng_bank", seed, tmp_path, sim="verilator")
+test_sng_bank, test_sng_bank_verilator = core_tests(
+    "sc.sng_bank", pins={0: {"source": "sobol"}, 1: {"source": "lfsr"}})
 
 
 def _mean_abs_scc(p, n=1024, trials=60):
@@ -88,15 +77,10 @@ def test_bipolar_lane_mapping():
     assert b[:, 0].mean() == 0.5 and b[:, 1].sum() == 0
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(SngBankParams, [
     ({"lanes": 0}, ["SngBankParams.lanes = 0", "1..16"]),
     ({"lanes": 3, "first_dim": 31}, ["SngBankParams.lanes = 3", "1..2 with first_dim = 31"]),
     ({"source": "lfsr", "width": 3, "lanes": 3}, ["SngBankParams.lanes = 3", "1..2 for width 3"]),
     ({"source": "halton"}, ["SngBankParams.source = 'halton'", "'sobol', 'lfsr'"]),
     ({"width": 8, "skip": 256}, ["SngBankParams.skip = 256", "0..255"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        SngBankParams(**kw)
-    for w in words:
-        assert w in str(e.value)

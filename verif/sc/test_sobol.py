@@ -6,12 +6,11 @@ import random
 import numpy as np
 import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.sc import joe_kuo
 from neurohdl.models.sc import sobol as model
 from neurohdl.models.sc.sobol import SobolParams
 from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 
 
 # N = 600 > 2^W for W <= 9: the wrap is in every run at small widths (and skip corners); a reset
@@ -27,13 +26,7 @@ scoreboard_must_fail = TESTS.must_fail()
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_sobol(i, seed, tmp_path):
-    check_core("sc.sobol", seed, tmp_path)
-
-
-def test_sobol_verilator(seed, tmp_path):
-    check_core("sc.sobol", seed, tmp_path, sim="verilator")
+test_sobol, test_sobol_verilator = core_tests("sc.sobol")
 
 
 def test_sobol_wide_bank_wraps(seed, tmp_path):
@@ -151,7 +144,7 @@ def test_numbers_chain_and_wrap():
     assert model.tdata(p, 1) == [model.pack(p, model.point(p, 50))]
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(SobolParams, [
     ({"dims": 0}, ["SobolParams.dims = 0", "1..32"]),
     ({"dims": 33}, ["SobolParams.dims = 33", "1..32"]),
     ({"first_dim": 30, "dims": 5}, ["SobolParams.dims = 5", "1..3", "first_dim = 30", "1..32"]),
@@ -161,11 +154,6 @@ def test_numbers_chain_and_wrap():
     ({"width": 8, "skip": 256}, ["SobolParams.skip = 256", "0..255"]),
     ({"skip": -1}, ["SobolParams.skip = -1", "0..65535"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        SobolParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_random_configs_are_legal_and_cover_corners():

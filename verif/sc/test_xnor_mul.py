@@ -10,80 +10,40 @@ from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import sng
 from neurohdl.models.sc import xnor_mul as model
 from neurohdl.models.sc.xnor_mul import XnorMulParams
-from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.sc import _gates as gates
+from neurohdl.verif.sc._gates import K_SIGMA, N
 
 
-# must-fail: XOR for XNOR: every beat differs
-stream_matches_model, full_throughput, reset_mid_stream, scoreboard_must_fail = \
-    gates.cocotb_tests(model, mutant=lambda p, beats: np.bitwise_xor(*gm.split(beats)))
-
-
-# ---------------------------------------------------------------- pytest side -------------
-
-@pytest.mark.parametrize("i", range(5))
-def test_xnor_mul(i, seed, tmp_path):
-    check_core("sc.xnor_mul", seed, tmp_path)
-
-
-def test_xnor_mul_verilator(seed, tmp_path):
-    check_core("sc.xnor_mul", seed, tmp_path, sim="verilator")
-
-
-def test_model_matches_truth_table(seed):
-    """run, run_beats and step against the truth table written out beat by beat."""
-    gates.check_truth_table(model, XnorMulParams(), {(0, 0): 1, (1, 0): 0, (0, 1): 0, (1, 1): 1},
-                            seed)
+# the shared gate tests (verif/sc/_gates.py); must-fail: XOR for XNOR: every beat differs
+globals().update(gates.gate_tests(
+    "sc.xnor_mul", model, XnorMulParams, {(0, 0): 1, (1, 0): 0, (0, 1): 0, (1, 1): 1},
+    mutant=lambda p, beats: np.bitwise_xor(*gm.split(beats))))
 
 
 # -- arithmetic -------------------------------------------------------------------------------
-N = 4096
-K_SIGMA = 4.0
-
-
-_pairs = gates.pairs
-
 # Streams: 12-bit comparator SNGs on two different primitive polynomials (the table's and its
 # reciprocal), N = 4096 >= one LFSR period (each input exact to 1/N).  Tolerance per pair, in
-# probability: |e| <= 4 (sigma + 1/N), sigma = sqrt(q (1 - q) / N) the std of a random stream of
-# the ideal q = pa pb + (1 - pa)(1 - pb), 1/N the count quantum; in bipolar units (v = 2p - 1)
-# the error doubles.  Measured over all 2^24 (xa, xb) of this configuration (offline): worst
-# ratio |e| / (sigma + 1/N) = 1.97, largest |e| 0.0159 (q = 0.50: XNOR's count is
-# N - na - nb + 2 n11, so it doubles AND's residual-correlation error); RMSE 0.0038 against the
-# random-stream 0.0074.
-
+# probability: gates.sigma_bound, 4 (sigma + 1/N) of the ideal q = pa pb + (1 - pa)(1 - pb);
+# in bipolar units (v = 2p - 1) the error doubles.  Measured over all 2^24 (xa, xb) of this
+# configuration (offline): worst ratio |e| / (sigma + 1/N) = 1.97, largest |e| 0.0159 (q = 0.50:
+# XNOR's count is N - na - nb + 2 n11, so it doubles AND's residual-correlation error); RMSE
+# 0.0038 against the random-stream 0.0074.
 
 def test_multiplies_bipolar_independent_streams(seed):
     p = XnorMulParams()
-    errs, sig = [], []
-    for xa, xb in _pairs(seed):
-        a, b, pa, pb = gm.streams(int(xa), int(xb), N, "independent")
-        q = model.expected_probability(p, pa, pb)
-        got = float(model.run(p, a, b).mean())
-        s = np.sqrt(q * (1 - q) / N)
-        assert abs(got - q) <= K_SIGMA * (s + 1 / N), (int(xa), int(xb), got - q, s)
+
+    def bipolar(pa, pb, got, s):
         v = model.expected_bipolar(p, sng.prob_to_bipolar(pa), sng.prob_to_bipolar(pb))
         assert abs(sng.prob_to_bipolar(got) - v) <= 2 * K_SIGMA * (s + 1 / N) + 1e-12
-        errs.append(got - q)
-        sig.append(s)
-    rmse, bound = float(np.sqrt(np.mean(np.square(errs)))), float(np.sqrt(np.mean(np.square(sig))))
-    assert rmse <= bound, f"RMSE {rmse:.4f} above the random-stream RMSE {bound:.4f}"
 
-
-_grid, _ideal = gates.grid, gates.ideal
+    gates.check_random_stream_error(model, p, seed, each=bipolar)
 
 
 def test_multiplies_on_a_grid_of_all_pairs():
-    """The same bound on 672,400 pairs at once: XNOR's count is N - na - nb + 2 n11 (counts
-    from gm.grid_counts, cross-checked against model.run for one pair)."""
-    g = _grid()
-    n11, na, nb = gm.grid_counts(g, N, "independent")
-    count = N - na[:, None] - nb[None, :] + 2 * n11
-    pa, pb = _ideal(g)[:, None], _ideal(g)[None, :]
-    q = pa * pb + (1 - pa) * (1 - pb)
-    assert np.all(np.abs(count / N - q) <= K_SIGMA * (np.sqrt(q * (1 - q) / N) + 1 / N))
-    a, b, _, _ = gm.streams(int(g[100]), int(g[500]), N, "independent")
-    assert count[100, 500] == model.run(XnorMulParams(), a, b).sum()
+    """The same bound on 672,400 pairs at once: XNOR's count is N - na - nb + 2 n11."""
+    gates.check_grid(model, XnorMulParams(), "independent",
+                     lambda n11, na, nb: N - na - nb + 2 * n11,
+                     lambda pa, pb: pa * pb + (1 - pa) * (1 - pb), gates.sigma_bound)
 
 
 @pytest.mark.parametrize("va, vb", [(-1, -1), (-1, 1), (1, 1), (-0.5, 0.5), (0.5, 0.5), (0, 0.9),
@@ -114,13 +74,3 @@ def test_expected_values():
     assert model.expected_probability(p, 0.5, 0.5) == 0.5
     assert model.expected_probability(p, 1, 0) == 0.0 and model.expected_bipolar(p, -1, -1) == 1
     assert model.expected_probability(p, [0.75], [0.25]).tolist() == [0.375]
-
-# -- Params and inputs ------------------------------------------------------------------------
-
-def test_params():
-    gates.check_params(XnorMulParams)
-
-
-@pytest.mark.parametrize("a, b, words", gates.BAD_INPUTS)
-def test_bad_inputs_raise(a, b, words):
-    gates.check_bad_inputs(model, XnorMulParams(), a, b, words)

@@ -4,69 +4,36 @@ the model against a plain-Python truth table; the absolute difference at N = 409
 positively correlated LFSR streams."""
 
 import numpy as np
-import pytest
 
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import xor_absdiff as model
 from neurohdl.models.sc.xor_absdiff import XorAbsdiffParams
-from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.sc import _gates as gates
+from neurohdl.verif.sc._gates import N
 
 
-# must-fail: OR for XOR: beat 3 differs
-stream_matches_model, full_throughput, reset_mid_stream, scoreboard_must_fail = \
-    gates.cocotb_tests(model, mutant=lambda p, beats: np.bitwise_or(*gm.split(beats)))
-
-
-# ---------------------------------------------------------------- pytest side -------------
-
-@pytest.mark.parametrize("i", range(5))
-def test_xor_absdiff(i, seed, tmp_path):
-    check_core("sc.xor_absdiff", seed, tmp_path)
-
-
-def test_xor_absdiff_verilator(seed, tmp_path):
-    check_core("sc.xor_absdiff", seed, tmp_path, sim="verilator")
-
-
-def test_model_matches_truth_table(seed):
-    """run, run_beats and step against the truth table written out beat by beat."""
-    gates.check_truth_table(model, XorAbsdiffParams(), {(0, 0): 0, (1, 0): 1, (0, 1): 1, (1, 1): 0},
-                            seed)
+# the shared gate tests (verif/sc/_gates.py); must-fail: OR for XOR: beat 3 differs
+globals().update(gates.gate_tests(
+    "sc.xor_absdiff", model, XorAbsdiffParams, {(0, 0): 0, (1, 0): 1, (0, 1): 1, (1, 1): 0},
+    mutant=lambda p, beats: np.bitwise_or(*gm.split(beats))))
 
 
 # -- arithmetic -------------------------------------------------------------------------------
-N = 4096
-K_SIGMA = 4.0
-
-
-_pairs = gates.pairs
-
 
 def test_absdiff_on_positively_correlated_streams(seed):
     """SCC = +1 (a = r < xa, b = r < xb on one 12-bit LFSR): P(y) = |pa - pb|.  Tolerance 1/N,
     exact reasoning: the sparser stream's ones then lie inside the denser one's, so
     count(y) = |count(a) - count(b)| bit for bit (asserted), and N = 4096 = one LFSR period + 1
     beat makes each count exact to one beat."""
-    p = XorAbsdiffParams()
-    for xa, xb in _pairs(seed):
-        a, b, pa, pb = gm.streams(int(xa), int(xb), N, "positive")
-        y = model.run(p, a, b)
-        assert int(y.sum()) == abs(int(a.sum()) - int(b.sum())), (int(xa), int(xb))
-        assert abs(float(y.mean()) - model.expected_probability(p, pa, pb)) <= 1 / N + 1e-12
-
-
-_grid, _ideal = gates.grid, gates.ideal
+    gates.check_exact_counts(model, XorAbsdiffParams(), seed, "positive",
+                             lambda na, nb: abs(na - nb))
 
 
 def test_grid_of_all_pairs():
     """672,400 pairs at once (gm.grid_counts; XOR's count is na + nb - 2 n11): within 1/N of
     |pa - pb|."""
-    g = _grid()
-    n11, na, nb = gm.grid_counts(g, N, "positive")
-    count = na[:, None] + nb[None, :] - 2 * n11
-    q = np.abs(_ideal(g)[:, None] - _ideal(g)[None, :])
-    assert np.all(np.abs(count / N - q) <= 1 / N + 1e-12)
+    gates.check_grid(model, XorAbsdiffParams(), "positive", lambda n11, na, nb: na + nb - 2 * n11,
+                     lambda pa, pb: np.abs(pa - pb))
 
 
 def test_sixteen_bit_lfsr_window():
@@ -95,13 +62,3 @@ def test_expected_values():
     p = XorAbsdiffParams()
     assert model.expected_probability(p, 0.25, 0.75) == 0.5
     assert model.expected_probability(p, [0.75, 0.5], [0.25, 0.5]).tolist() == [0.5, 0.0]
-
-# -- Params and inputs ------------------------------------------------------------------------
-
-def test_params():
-    gates.check_params(XorAbsdiffParams)
-
-
-@pytest.mark.parametrize("a, b, words", gates.BAD_INPUTS)
-def test_bad_inputs_raise(a, b, words):
-    gates.check_bad_inputs(model, XorAbsdiffParams(), a, b, words)

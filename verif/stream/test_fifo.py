@@ -8,13 +8,10 @@ verif/stream/formal_fifo.sv (tests/test_formal.py)."""
 import random
 
 import cocotb
-import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.stream import fifo as model
 from neurohdl.models.stream.fifo import FifoParams
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 from neurohdl.verif.stream.bench import cycles_match, words
 
 
@@ -47,13 +44,7 @@ async def cycle_check_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_fifo(i, seed, tmp_path):
-    check_core("stream.fifo", seed, tmp_path)
-
-
-def test_fifo_verilator(seed, tmp_path):
-    check_core("stream.fifo", seed, tmp_path, sim="verilator")
+test_fifo, test_fifo_verilator = core_tests("stream.fifo")
 
 
 def test_model_against_a_list_queue(seed):
@@ -82,15 +73,10 @@ def test_random_configs_cover_corners():
     assert None in {p.almost_full for p in ps} and any(p.almost_full == p.depth for p in ps)
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(FifoParams, [
     ({"depth": 12}, ["FifoParams.depth = 12", "a power of two"]),
     ({"depth": 1}, ["FifoParams.depth = 1", "2..4096"]),
     ({"width": 0}, ["FifoParams.width = 0", "1..1024"]),
     ({"storage": "ff"}, ["FifoParams.storage = 'ff'", "'bram', 'lut'"]),
     ({"depth": 4, "almost_full": 5}, ["FifoParams.almost_full = 5", "1..4"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        FifoParams(**kw)
-    for w in words:
-        assert w in str(e.value)

@@ -7,14 +7,11 @@ which keeps accepting where the slice's registered ready falls)."""
 import random
 
 import cocotb
-import pytest
 
-from neurohdl import ParamError
 from neurohdl.models.stream import fifo
 from neurohdl.models.stream import skid as model
 from neurohdl.models.stream.skid import SkidParams, State
-from neurohdl.verif.common.runner import check_core
-from neurohdl.verif.common.tb import StandardTests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
 from neurohdl.verif.stream.bench import cycles_match, words
 
 
@@ -52,13 +49,7 @@ async def cycle_check_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_skid(i, seed, tmp_path):
-    check_core("stream.skid", seed, tmp_path)
-
-
-def test_skid_verilator(seed, tmp_path):
-    check_core("stream.skid", seed, tmp_path, sim="verilator")
+test_skid, test_skid_verilator = core_tests("stream.skid")
 
 
 def test_model_is_a_two_word_queue(seed):
@@ -88,12 +79,7 @@ def test_random_configs_cover_corners():
     assert {1, 40} <= {SkidParams.random(random.Random(s)).width for s in range(100)}
 
 
-@pytest.mark.parametrize("kw, words", [
+test_bad_params_raise = bad_params_test(SkidParams, [
     ({"width": 0}, ["SkidParams.width = 0", "1..1024"]),
     ({"width": 1025}, ["SkidParams.width = 1025 (0x401)", "1..1024"]),
 ])
-def test_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        SkidParams(**kw)
-    for w in words:
-        assert w in str(e.value)
