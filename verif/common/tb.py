@@ -496,6 +496,42 @@ class StandardTests:
                        "after its input.")
         return _register(run, name, self.module)
 
+    def stall_fill(self, name: str, accepted: Callable, cycles: Callable,
+                   stimulus: Callable | None = None, n=None, doc: str = ""):
+        """Every sink held: of the inputs ``stimulus(p, rng)`` (default ``n(p)`` of the
+        core's stimulus), exactly ``accepted(p)`` are taken within ``cycles(p)`` edges (the
+        others wait at the source), every ``s_*_tready`` is then low, every ``m_*_tvalid``
+        high with the first expected output on tdata; released, every output matches the
+        model."""
+        tests = self
+
+        async def run(dut):
+            tb = await tests.bench(dut)
+            p = tb.p
+            inputs = (list(stimulus(p, tb.rng(name))) if stimulus is not None
+                      else tests.stimulus(tb, name, _at(n, p)))
+            tb.hold()
+            tb.send(tests.encode(p, inputs))
+            await ClockCycles(dut.clk, _at(cycles, p))
+            await ReadOnly()
+            waiting = sum(src.count() + int(getattr(dut, f"{s}_tvalid").value)
+                          for s, src in tb.sources.items())
+            assert len(inputs) - waiting == accepted(p), \
+                f"{len(inputs) - waiting} beats accepted while stalled, want {accepted(p)}; {p}"
+            out = next(iter(tb.sinks))
+            ready = {s: int(getattr(dut, f"{s}_tready").value) for s in tb.sources}
+            assert not any(ready.values()) and int(getattr(dut, f"{out}_tvalid").value), \
+                f"stalled and full: ready {ready}, {out}_tvalid low; {p}"
+            want = expected(tests.want(tb, inputs), tb.seed)
+            assert int(getattr(dut, f"{out}_tdata").value) == want[0], f"held {out}; {p}"
+            await RisingEdge(dut.clk)
+            tb.release()
+            compare(await tb.recv(len(want)), want, out, str(p))
+            tb.check_protocol()
+
+        run.__doc__ = doc or "Sinks held: the core fills up, stops taking input, then drains."
+        return _register(run, name, self.module)
+
     def must_fail(self, name: str = "scoreboard_must_fail"):
         """The same scoreboard against ``mutant`` must fail (``expect_fail``).  A lost beat
         raises an error instead (:class:`MustFailIncomplete`): only the comparison passes it."""

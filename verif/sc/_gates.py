@@ -3,7 +3,8 @@
 rtl_py/sc/_gate.py), the pytest-side checks of the five stateless ones (sc.and_mul,
 sc.or_add, sc.sub, sc.xnor_mul, sc.xor_absdiff): the model against the gate's truth table, its
 empty Params, its input errors, and the operand pairs, grid and error bounds of the arithmetic
-tests; and a planted-bug test for any SC core."""
+tests; and for any SC core: a planted-bug test, segment stimulus and the stochastic
+cross-correlation written out from its definition."""
 import random
 import sys
 
@@ -189,3 +190,26 @@ def check_grid(model, p, relation, count, q, bound=lambda q: 1 / N + 1e-12):
     assert np.all(np.abs(c / N - want) <= bound(want))
     a, b, _, _ = gm.streams(int(g[100]), int(g[500]), N, relation)
     assert c[100, 500] == model.run(p, a, b).sum()
+
+
+# -- any SC core ------------------------------------------------------------------------------
+
+def segments(rng, n: int, longest: int, randoms: int = 1) -> list[int]:
+    """``n`` bits in segments of 1 .. ``longest`` beats, each of density 0, 1, 1/2 or one of
+    ``randoms`` uniform draws."""
+    bits: list[int] = []
+    while len(bits) < n:
+        d = rng.choice([0.0, 1.0, 0.5] + [rng.random() for _ in range(randoms)])
+        bits += [int(rng.random() < d) for _ in range(rng.randint(1, longest))]
+    return bits[:n]
+
+
+def scc(a, b) -> float:
+    """Stochastic cross-correlation (Alaghi & Hayes 2013), written out from the definition (not
+    the model's ``bitstream.scc``)."""
+    a, b = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+    n = len(a)
+    pa, pb, pab = a.mean(), b.mean(), (a & b).mean()
+    num = pab - pa * pb
+    den = (min(pa, pb) - pa * pb) if num > 0 else (pa * pb - max(pa + pb - 1, 0))
+    return float(num / den) if den > 1.0 / n else 0.0

@@ -8,7 +8,7 @@ import random
 import cocotb
 import numpy as np
 import pytest
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotb.triggers import ClockCycles
 
 from neurohdl import ParamError
 from neurohdl.fixed import bits_for
@@ -42,27 +42,12 @@ latency_and_throughput = TESTS.throughput("latency_and_throughput", lambda p: p.
 scoreboard_must_fail = TESTS.must_fail()
 
 
-@cocotb.test()
-async def stall_freezes_whole_pipeline(dut):
-    """m_count stalled: exactly `latency` beats enter (one per stage), s_bits_tready drops,
-    m_count holds its first count; released, everything comes out in order."""
-    tb = await TESTS.bench(dut)
-    p = tb.p
-    tb.hold()
-    words = TESTS.stimulus(tb, "stall", p.latency + 6)
-    tb.send(words)
-    await ClockCycles(dut.clk, 3 * p.latency + 10)
-    await ReadOnly()
-    in_flight = 1 if int(dut.s_bits_tvalid.value) else 0
-    accepted = len(words) - tb.source.count() - in_flight
-    assert accepted == p.latency, f"{accepted} beats accepted while stalled, want {p.latency}; {p}"
-    assert not int(dut.s_bits_tready.value) and int(dut.m_count_tvalid.value)
-    want = expected(model.run_tdata(p, words), tb.seed)
-    assert int(dut.m_count_tdata.value) == want[0]
-    await RisingEdge(dut.clk)
-    tb.release()
-    compare(await tb.recv(len(words)), want, "m_count", str(p))
-    tb.check_protocol()
+# m_count stalled: exactly `latency` beats enter (one per stage), s_bits_tready drops, m_count
+# holds its first count; released, everything comes out in order
+stall_freezes_whole_pipeline = TESTS.stall_fill(
+    "stall_freezes_whole_pipeline", accepted=lambda p: p.latency,
+    cycles=lambda p: 3 * p.latency + 10, n=lambda p: p.latency + 6,
+    doc="m_count stalled: one beat a stage enters, then the pipeline stops as a whole.")
 
 
 @cocotb.test()

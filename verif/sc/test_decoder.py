@@ -42,19 +42,11 @@ reset_clears_window = TESTS.reset_mid_stream("reset_clears_window")
 scoreboard_must_fail = TESTS.must_fail()
 
 
-@cocotb.test()
-async def pending_count_does_not_block_filling(dut):
-    """With m_count stalled, the next window fills up to (not including) its last beat."""
-    tb = await TESTS.bench(dut)
-    p = tb.p
-    tb.hold()
-    tb.send([1] * (2 * p.length))
-    await ClockCycles(dut.clk, 2 * p.length + 10)
-    assert tb.source.count() + (1 if int(dut.s_bit_tvalid.value) else 0) == 1, \
-        f"{tb.source.count()} beats left; only the window-completing beat may wait; {p}"
-    tb.release()
-    compare(await tb.recv(2), expected([p.length, p.length], tb.seed), "m_count", str(p))
-    tb.check_protocol()
+# with m_count stalled, the next window fills up to (not including) its last beat
+pending_count_does_not_block_filling = TESTS.stall_fill(
+    "pending_count_does_not_block_filling", accepted=lambda p: 2 * p.length - 1,
+    cycles=lambda p: 2 * p.length + 10, stimulus=lambda p, rng: [1] * (2 * p.length),
+    doc="With m_count stalled, the next window fills up to (not including) its last beat.")
 
 
 @cocotb.test()

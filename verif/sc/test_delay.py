@@ -17,11 +17,7 @@ from neurohdl.verif.sc import _gates as gates
 
 def stimulus(p: DelayParams, rng, n: int) -> list[int]:
     """Segments of density 0, 1, 1/2 or random."""
-    bits: list[int] = []
-    while len(bits) < n:
-        d = rng.choice([0.0, 1.0, 0.5, rng.random()])
-        bits += [int(rng.random() < d) for _ in range(rng.randint(1, 24))]
-    return bits[:n]
+    return gates.segments(rng, n, 24)
 
 
 # a reset with the register full of ones (40 ones first) clears it (the next d outputs are 0);
@@ -72,19 +68,6 @@ def test_model_matches_python_shift_register(d, seed):
     assert model.run(p, bits[half:], state=state).tolist() == ref[half:]
 
 
-def scc(a, b) -> float:
-    """Stochastic cross-correlation (Alaghi & Hayes 2013), written out from the definition."""
-    a, b = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
-    n = len(a)
-    pa, pb, pab = a.mean(), b.mean(), (a & b).mean()
-    num = pab - pa * pb
-    if num > 0:
-        den = min(pa, pb) - pa * pb
-    else:
-        den = pa * pb - max(pa + pb - 1, 0)
-    return float(num / den) if den > 1.0 / n else 0.0
-
-
 def test_bernoulli_copy_is_decorrelated():
     """x AND delay(x) estimates p^2 for an ideal Bernoulli stream (any d), SCC ~ 0; without the
     delay SCC = 1."""
@@ -94,9 +77,9 @@ def test_bernoulli_copy_is_decorrelated():
         for q in (0.2, 0.5, 0.8):
             x = (rng.random(50000) < q).astype(np.uint8)
             y = model.run(p, x)
-            assert abs(scc(x[d:], y[d:])) < 0.03
+            assert abs(gates.scc(x[d:], y[d:])) < 0.03
             assert abs((x & y)[d:].mean() - q * q) < 0.01
-            assert scc(x, x) == 1.0
+            assert gates.scc(x, x) == 1.0
 
 
 @pytest.mark.parametrize("width", [8, 16])

@@ -10,15 +10,12 @@ import pytest
 from neurohdl.models.sc import fsm_tanh as model
 from neurohdl.models.sc.fsm_tanh import FsmTanhParams
 from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
+from neurohdl.verif.sc import _gates as gates
 
 
 def stimulus(p: FsmTanhParams, rng, n: int) -> list[int]:
     """Segments of density 0, 1, 1/2 or random, some long enough to reach either end."""
-    bits: list[int] = []
-    while len(bits) < n:
-        d = rng.choice([0.0, 1.0, 0.5, rng.random(), rng.random()])
-        bits += [int(rng.random() < d) for _ in range(rng.randint(1, p.states + 4))]
-    return bits[:n]
+    return gates.segments(rng, n, p.states + 4, randoms=2)
 
 
 # must-fail: a model reset to N/2 - 1 (the other classic choice): its first output is 0, the

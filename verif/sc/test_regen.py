@@ -14,6 +14,7 @@ from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, reciprocal_taps
 from neurohdl.models.sc.regen import RegenParams
 from neurohdl.models.sc.sng import SngParams
 from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
+from neurohdl.verif.sc import _gates as gates
 
 
 def stimulus(p: RegenParams, rng, n: int) -> list[int]:
@@ -115,16 +116,6 @@ def test_full_period_windows_are_exact(width):
         assert ones == max(model.threshold(p, c) - 1, 0) == round(model.probability(p, c) * L)
 
 
-def scc(a, b) -> float:
-    """Stochastic cross-correlation (Alaghi & Hayes 2013), written out from the definition."""
-    a, b = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
-    n = len(a)
-    pa, pb, pab = a.mean(), b.mean(), (a & b).mean()
-    num = pab - pa * pb
-    den = (min(pa, pb) - pa * pb) if num > 0 else (pa * pb - max(pa + pb - 1, 0))
-    return float(num / den) if den > 1.0 / n else 0.0
-
-
 def test_regenerated_copy_keeps_value_and_decorrelates():
     """A default sc.sng stream x of value a and its regenerated copy y (defaults: L = 256,
     W = 16): mean(y) ~ mean(x), |SCC(x, y)| < 0.08 and x AND y ~ a^2, where x AND x = a."""
@@ -136,7 +127,7 @@ def test_regenerated_copy_keeps_value_and_decorrelates():
         y = model.run(p, x)
         xs, ys = x[p.length:], y[p.length:]
         assert abs(ys.mean() - x[:-p.length].mean()) < 0.006
-        assert abs(scc(xs, ys)) < 0.08 and scc(xs, xs) == 1.0
+        assert abs(gates.scc(xs, ys)) < 0.08 and gates.scc(xs, xs) == 1.0
         assert abs((xs & ys).mean() - x.mean() ** 2) < 0.008
 
 

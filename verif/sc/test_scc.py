@@ -4,10 +4,8 @@ and back-pressure on both streams; the SCC computed from the RTL's counts agrees
 bitstream.scc of the window's streams."""
 import random
 
-import cocotb
 import numpy as np
 import pytest
-from cocotb.triggers import ClockCycles
 
 from neurohdl import ParamError
 from neurohdl.fixed import bits_for
@@ -15,7 +13,6 @@ from neurohdl.models.sc import bitstream as bs
 from neurohdl.models.sc import scc as model
 from neurohdl.models.sc.scc import MAX_LENGTH, SccParams
 from neurohdl.rtl.sc.scc import KINDS, window_bits
-from neurohdl.verif.common.scoreboard import compare, expected
 from neurohdl.verif.common.tb import GAP, StandardTests, bad_params_test, core_tests
 
 
@@ -72,20 +69,12 @@ reset_clears_window = TESTS.reset_mid_stream("reset_clears_window")
 scoreboard_must_fail = TESTS.must_fail()
 
 
-@cocotb.test()
-async def pending_result_does_not_block_filling(dut):
-    """With m_counts stalled, the next window fills up to (not including) its last beat."""
-    tb = await TESTS.bench(dut)
-    p = tb.p
-    tb.hold()
-    ab = list(zip([1] * (2 * p.length), [0, 1] * p.length))
-    tb.send(TESTS.encode(p, ab))
-    await ClockCycles(dut.clk, 2 * p.length + 10)
-    assert tb.source.count() + (1 if int(dut.s_ab_tvalid.value) else 0) == 1, \
-        f"{tb.source.count()} beats left; only the window-completing beat may wait; {p}"
-    tb.release()
-    compare(await tb.recv(2), expected(want(p, ab), tb.seed), "m_counts", str(p))
-    tb.check_protocol()
+# with m_counts stalled, the next window fills up to (not including) its last beat
+pending_result_does_not_block_filling = TESTS.stall_fill(
+    "pending_result_does_not_block_filling", accepted=lambda p: 2 * p.length - 1,
+    cycles=lambda p: 2 * p.length + 10,
+    stimulus=lambda p, rng: list(zip([1] * (2 * p.length), [0, 1] * p.length)),
+    doc="With m_counts stalled, the next window fills up to (not including) its last beat.")
 
 
 # ---------------------------------------------------------------- pytest side -------------

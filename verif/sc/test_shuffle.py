@@ -13,15 +13,12 @@ from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, reciprocal_taps
 from neurohdl.models.sc.shuffle import ShuffleParams
 from neurohdl.models.sc.sng import SngParams
 from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
+from neurohdl.verif.sc import _gates as gates
 
 
 def stimulus(p: ShuffleParams, rng, n: int) -> list[int]:
     """Segments of density 0, 1, 1/2 or random."""
-    bits: list[int] = []
-    while len(bits) < n:
-        d = rng.choice([0.0, 1.0, 0.5, rng.random()])
-        bits += [int(rng.random() < d) for _ in range(rng.randint(1, 2 * p.depth))]
-    return bits[:n]
+    return gates.segments(rng, n, 2 * p.depth)
 
 
 # a reset with the buffer full of ones (40 ones first) clears it and reseeds the LFSR;
@@ -100,16 +97,6 @@ def test_every_slot_chosen(depth, width):
     assert counts[0] == (1 << (width - k)) - 1 and (counts[1:] == 1 << (width - k)).all()
 
 
-def scc(a, b) -> float:
-    """Stochastic cross-correlation (Alaghi & Hayes 2013), written out from the definition."""
-    a, b = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
-    n = len(a)
-    pa, pb, pab = a.mean(), b.mean(), (a & b).mean()
-    num = pab - pa * pb
-    den = (min(pa, pb) - pa * pb) if num > 0 else (pa * pb - max(pa + pb - 1, 0))
-    return float(num / den) if den > 1.0 / n else 0.0
-
-
 def test_shuffled_copy_decorrelates():
     """A default sc.sng stream x of value a and its shuffled copy (defaults: D = 16): |SCC| <
     0.08 and x AND y ~ a^2 within 0.008, where x AND x = a."""
@@ -120,7 +107,7 @@ def test_shuffled_copy_decorrelates():
         x = (r < np.uint64(int(a * 65536))).astype(np.uint8)
         y = model.run(p, x)
         xs, ys = x[4 * p.depth:], y[4 * p.depth:]
-        assert abs(scc(xs, ys)) < 0.08 and scc(xs, xs) == 1.0
+        assert abs(gates.scc(xs, ys)) < 0.08 and gates.scc(xs, xs) == 1.0
         assert abs((xs & ys).mean() - x.mean() ** 2) < 0.008
 
 
