@@ -40,15 +40,14 @@ import random
 
 import cocotb
 import pytest
-from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
 
 from neurohdl.models.bus.csr import DECERR, OKAY, SLVERR, CsrModel, CsrParams, strb_mask
-from neurohdl.simrun import params_from_env
+from neurohdl.verif.bus.bench import PortBench
 from neurohdl.verif.common.runner import check_core, run_mutant, skip_unless_rotated
 from neurohdl.verif.common.scoreboard import expected
-from neurohdl.verif.common.stream import pauses, reset, run_seed
-from neurohdl.verif.common.wishbone import WbOp, WishboneMaster, check_ack_err_exclusive
+from neurohdl.verif.common.stream import pauses
+from neurohdl.verif.common.wishbone import WbOp, WishboneMaster, ack_err_rule
 
 #: cocotbext-wishbone 2.0.1 under cocotb 2.1 + Icarus left wb_adr/wb_cyc at Z (X into the DUT)
 #: right after its construction in this bench, so the Wishbone suite runs on the pipelined
@@ -137,10 +136,34 @@ class WbBus:
 
 # ------------------------------------------------------------------ bench -------------------------
 
-class Bench:
-    def __init__(self, dut, p, model, bus, rng):
-        self.dut, self.p, self.model, self.bus, self.rng = dut, p, model, bus, rng
-        self.errors: list[str] = []
+class CsrBench(PortBench):
+    """The shared bench on the CSR block: the model (``model_cls``), the bus adapter
+    (``kind``: "ext" -- the independent BFM, or "pipelined"; the idle/back-pressure pattern is
+    the bench's ``idle``), and three edge rules: Wishbone ACK/ERR exclusive, every
+    ``csr_*_swacc`` strobe against the model, the ``swmod``/pulse outputs recorded."""
+
+    def __init__(self, dut, idle=None, stall=None, *, kind: str, model_cls=CsrModel, **kw):
+        self.kind, self.model_cls = kind, model_cls
+        super().__init__(dut, idle, stall, params=CsrParams, salt=f"{kind}:{idle}", **kw)
+
+    def setup(self):
+        dut, p = self.dut, self.p
+        self.model = model = self.model_cls.from_params(p)
+        for q in model.rm.hw_ports():
+            if q.direction == "in":
+                getattr(dut, q.name).value = 0
+        idle_inputs = (["wb_cyc", "wb_stb", "wb_we", "wb_adr", "wb_dat_w", "wb_sel"]
+                       if p.bus == "wishbone" else ["s_axil_awvalid", "s_axil_wvalid",
+                                                    "s_axil_arvalid", "s_axil_bready",
+                                                    "s_axil_rready"])
+        for n in idle_inputs:      # known levels before the BFMs take over (no Z into the DUT)
+            getattr(dut, n).value = 0
+        if p.bus == "axil":
+            self.bus = AxilBus(dut, self.idle, self.seed)
+        elif self.kind == "ext" and USE_COCOTBEXT_WISHBONE:
+            self.bus = WbExtBus(dut, self.idle, self.seed)
+        else:
+            self.bus = WbBus(dut, self.idle, self.seed)
         self.seen_pulses: dict[str, list[int]] = {}
         rm = model.rm
         self.pulse_ports = [q.name for q in rm.hw_ports()
@@ -154,6 +177,11 @@ class Bench:
         self.pulse_ports += self.swacc_ports          # counted per port, like swmod pulses
         self.n_reads = 0
         self.n_strobes = 0                            # swacc strobes seen high (coverage)
+        if p.bus == "wishbone":
+            self.rule(ack_err_rule(dut, "wb"))
+        if self.swacc_ports:
+            self.rule(self.swacc_rule)
+        self.rule(self.pulse_rule)
 
     def _access(self):
         """The access performed in the cycle that ends at this edge, from the bus handshake
@@ -169,35 +197,30 @@ class Bench:
             return int(d.s_axil_araddr.value), False
         return None     # AXI-Lite writes are performed internally; they never strobe
 
-    async def watch_swacc(self):
-        """Every edge: csr_*_swacc == the model's strobes for the access of that cycle."""
-        if not self.swacc_ports:
-            return
-        n = 0
-        while True:
-            await RisingEdge(self.dut.clk)
-            n += 1
-            acc = self._access()
-            want = self.model.strobes(acc)
-            for port, w in want.items():
-                v = getattr(self.dut, port).value
-                got = int(v) if v.is_resolvable else None
-                self.n_strobes += bool(got)
-                if got != w and len(self.errors) < 20:
-                    a = "none" if acc is None else f"{acc[0]:#x} we={acc[1]:d}"
-                    self.errors.append(f"cycle {n}: {port} = {v} != model {w} (access {a})")
+    def swacc_rule(self, n: int) -> list[str]:
+        """At edge ``n``: csr_*_swacc == the model's strobes for the access of that cycle."""
+        acc = self._access()
+        errors = []
+        for port, w in self.model.strobes(acc).items():
+            v = getattr(self.dut, port).value
+            got = int(v) if v.is_resolvable else None
+            self.n_strobes += bool(got)
+            if got != w:
+                a = "none" if acc is None else f"{acc[0]:#x} we={acc[1]:d}"
+                errors.append(f"cycle {n}: {port} = {v} != model {w} (access {a})")
+        return errors
 
-    async def watch_pulses(self):
-        while True:
-            await RisingEdge(self.dut.clk)
-            for n in self.pulse_ports:
-                v = int(getattr(self.dut, n).value)
-                if v:
-                    self.seen_pulses.setdefault(n, []).append(v)
+    def pulse_rule(self, n: int) -> list[str]:
+        """Records every pulse output high at edge ``n`` (compared by :meth:`check_pulses`)."""
+        for port in self.pulse_ports:
+            v = int(getattr(self.dut, port).value)
+            if v:
+                self.seen_pulses.setdefault(port, []).append(v)
+        return []
 
     def randomise_status(self):
         for q in self.status_ports:
-            v = self.rng.choice([0, (1 << q.width) - 1, self.rng.getrandbits(q.width)])
+            v = self.random.choice([0, (1 << q.width) - 1, self.random.getrandbits(q.width)])
             getattr(self.dut, q.name).value = v
             self.model.hw_in[q.name] = v
 
@@ -213,7 +236,7 @@ class Bench:
         self.n_reads += 1
         ctx = f"read {addr:#x} {what}; {self.p}"
         assert resp == _norm(self.p, want_resp), f"{ctx}: resp {resp} != model {want_resp}"
-        w = expected([want], run_seed() + self.n_reads)[0]
+        w = expected([want], self.seed + self.n_reads)[0]
         assert data == w, f"{ctx}: data {data:#010x} != model {w:#010x}"
         return data
 
@@ -239,9 +262,9 @@ class Bench:
 
     def strb(self):
         if self.p.bus == "axil":   # contiguous lanes
-            lo = self.rng.randrange(4)
-            return ((1 << self.rng.randint(1, 4 - lo)) - 1) << lo
-        return self.rng.choice([0xF, 0, self.rng.randrange(16)])
+            lo = self.random.randrange(4)
+            return ((1 << self.random.randint(1, 4 - lo)) - 1) << lo
+        return self.random.choice([0xF, 0, self.random.randrange(16)])
 
     def unmapped_sample(self, n):
         used = {r.offset for r in self.model.rm.regs}
@@ -252,44 +275,13 @@ class Bench:
         # a small space (addr_width 3 with one register) has fewer than n of them
         n = min(n, 4 * free_words)
         while len(out) < n:
-            a = self.rng.randrange(0, span, 4)
+            a = self.random.randrange(0, span, 4)
             if a not in used:
-                out.add(a | self.rng.randrange(4))
+                out.add(a | self.random.randrange(4))
         return sorted(out)
 
 
-async def _setup(dut, kind: str, pattern=None, model_cls=CsrModel):
-    p = params_from_env(CsrParams)
-    seed = run_seed()
-    rng = random.Random(f"{seed}:{kind}:{pattern}")
-    Clock(dut.clk, 10, unit="ns").start(start_high=False)
-    model = model_cls.from_params(p)
-    for q in model.rm.hw_ports():
-        if q.direction == "in":
-            getattr(dut, q.name).value = 0
-    idle_inputs = (["wb_cyc", "wb_stb", "wb_we", "wb_adr", "wb_dat_w", "wb_sel"]
-                   if p.bus == "wishbone" else ["s_axil_awvalid", "s_axil_wvalid",
-                                                "s_axil_arvalid", "s_axil_bready",
-                                                "s_axil_rready"])
-    for n in idle_inputs:      # known levels before the BFMs take over (no Z into the DUT)
-        getattr(dut, n).value = 0
-    if p.bus == "axil":
-        bus = AxilBus(dut, pattern, seed)
-    elif kind == "ext" and USE_COCOTBEXT_WISHBONE:
-        bus = WbExtBus(dut, pattern, seed)
-    else:
-        bus = WbBus(dut, pattern, seed)
-    b = Bench(dut, p, model, bus, rng)
-    if p.bus == "wishbone":
-        cocotb.start_soon(check_ack_err_exclusive(dut, "wb", b.errors))
-    await reset(dut)
-    cocotb.start_soon(b.watch_pulses())
-    cocotb.start_soon(b.watch_swacc())
-    await ClockCycles(dut.clk, 2)
-    return p, b
-
-
-async def _suite(b: Bench):
+async def _suite(b: CsrBench):
     rm, p = b.model.rm, b.p
     b.randomise_status()
     for r in rm.regs:                                  # reset values (status inputs random)
@@ -303,19 +295,19 @@ async def _suite(b: Bench):
                     await b.read(r.offset, f"{r.name} bit-bash bit {bit}")
         await b.check_outputs(f"after bit-bash of {r.name}")
     for r in rm.regs:                                  # aliasing: one write, read all
-        await b.write(r.offset, b.rng.getrandbits(32), 0xF, f"{r.name} aliasing")
+        await b.write(r.offset, b.random.getrandbits(32), 0xF, f"{r.name} aliasing")
         await b.check_outputs(f"after writing {r.name}")
         for o in rm.regs:
             await b.read(o.offset, f"{o.name} after writing {r.name}")
     for r in rm.regs:                                  # byte enables
         if r.writable:
             for _ in range(4):
-                await b.write(r.offset, b.rng.getrandbits(32), b.strb(), f"{r.name} strobes")
+                await b.write(r.offset, b.random.getrandbits(32), b.strb(), f"{r.name} strobes")
                 await b.read(r.offset, f"{r.name} after a strobed write")
             await b.check_outputs(f"after strobed writes to {r.name}")
     gaps = [a for a in range(0, min(1 << p.addr_width, rm.size + 32), 4) if rm.at(a) is None]
     for a in gaps + b.unmapped_sample(16):              # every gap + random unmapped addresses
-        await b.write(a, b.rng.getrandbits(32), 0xF, "unmapped")
+        await b.write(a, b.random.getrandbits(32), 0xF, "unmapped")
         await b.read(a, "unmapped")
     for r in rm.regs:
         await b.read(r.offset, f"{r.name} after the unmapped accesses")
@@ -324,24 +316,25 @@ async def _suite(b: Bench):
     for r in rm.regs:
         await b.read(r.offset, f"{r.name} after hwset")
         if any(f.kind == "w1c" for f in r.fields):
-            await b.write(r.offset, b.rng.getrandbits(32), 0xF, "w1c clear")
+            await b.write(r.offset, b.random.getrandbits(32), 0xF, "w1c clear")
             await b.read(r.offset, f"{r.name} after w1c write")
     await ClockCycles(b.dut.clk, 3)
     b.check_pulses()
-    assert not b.errors, b.errors[:3]
+    b.check()
 
 
 @cocotb.test()
 async def register_suite(dut):
-    p, b = await _setup(dut, "ext", "random")
+    b = await CsrBench.start(dut, "random", kind="ext")
     await _suite(b)
 
 
 @cocotb.test()
 @cocotb.parametrize(pattern=[None, "random"])
 async def random_traffic(dut, pattern):
-    p, b = await _setup(dut, "pipelined", pattern)
-    rm, rng = b.model.rm, b.rng
+    b = await CsrBench.start(dut, pattern, kind="pipelined")
+    p = b.p
+    rm, rng = b.model.rm, b.random
     addrs = [r.offset for r in rm.regs] + b.unmapped_sample(4)
     for burst in range(40):
         b.randomise_status()
@@ -375,7 +368,7 @@ async def random_traffic(dut, pattern):
     b.check_pulses()
     if p.bus == "wishbone":
         assert not b.bus.m.errors, b.bus.m.errors[:3]
-    assert not b.errors, b.errors[:3]
+    b.check()
 
 
 @cocotb.test()
@@ -383,7 +376,8 @@ async def host_driver(dut):
     """The host driver layer over the simulated bus: field writes reach the csr_* ports."""
     from neurohdl.sw.regmap_driver import AsyncDriver, BusError
 
-    p, b = await _setup(dut, "pipelined", None)
+    b = await CsrBench.start(dut, kind="pipelined")
+    p = b.p
 
     class SimTransport:
         async def read32(self, addr):
@@ -400,17 +394,17 @@ async def host_driver(dut):
     for r in b.model.rm.regs:
         for f in r.fields:
             if f.kind == "config" and f.sw == "rw":
-                v = b.rng.getrandbits(f.width)
+                v = b.random.getrandbits(f.width)
                 await drv.write_field(r.name, f.name, v)
                 b.model.write(r.offset, drv.table.merge(r.name, f.name, b.model.value(r.name), v))
-                want = expected([v], run_seed() + r.offset + f.lsb)[0]
+                want = expected([v], b.seed + r.offset + f.lsb)[0]
                 assert await drv.read_field(r.name, f.name) == want, f"{r.name}.{f.name}; {p}"
                 await b.check_outputs(f"driver wrote {r.name}.{f.name}")
             if f.kind == "status":
                 b.randomise_status()
                 got = await drv.read_field(r.name, f.name)
                 want = expected([b.model.hw_in[f"hw_{r.name}_{f.name}".lower()]],
-                                run_seed() + r.offset + f.lsb)[0]
+                                b.seed + r.offset + f.lsb)[0]
                 assert got == want, f"{r.name}.{f.name} = {got:#x} != model {want:#x}; {p}"
     ro = next((r for r in b.model.rm.regs if not r.writable), None)
     if ro is not None:
@@ -421,7 +415,7 @@ async def host_driver(dut):
         else:
             raise AssertionError(f"write to read-only {ro.name} raised no BusError; {p}")
     await ClockCycles(dut.clk, 2)
-    assert not b.errors, b.errors[:3]
+    b.check()
 
 
 @cocotb.test()
@@ -431,8 +425,9 @@ async def swacc_fifo(dut, pattern):
     at every clock edge where the field's strobe is high; the model pops on the reads it answers.
     Wishbone: bursts of back-to-back requests (a strobe that came a cycle late would show the
     old head to the next read)."""
-    p, b = await _setup(dut, "pipelined", pattern)
-    rm, rng, model = b.model.rm, b.rng, b.model
+    b = await CsrBench.start(dut, pattern, kind="pipelined")
+    p = b.p
+    rm, rng, model = b.model.rm, b.random, b.model
     if not b.swacc_ports:
         return
     fifos = {}          # swacc port -> [hw input port, entries, rtl index, model index]
@@ -486,7 +481,7 @@ async def swacc_fifo(dut, pattern):
         else:
             got = [await b.bus.read(op.adr) if op.dat is None
                    else (await b.bus.write(op.adr, op.dat, op.sel), 0) for op in ops]
-        data = expected([d for _, d in want], run_seed() + burst)
+        data = expected([d for _, d in want], b.seed + burst)
         want = [(r, d) for (r, _), d in zip(want, data)]
         assert got == want, f"burst {burst}: rtl {got} != model {want} ({ops}); {p}"
         if rng.random() < 0.5:
@@ -496,7 +491,7 @@ async def swacc_fifo(dut, pattern):
         assert n_rtl == n_model, f"{port}: rtl popped {n_rtl}, model {n_model}; {p}"
     b.check_pulses()
     assert b.n_strobes > 0, "no swacc strobe seen"
-    assert not b.errors, b.errors[:3]
+    b.check()
 
 
 # ------------------------------------------------------------ concurrent traffic -----------
@@ -508,7 +503,7 @@ class EdgeLog:
     the edge after which ``bvalid`` rises, taking the oldest AW and W handshakes), the
     ``hw_*_set`` inputs high, the ``csr_*`` value outputs, and the R and B handshakes."""
 
-    def __init__(self, b: Bench):
+    def __init__(self, b: CsrBench):
         self.b, self.edges, self.running = b, [], True
         self.aw, self.w, self.r, self.bresp = [], [], [], []
 
@@ -579,7 +574,7 @@ class EdgeLog:
         return out, races
 
 
-async def drive_sets(b: Bench, log: EdgeLog, rng: random.Random, prob: float):
+async def drive_sets(b: CsrBench, log: EdgeLog, rng: random.Random, prob: float):
     """Every cycle each ``hw_*_set`` input high with probability ``prob``, until the log stops."""
     while log.running:
         for q in b.set_ports:
@@ -603,8 +598,9 @@ async def concurrent_traffic(dut, pattern):
     outstanding per channel, independent back-pressure on all five channels) -- while the
     ``hw_*_set`` inputs fire at random, often in the same cycle as a write to their register.
     Every response against the model replayed edge by edge (:class:`EdgeLog`)."""
-    p, b = await _setup(dut, "concurrent", pattern)
-    rm, rng = b.model.rm, b.rng
+    b = await CsrBench.start(dut, pattern, kind="concurrent")
+    p = b.p
+    rm, rng = b.model.rm, b.random
     b.randomise_status()
     set_regs = sorted({rm.reg(q.reg).offset for q in rm.hw_ports() if q.what == "set"})
     addrs = [r.offset for r in rm.regs] + b.unmapped_sample(4)
@@ -619,7 +615,7 @@ async def concurrent_traffic(dut, pattern):
     ops = [op() if rng.random() < 0.5 else WbOp(rng.choice(set_regs + addrs)) for _ in range(120)]
     log = EdgeLog(b)
     cocotb.start_soon(log.run())
-    cocotb.start_soon(drive_sets(b, log, random.Random(f"{run_seed()}:sets"), 0.5))
+    cocotb.start_soon(drive_sets(b, log, random.Random(f"{b.seed}:sets"), 0.5))
     if p.bus == "wishbone":
         got = await b.bus.batch(ops)          # [(OKAY or ERR, data)] in request order
         assert len(got) == len(ops), f"{len(got)} of {len(ops)} responses; {b.bus.m.errors[:3]}"
@@ -641,7 +637,7 @@ async def concurrent_traffic(dut, pattern):
         assert (len(log.r), len(log.bresp)) == (sum(op.dat is None for op in ops),
                                                 sum(op.dat is not None for op in ops))
     assert len(want) == len(ops), f"{len(want)} accesses performed, {len(ops)} issued; {p}"
-    data = expected([d for _, _, d in want], run_seed())
+    data = expected([d for _, _, d in want], b.seed)
     want = [(k, _norm(p, r), d) for (k, r, _), d in zip(want, data)]
     for i, (g, w) in enumerate(zip(got_w, want)):
         assert g == w, f"access {i} (in performance order): rtl {g} != model {w}; {p}"
@@ -651,7 +647,7 @@ async def concurrent_traffic(dut, pattern):
         await b.read(r.offset, f"{r.name} after concurrent traffic")
     await ClockCycles(dut.clk, 3)
     b.check_pulses()
-    assert not b.errors, b.errors[:3]
+    b.check()
 
 
 class _LaneZeroBlind(CsrModel):
@@ -663,7 +659,7 @@ class _LaneZeroBlind(CsrModel):
 
 @cocotb.test(expect_fail=True)
 async def scoreboard_must_fail(dut):
-    p, b = await _setup(dut, "ext", None, model_cls=_LaneZeroBlind)
+    b = await CsrBench.start(dut, kind="ext", model_cls=_LaneZeroBlind)
     await _suite(b)
 
 
@@ -684,7 +680,7 @@ class _SwaccLate(CsrModel):
 @cocotb.test(expect_fail=True)
 async def swacc_must_fail(dut):
     """Every map of the suite has a swacc field (random maps get one if none was drawn)."""
-    p, b = await _setup(dut, "ext", None, model_cls=_SwaccLate)
+    b = await CsrBench.start(dut, kind="ext", model_cls=_SwaccLate)
     assert b.swacc_ports, "map without swacc fields: the mutation cannot show"
     await _suite(b)
 

@@ -19,8 +19,7 @@ import random
 
 import cocotb
 import pytest
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, Timer
+from cocotb.triggers import Timer
 from cocotb.utils import get_sim_time
 
 from neurohdl import ParamError
@@ -29,10 +28,9 @@ from neurohdl.models.bus import uart_bridge as model
 from neurohdl.models.bus.uart_bridge import (SYNC_REQ, SYNC_RESP, Bus, FrameError, Status,
                                              UartBridgeParams, crc8, decode_response,
                                              encode_request, encode_response)
-from neurohdl.simrun import params_from_env
+from neurohdl.verif.bus.bench import PortBench
 from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.stream import reset, run_seed
 from neurohdl.verif.common.wishbone import WishboneSlave
 
 CLK_NS = 10
@@ -43,14 +41,21 @@ KINDS = ("read", "write", "read", "write", "bad_crc", "bad_cmd", "bad_len", "bad
 BUS_MODES = {"fast": (0.0, 0), "stall": (0.4, 3)}
 
 
-class Bench:
-    """DUT + BFMs + the model run alongside, one transaction at a time."""
+class UartBench(PortBench):
+    """The shared bench on the bridge: cocotbext-uart on the pins, the Wishbone slave with
+    back-pressure ``slave`` = (stall probability, maximum response latency), the model run
+    alongside, one transaction at a time.  ``mutate``: a wrong model (one stored word off by
+    one bit)."""
 
-    def __init__(self, dut, p: UartBridgeParams, salt: str, stall_prob=0.0, max_latency=0,
+    settle = 4
+
+    def __init__(self, dut, idle=None, stall=None, *, salt: str, slave=(0.0, 0),
                  mutate: bool = False):
-        self.dut, self.p = dut, p
-        self.seed = run_seed()
-        self.rng = random.Random(f"{self.seed}:{salt}")
+        self.slave_mode, self.mutate = slave, mutate
+        super().__init__(dut, idle, stall, params=UartBridgeParams, salt=salt)
+
+    def setup(self):
+        dut, p, rng = self.dut, self.p, self.random
         self.bit_ns = p.divisor * CLK_NS
         from cocotbext.uart import UartSink, UartSource
         baud = 1e9 / (self.bit_ns + 1e-3)        # cocotbext-uart truncates 1e9/baud to ns
@@ -58,34 +63,30 @@ class Bench:
         self.sink = UartSink(dut.uart_tx, baud=baud)
         span = min(1 << p.addr_width, 48)
         top = (1 << p.addr_width) - span
-        self.lo = self.rng.choice([0, top, self.rng.randint(0, top)])
+        self.lo = rng.choice([0, top, rng.randint(0, top)])
         self.window = range(self.lo, self.lo + span)
-        mem = {a: self.rng.getrandbits(p.data_width) for a in self.window}
-        err = set(self.rng.sample(list(self.window), min(2, span // 8)))
+        mem = {a: rng.getrandbits(p.data_width) for a in self.window}
+        err = set(rng.sample(list(self.window), min(2, span // 8)))
         self.bus = Bus(mem, err)                  # the model's picture of the slave
-        if mutate:                                # a wrong model: one stored word off by one bit
-            a = self.rng.choice([a for a in self.window if a not in err])
+        if self.mutate:                           # a wrong model: one stored word off by one bit
+            a = rng.choice([a for a in self.window if a not in err])
             self.bus.mem[a] ^= 1
             self.mutated = a
+        stall_prob, max_latency = self.slave_mode
         self.slave = WishboneSlave(dut, "wb", dut.clk, mem=mem, err_addrs=err,
-                                   seed=self.rng.getrandbits(32), stall_prob=stall_prob,
+                                   seed=rng.getrandbits(32), stall_prob=stall_prob,
                                    max_latency=max_latency)
         self.state = model.init(p)
         self.k = 0
         self.ctx = f"{p} bus=({stall_prob},{max_latency}) seed={self.seed}"
 
-    async def start(self):
-        Clock(self.dut.clk, CLK_NS, unit="ns").start(start_high=False)
-        await reset(self.dut)
-        await ClockCycles(self.dut.clk, 4)
-
     # ---------------------------------------------------------------- line level ---------
     def short_gap(self) -> int:
-        r = self.rng.random()
+        r = self.random.random()
         if r < 0.6:
             return 0
         if r < 0.95:
-            return self.rng.randint(1, 2)
+            return self.random.randint(1, 2)
         return self.p.timeout_bits // 2 - 1     # well below the timeout
 
     async def send_byte(self, b: int, gap: bool = True):
@@ -116,7 +117,7 @@ class Bench:
 
     # ---------------------------------------------------------------- transactions -------
     def _burst(self):
-        p, rng = self.p, self.rng
+        p, rng = self.p, self.random
         n = rng.randint(1, min(p.max_burst, len(self.window), MAX_N))
         if rng.random() < 0.2:
             n = min(p.max_burst, len(self.window))
@@ -126,7 +127,7 @@ class Bench:
 
     def make(self, kind: str):
         """-> (events, description) for one transaction of that kind."""
-        p, rng = self.p, self.rng
+        p, rng = self.p, self.random
         B = lambda frame: [("byte", b) for b in frame]          # noqa: E731
         words = lambda n: [rng.getrandbits(p.data_width) for _ in range(n)]   # noqa: E731
         addr, n, fixed = self._burst()
@@ -224,11 +225,9 @@ class Bench:
 @cocotb.parametrize(bus=list(BUS_MODES))
 async def traffic_matches_model(dut, bus):
     """Random transactions of every kind; responses, bus transfers and flags vs the model."""
-    p = params_from_env(UartBridgeParams)
-    b = Bench(dut, p, f"traffic/{bus}", *BUS_MODES[bus])
-    await b.start()
-    kinds = list(KINDS) + [b.rng.choice(KINDS) for _ in range(N_TXN - len(KINDS))]
-    b.rng.shuffle(kinds)
+    b = await UartBench.start(dut, salt=f"traffic/{bus}", slave=BUS_MODES[bus])
+    kinds = list(KINDS) + [b.random.choice(KINDS) for _ in range(N_TXN - len(KINDS))]
+    b.random.shuffle(kinds)
     for kind in kinds:
         events, what = b.make(kind)
         await b.transact(events, what)
@@ -241,12 +240,10 @@ async def bytes_while_responding(dut):
     """Full duplex with a stalling Wishbone slave: the host sends bytes (a SYNC_REQ among them)
     while the bridge still sends a response -- dropped, status_overrun set, the response intact,
     and the next frames answered normally."""
-    p = params_from_env(UartBridgeParams)
-    b = Bench(dut, p, "duplex", *BUS_MODES["stall"])
-    await b.start()
+    b = await UartBench.start(dut, salt="duplex", slave=BUS_MODES["stall"])
     for k in range(6):
-        events, what = b.make(b.rng.choice(("read", "write")))
-        stray = () if k % 3 == 2 else (SYNC_REQ, b.rng.getrandbits(8))[:1 + k % 2]
+        events, what = b.make(b.random.choice(("read", "write")))
+        stray = () if k % 3 == 2 else (SYNC_REQ, b.random.getrandbits(8))[:1 + k % 2]
         await b.transact(events, f"{what} + {len(stray)} bytes during the response", stray)
     assert "overrun" in b.state.flags
     assert b.slave.mem == b.bus.mem, f"memory differs from the model; {b.ctx}"
@@ -255,7 +252,7 @@ async def bytes_while_responding(dut):
 class _SimPipe:
     """The async byte pipe of AsyncUartTransport over the cocotb UART BFMs."""
 
-    def __init__(self, bench: Bench):
+    def __init__(self, bench: UartBench):
         self.b = bench
 
     async def write(self, data: bytes):
@@ -272,16 +269,15 @@ async def host_transport_drives_bridge(dut):
     max_burst: split into bursts), a Wishbone ERR raised as BusError with the failing index,
     and range errors refused before anything is sent."""
     from neurohdl.sw.uart_protocol import AsyncUartTransport, BusError
-    p = params_from_env(UartBridgeParams)
-    b = Bench(dut, p, "host", 0.3, 2)
-    await b.start()
+    b = await UartBench.start(dut, salt="host", slave=(0.3, 2))
+    p = b.p
     t = AsyncUartTransport(p, _SimPipe(b))
     good = [a for a in b.window if a not in b.bus.err]
     start = good[0]
     run = 1
     while start + run in good and run < min(2 * p.max_burst + 1, 10):
         run += 1
-    words = [b.rng.getrandbits(p.data_width) for _ in range(run)]
+    words = [b.random.getrandbits(p.data_width) for _ in range(run)]
     await t.write(start, words)
     for i, w in enumerate(words):
         b.bus.mem[start + i] = w
@@ -310,9 +306,8 @@ async def host_transport_drives_bridge(dut):
 async def scoreboard_must_fail(dut):
     """The same checks against a model whose memory has one word off by one bit: the read-back
     of that word must be flagged."""
-    p = params_from_env(UartBridgeParams)
-    b = Bench(dut, p, "mutant", mutate=True)
-    await b.start()
+    b = await UartBench.start(dut, salt="mutant", mutate=True)
+    p = b.p
     a = b.mutated
     await b.transact([("byte", x) for x in encode_request(p, False, a, n=1)], "read mutated")
 

@@ -138,20 +138,18 @@ class WishboneMaster:
         return (await self.transact([WbOp(adr, dat, sel)]))[0]
 
 
-async def check_ack_err_exclusive(dut, prefix: str, errors: list) -> None:
-    """Every cycle out of reset: ``<prefix>_ack`` and ``<prefix>_err`` are known (not X/Z) and
-    never high together."""
+def ack_err_rule(dut, prefix: str):
+    """An edge rule (verif/bus/bench.py ``PortBench.rule``): ``<prefix>_ack`` and
+    ``<prefix>_err`` are known (not X/Z) and never high together."""
     ack, err = getattr(dut, f"{prefix}_ack"), getattr(dut, f"{prefix}_err")
-    n = 0
-    while True:
-        await RisingEdge(dut.clk)
-        n += 1
-        if str(dut.rst.value) != "0":
-            continue
+
+    def check(n: int) -> list[str]:
         if not (ack.value.is_resolvable and err.value.is_resolvable):
-            errors.append(f"cycle {n}: {prefix}_ack={ack.value} {prefix}_err={err.value} unknown")
-        elif int(ack.value) and int(err.value):
-            errors.append(f"cycle {n}: {prefix}_ack and {prefix}_err both high")
+            return [f"cycle {n}: {prefix}_ack={ack.value} {prefix}_err={err.value} unknown"]
+        if int(ack.value) and int(err.value):
+            return [f"cycle {n}: {prefix}_ack and {prefix}_err both high"]
+        return []
+    return check
 
 
 # ------------------------------ slave ------------------------------
@@ -269,4 +267,4 @@ class WishboneSlave:
                 awake = True
 
 
-__all__ = ["WishboneMaster", "WbOp", "WbRes", "check_ack_err_exclusive", "WishboneSlave", "Transfer"]
+__all__ = ["WishboneMaster", "WbOp", "WbRes", "ack_err_rule", "WishboneSlave", "Transfer"]
