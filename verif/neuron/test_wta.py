@@ -8,6 +8,7 @@ import random
 import cocotb
 import numpy as np
 import pytest
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl.models.neuron import wta as model
 from neurohdl.models.neuron.wta import WtaParams
@@ -22,7 +23,7 @@ def _want(p, xs):
 def corners(p, rng):
     """Timesteps at the corners: nobody spikes, everybody spikes with equal membranes (min, max,
     0), only the extremes, one spiker at min among non-spikers at max, the max at the last
-    lane, a 2-D checkerboard of ties."""
+    lane, a 2-D checkerboard of ties, near ties (membranes a few LSBs apart)."""
     n, lo, hi = p.n, model.smin(p.width), model.smax(p.width)
     xs = [([0] * n, [hi] * n), ([0] * n, [lo] * n)]
     xs += [([1] * n, [c] * n) for c in (lo, hi, 0)]
@@ -34,6 +35,12 @@ def corners(p, rng):
     xs.append(([1] * n, [hi] + [lo] * (n - 1)))
     xs.append(([1] * n, [hi if (i // p.cols + i % p.cols) % 2 else lo for i in range(n)]))
     xs.append(([i % 2 for i in range(n)], [hi if i % 3 else lo for i in range(n)]))
+    # near ties: every spiking, membranes within 2^k of one another (k = 0 .. width-1, twice
+    # each), so every comparator decides on a difference in each bit position
+    for k in [k for k in range(p.width) for _ in range(2)]:
+        base = rng.randint(lo, hi)
+        xs.append(([1] * n, [min(hi, max(lo, base + rng.randint(-(1 << k), 1 << k)))
+                             for _ in range(n)]))
     return xs
 
 
@@ -61,8 +68,30 @@ scoreboard_must_fail = TESTS.must_fail()
 
 
 @cocotb.test()
+async def one_cycle_reset_empties_the_pipeline(dut):
+    """A reset one clock long, with every pipeline stage full (sink held), clears every stage's
+    valid bit: m_out_tvalid low after it, nothing stale comes out, a fresh stream matches the
+    model.  (The standard reset test's two cycles let the stages drain into each other.)"""
+    tb = await TESTS.bench(dut)
+    xs = model.stimulus(tb.p, tb.rng("one-cycle-reset"), 30)
+    tb.hold()
+    tb.send(TESTS.encode(tb.p, xs))
+    await ClockCycles(dut.clk, tb.p.latency + 8)
+    await tb.reset(1)
+    await ReadOnly()
+    assert int(dut.m_out_tvalid.value) == 0, f"m_out_tvalid high after reset; {tb.p}"
+    await RisingEdge(dut.clk)
+    tb.release()
+    got = await TESTS.exchange(tb, xs[:20], 20)
+    TESTS.compare(tb, got, xs[:20], "after a one-cycle reset")
+    await tb.settle()
+    tb.check_protocol()
+
+
+@cocotb.test()
 async def corner_timesteps(dut):
-    """No spikes, all spiking with all-equal membranes (tie to lane 0), extremes min/max."""
+    """No spikes, all spiking with all-equal membranes (tie to lane 0), extremes min/max, near
+    ties."""
     tb = await TESTS.bench(dut, "random", "random")
     xs = corners(tb.p, tb.rng("corners"))
     got = await TESTS.exchange(tb, xs, len(xs))
