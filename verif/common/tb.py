@@ -610,3 +610,28 @@ def bad_params_test(cls, cases, absent=()):
         assert all(w in text for w in words) and not any(w in text for w in absent), text
 
     return test_bad_params_raise
+
+
+def planted_bug_test(core: str, planted: dict, params=None, rotated: bool = True):
+    """A pytest test (parametrized by bug) that each planted bug is caught: ``planted`` maps a
+    name to ``(edits, test)``, edits of the converted Verilog of ``params`` (default: the Params
+    defaults; ``runner.run_mutant``) and the one cocotb test that must fail on them -- the
+    must-fail of that test's check.  ``rotated``: only in the runs whose must_fail rotation has
+    ``core`` (make regress: always)."""
+
+    import pytest
+
+    from neurohdl.registry import get
+
+    from .runner import run_mutant, skip_unless_rotated
+
+    @pytest.mark.parametrize("bug", sorted(planted))
+    def test_planted_bug_is_caught(bug, seed, tmp_path):
+        if rotated:
+            skip_unless_rotated("must_fail", core)
+        edits, test = planted[bug]
+        p = params if params is not None else get(core).decl.params()
+        r = run_mutant(core, p, seed, tmp_path, edits, testcase=[test])
+        assert r.tests == 1 and r.failed == 1, f"{core} {bug} not caught: {r.summary()}"
+
+    return test_planted_bug_is_caught

@@ -3,8 +3,8 @@
 rtl_py/sc/_gate.py), the pytest-side checks of the five stateless ones (sc.and_mul,
 sc.or_add, sc.sub, sc.xnor_mul, sc.xor_absdiff): the model against the gate's truth table, its
 empty Params, its input errors, and the operand pairs, grid and error bounds of the arithmetic
-tests; and for any SC core: a planted-bug test, segment stimulus and the stochastic
-cross-correlation written out from its definition."""
+tests; and for any SC core: segment stimulus, the LFSR fields' Params errors, the FSM model
+check and the stochastic cross-correlation written out from its definition."""
 import random
 import sys
 
@@ -13,8 +13,6 @@ import pytest
 
 from neurohdl import ParamError
 from neurohdl.models.sc import _gate as gm
-from neurohdl.registry import get
-from neurohdl.verif.common.runner import run_mutant, skip_unless_rotated
 from neurohdl.verif.common.tb import StandardTests, core_tests
 
 
@@ -47,25 +45,6 @@ def gate_tests(core: str, model, cls, truth: dict, mutant) -> dict:
     tests = (*cocotb_tests(model, mutant, module=module), *core_tests(core),
              *model_tests(model, cls, truth))
     return dict(zip(names, tests))
-
-
-def planted_bug_test(core: str, planted: dict, params=None, rotated: bool = True):
-    """A pytest test (parametrized by bug) that each planted bug is caught: ``planted`` maps a
-    name to ``(edits, test)``, edits of the converted Verilog of ``params`` (default: the Params
-    defaults; ``runner.run_mutant``) and the one cocotb test that must fail on them -- the
-    must-fail of that test's check.  ``rotated``: only in the runs whose must_fail rotation has
-    ``core`` (make regress: always)."""
-
-    @pytest.mark.parametrize("bug", sorted(planted))
-    def test_planted_bug_is_caught(bug, seed, tmp_path):
-        if rotated:
-            skip_unless_rotated("must_fail", core)
-        edits, test = planted[bug]
-        p = params if params is not None else get(core).decl.params()
-        r = run_mutant(core, p, seed, tmp_path, edits, testcase=[test])
-        assert r.tests == 1 and r.failed == 1, f"{core} {bug} not caught: {r.summary()}"
-
-    return test_planted_bug_is_caught
 
 
 #: malformed (a, b) inputs and the words of the error each must raise
@@ -202,6 +181,42 @@ def segments(rng, n: int, longest: int, randoms: int = 1) -> list[int]:
         d = rng.choice([0.0, 1.0, 0.5] + [rng.random() for _ in range(randoms)])
         bits += [int(rng.random() < d) for _ in range(rng.randint(1, longest))]
     return bits[:n]
+
+
+def lfsr_field_cases(cls, width_field: str | None = "width") -> list:
+    """bad_params_test cases of a Params class with ``lfsr_seed``/``lfsr_taps`` fields (the
+    LFSR rules of sc.lfsr, named by the owner's fields); ``width_field``: its width field, if
+    any (a seed too wide for 8 bits)."""
+    name = cls.__name__
+    cases = [({"lfsr_seed": 0}, [f"{name}.lfsr_seed = 0", "1..65535"]),
+             ({"lfsr_taps": 0x1234}, [f"{name}.lfsr_taps", "32768..65535"]),
+             ({"lfsr_taps": 0x8001}, [f"{name}.lfsr_taps = 32769 (0x8001)",
+                                      "maximal-length mask", "width 16"])]
+    if width_field:
+        cases.append(({width_field: 8, "lfsr_seed": 256}, [f"{name}.lfsr_seed = 256", "1..255"]))
+    return cases
+
+
+def check_walk_model(model, p, reference, seed):
+    """A saturating-counter FSM model (sc.fsm_tanh, sc.fsm_exp) against ``reference(bits)``
+    (a plain-Python re-derivation from the reset state) on 4 random streams, two of which run
+    into the top and the bottom: run on all rows at once and row by row, step from
+    ``p.reset_state``, and run resuming with ``return_state``."""
+    rng = np.random.default_rng(seed)
+    bits = (rng.random((4, 3000)) < rng.random((4, 1))).astype(np.uint8)
+    bits[0, :600] = 1                               # run into the top ...
+    bits[1, :600] = 0                               # ... and the bottom
+    y = model.run(p, bits)
+    for row, yr in zip(bits, y):
+        assert yr.tolist() == reference(row.tolist())
+        assert model.run(p, row).tolist() == yr.tolist()
+    s, out = p.reset_state, []
+    for b in bits[2, :500]:
+        s, o = model.step(p, s, b)
+        out.append(o)
+    assert out == y[2, :500].tolist()
+    y2, last = model.run(p, bits[2, :500], return_state=True)
+    assert last == s and y2.tolist() == out
 
 
 def scc(a, b) -> float:

@@ -8,6 +8,7 @@ import numpy as np
 from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import and_mul as model
 from neurohdl.models.sc.and_mul import AndMulParams
+from neurohdl.verif.common.tb import planted_bug_test
 from neurohdl.verif.sc import _gates as gates
 from neurohdl.verif.sc._gates import N
 
@@ -19,7 +20,7 @@ globals().update(gates.gate_tests(
 
 # The shared bench's reset check (quiet_in_reset) kills the mutant docs/verification.md lists
 # for the gates: s_ab_tready without its ``!rst`` term (reset test alone, ~3 s; every run).
-test_planted_bug_is_caught = gates.planted_bug_test("sc.and_mul", {"tready_high_in_reset": (
+test_planted_bug_is_caught = planted_bug_test("sc.and_mul", {"tready_high_in_reset": (
     [(r"assign s_ab_tready = \(\(!rst\) && ", "assign s_ab_tready = (1'b1 && ")],
     "reset_mid_stream")}, rotated=False)
 

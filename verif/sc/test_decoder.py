@@ -12,8 +12,8 @@ from neurohdl.fixed import bits_for
 from neurohdl.models.sc import decoder as model
 from neurohdl.models.sc.decoder import MAX_LENGTH, DecoderParams
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import GAP, StandardTests, bad_params_test, core_tests
-from neurohdl.verif.sc import _gates as gates
+from neurohdl.verif.common.tb import (GAP, StandardTests, bad_params_test, core_tests,
+                                      planted_bug_test)
 
 
 def stimulus(p: DecoderParams, rng, n: int) -> list[int]:
@@ -78,7 +78,7 @@ test_decoder, test_decoder_verilator = core_tests("sc.decoder")
 
 # the survivor of docs/verification.md the held-count test now kills (mutant #5): bit 5 of the
 # count cleared in every cycle without an accepted beat (Params defaults: length 256)
-test_planted_bug_is_caught = gates.planted_bug_test("sc.decoder", {"count_bit5_cleared_on_hold": (
+test_planted_bug_is_caught = planted_bug_test("sc.decoder", {"count_bit5_cleared_on_hold": (
     [(r"else if \(m_count_tready\) begin(\s+q_valid <= 0;\s+end)",
       r"else begin q_count[5] <= 1'b0; if (m_count_tready) begin\1 end")],
     "count_held_while_source_idles")})

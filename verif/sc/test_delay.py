@@ -11,7 +11,7 @@ from neurohdl.models.sc import delay as model
 from neurohdl.models.sc import sng
 from neurohdl.models.sc.delay import DelayParams
 from neurohdl.models.sc.sng import SngParams
-from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
+from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests, planted_bug_test
 from neurohdl.verif.sc import _gates as gates
 
 
@@ -39,7 +39,7 @@ test_delay, test_delay_verilator = core_tests("sc.delay")
 # the must-fail of the shared bench's ready rule (Bench ready_rule): the survivors of
 # docs/verification.md it kills (sc.delay #15, #18): the ready term !q_valid || m_y_tready
 # without its !q_valid, the core waiting for the sink with its output slot empty
-test_planted_bug_is_caught = gates.planted_bug_test("sc.delay", {"waits_for_sink_when_empty": (
+test_planted_bug_is_caught = planted_bug_test("sc.delay", {"waits_for_sink_when_empty": (
     [(r"(assign s_x_tready = \()\(!q_valid\) \|\| ", r"\1"),
      (r"(assign take = \(s_x_tvalid && \()\(!q_valid\) \|\| ", r"\1")],
     "stream_matches_model/idle=None/stall=random")})

@@ -58,20 +58,7 @@ def python_fsm(n_states: int, g: int, bits, s: int) -> list[int]:
                                        (256, 1), (256, 255)])
 def test_model_matches_python_fsm(states, g, seed):
     p = FsmExpParams(states=states, g=g)
-    rng = np.random.default_rng(seed)
-    bits = (rng.random((4, 3000)) < rng.random((4, 1))).astype(np.uint8)
-    bits[0, :600] = 1
-    bits[1, :600] = 0
-    y = model.run(p, bits)
-    for row, yr in zip(bits, y):
-        assert yr.tolist() == python_fsm(states, g, row.tolist(), states // 2)
-    s, out = p.reset_state, []
-    for b in bits[2, :500]:
-        s, o = model.step(p, s, b)
-        out.append(o)
-    assert out == y[2, :500].tolist()
-    y2, last = model.run(p, bits[2, :500], return_state=True)
-    assert last == s and y2.tolist() == out
+    gates.check_walk_model(model, p, lambda bits: python_fsm(states, g, bits, states // 2), seed)
     # the mutated model of the must-fail test really differs on a sweep
     sweep = [0] * states + [1] * states
     assert post_update_model(p, sweep) != model.run(p, sweep).tolist()

@@ -45,21 +45,7 @@ def python_fsm(n_states: int, bits, s: int) -> list[int]:
 @pytest.mark.parametrize("states", [2, 4, 6, 8, 30, 256])
 def test_model_matches_python_fsm(states, seed):
     p = FsmTanhParams(states=states)
-    rng = np.random.default_rng(seed)
-    bits = (rng.random((4, 3000)) < rng.random((4, 1))).astype(np.uint8)
-    bits[0, :600] = 1                               # run into the top ...
-    bits[1, :600] = 0                               # ... and the bottom
-    y = model.run(p, bits)
-    for row, yr in zip(bits, y):
-        assert yr.tolist() == python_fsm(states, row.tolist(), states // 2)
-        assert model.run(p, row).tolist() == yr.tolist()
-    s, out = p.reset_state, []
-    for b in bits[2, :500]:
-        s, o = model.step(p, s, b)
-        out.append(o)
-    assert out == y[2, :500].tolist()
-    y2, last = model.run(p, bits[2, :500], return_state=True)
-    assert last == s and y2.tolist() == out
+    gates.check_walk_model(model, p, lambda bits: python_fsm(states, bits, states // 2), seed)
     assert p.reset_state == states // 2 and model.run(p, [0])[0] == 1   # reset state: output 1
 
 

@@ -32,9 +32,9 @@ def test_saturating_add_on_negatively_correlated_streams(seed):
 
 # Independent streams: 12-bit SNGs on the table polynomial and its reciprocal, N = 4096.
 # Tolerance gates.sigma_bound, 4 (sigma + 1/N) of the ideal q = pa + pb - pa pb.  Measured
-# over all 2^24 (xa, xb) of this configuration (offline): worst ratio |e| / (sigma + 1/N) = 1.94, largest |e| 0.0081; RMSE
-# 0.0019 against the random-stream 0.0058 (OR's count is na + nb - n11: AND's error with the
-# sign flipped).
+# over all 2^24 (xa, xb) of this configuration (offline): worst ratio |e| / (sigma + 1/N) =
+# 1.94, largest |e| 0.0081; RMSE 0.0019 against the random-stream 0.0058 (OR's count is
+# na + nb - n11: AND's error with the sign flipped).
 
 
 def test_independent_streams(seed):

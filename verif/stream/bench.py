@@ -68,3 +68,41 @@ async def cycles_match(dut, tests, model, idle, stall, model_p: Callable | None 
     tb.check_protocol()
     assert not check.errors, f"{len(check.errors)} cycle mismatches, first {check.errors[:3]}; " \
                              f"{tb.p}"
+
+
+def stream_tests(model, mutant, must_fail_prefix, capacity: Callable, wrong_model,
+                 wrong_params: Callable, cycles_doc: str, wrong_doc: str,
+                 module: str | None = None) -> dict:
+    """Every cocotb test of a ``stream`` core, by the name its module binds it to (the module
+    does ``globals().update(stream_tests(...))``): the shared StandardTests on 100 random words
+    (:func:`words`) -- model match, full throughput, reset mid-stream, must-fail against
+    ``mutant(p, words)`` on words starting with ``must_fail_prefix`` -- a fill to full (the
+    sink held: exactly ``capacity(p)`` words taken, then drained in order), and the cycle
+    check (:func:`cycles_match`, doc ``cycles_doc``) with its must-fail against
+    ``wrong_model`` at ``wrong_params(p)`` (doc ``wrong_doc``)."""
+    import sys
+
+    from neurohdl.verif.common.tb import StandardTests
+
+    module = module or sys._getframe(1).f_globals["__name__"]
+    tests = StandardTests(model=model.run, stimulus=words, n=100, mutant=mutant, module=module,
+                          must_fail_stimulus=lambda p, rng, n: must_fail_prefix + words(p, rng, n))
+
+    async def cycles_match_model(dut, idle, stall):
+        await cycles_match(dut, tests, model, idle, stall)
+
+    async def cycle_check_must_fail(dut):
+        await cycles_match(dut, tests, wrong_model, None, "cycle", wrong_params)
+
+    for func, doc in ((cycles_match_model, cycles_doc), (cycle_check_must_fail, wrong_doc)):
+        func.__doc__, func.__module__ = doc, module
+    cycles_match_model = cocotb.test()(cocotb.parametrize(
+        (("idle", "stall"), [(None, "cycle"), ("random", "random")]))(cycles_match_model))
+    cycle_check_must_fail = cocotb.test(expect_fail=True)(cycle_check_must_fail)
+    return dict(stream_matches_model=tests.model_match(), full_throughput=tests.throughput(),
+                reset_mid_stream=tests.reset_mid_stream(),
+                fill_to_full=tests.stall_fill("fill_to_full", accepted=capacity,
+                                              cycles=lambda p: capacity(p) + 10,
+                                              n=lambda p: capacity(p) + 4),
+                scoreboard_must_fail=tests.must_fail(), cycles_match_model=cycles_match_model,
+                cycle_check_must_fail=cycle_check_must_fail)

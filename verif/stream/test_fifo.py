@@ -1,50 +1,37 @@
 # SPDX-License-Identifier: Apache-2.0
 """stream.fifo: converted Verilog vs the model over random configurations (both storages,
 depths 2..32, with and without almost-full) on the shared testbench: every pair of idle x
-back-pressure patterns word by word, full throughput, a mid-stream reset, a must-fail (two words
-swapped); and cycle by cycle (ready, valid, head, count, almost-full against the model's step)
-with its must-fail (a model twice as deep).  The properties proven formally are in
-verif/stream/formal_fifo.sv (tests/test_formal.py)."""
+back-pressure patterns word by word, full throughput, a mid-stream reset, a fill to full, a
+must-fail (two words swapped); and cycle by cycle (ready, valid, head, count, almost-full
+against the model's step) with its must-fail (a model twice as deep).  The properties proven
+formally are in verif/stream/formal_fifo.sv (tests/test_formal.py)."""
 import random
-
-import cocotb
 
 from neurohdl.models.stream import fifo as model
 from neurohdl.models.stream.fifo import FifoParams
-from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
-from neurohdl.verif.stream.bench import cycles_match, words
+from neurohdl.verif.common.tb import bad_params_test, core_tests, planted_bug_test
+from neurohdl.verif.stream.bench import stream_tests
 
 
-TESTS = StandardTests(
-    model=model.run, stimulus=words, n=100,
-    # the mutant: two neighbouring words swapped (an order bug)
-    mutant=lambda p, w: model.run(p, w[1:2] + w[:1] + w[2:]),
-    must_fail_stimulus=lambda p, rng, n: [0, 1] + words(p, rng, n))
-stream_matches_model = TESTS.model_match()
-full_throughput = TESTS.throughput()
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
-
-
-@cocotb.test()
-@cocotb.parametrize((("idle", "stall"), [(None, "cycle"), ("random", "random")]))
-async def cycles_match_model(dut, idle, stall):
-    """Every cycle's s_in_tready, m_out_tvalid, head, status_count and status_almost_full
-    against the model's step."""
-    await cycles_match(dut, TESTS, model, idle, stall)
-
-
-@cocotb.test(expect_fail=True)
-async def cycle_check_must_fail(dut):
-    """The cycle check against a model twice as deep must fail (it keeps s_in_tready high
-    where the design is full)."""
-    await cycles_match(dut, TESTS, model, None, "cycle",
-                       lambda p: FifoParams(depth=2 * p.depth, width=p.width))
+# must-fails: two neighbouring words swapped (an order bug); a model twice as deep
+globals().update(stream_tests(
+    model, mutant=lambda p, w: model.run(p, w[1:2] + w[:1] + w[2:]), must_fail_prefix=[0, 1],
+    capacity=lambda p: p.depth, wrong_model=model,
+    wrong_params=lambda p: FifoParams(depth=2 * p.depth, width=p.width),
+    cycles_doc="Every cycle's s_in_tready, m_out_tvalid, head, status_count and "
+               "status_almost_full against the model's step.",
+    wrong_doc="The cycle check against a model twice as deep must fail (it keeps s_in_tready "
+              "high where the design is full)."))
 
 
 # ---------------------------------------------------------------- pytest side -------------
 
 test_fifo, test_fifo_verilator = core_tests("stream.fifo")
+
+# the must-fail of fill_to_full: a FIFO one word short (full at depth - 1)
+test_planted_bug_is_caught = planted_bug_test("stream.fifo", {"one_word_short": (
+    [(r"(assign do_push = \(s_in_tvalid && \(cnt != )depth_c\)", r"\1(depth_c - 1))"),
+     (r"(assign s_in_tready = \(cnt != )depth_c\)", r"\1(depth_c - 1))")], "fill_to_full")})
 
 
 def test_model_against_a_list_queue(seed):

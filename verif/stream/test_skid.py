@@ -1,36 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 """stream.skid: converted Verilog vs the model over random widths on the shared testbench:
 every pair of idle x back-pressure patterns word by word, full throughput (one word a cycle,
-latency 1), a mid-stream reset, a must-fail (every third word lost); and cycle by cycle
-(registered ready, valid, data against the model's step) with its must-fail (a 4-word FIFO,
-which keeps accepting where the slice's registered ready falls)."""
+latency 1), a mid-stream reset, a fill to full (two words), a must-fail (every third word
+lost); and cycle by cycle (registered ready, valid, data against the model's step) with its
+must-fail (a 4-word FIFO, which keeps accepting where the slice's registered ready falls)."""
 import random
-
-import cocotb
 
 from neurohdl.models.stream import fifo
 from neurohdl.models.stream import skid as model
 from neurohdl.models.stream.skid import SkidParams, State
-from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
-from neurohdl.verif.stream.bench import cycles_match, words
-
-
-TESTS = StandardTests(
-    model=model.run, stimulus=words, n=100,
-    # the mutant: the skid word lost (every third word dropped)
-    mutant=lambda p, w: model.run(p, [x for i, x in enumerate(w) if i % 3 != 2]),
-    must_fail_stimulus=lambda p, rng, n: [0, 0, 1] + words(p, rng, n))
-stream_matches_model = TESTS.model_match()
-full_throughput = TESTS.throughput()
-reset_mid_stream = TESTS.reset_mid_stream()
-scoreboard_must_fail = TESTS.must_fail()
-
-
-@cocotb.test()
-@cocotb.parametrize((("idle", "stall"), [(None, "cycle"), ("random", "random")]))
-async def cycles_match_model(dut, idle, stall):
-    """Every cycle's registered s_in_tready, m_out_tvalid and data against the model's step."""
-    await cycles_match(dut, TESTS, model, idle, stall)
+from neurohdl.verif.common.tb import bad_params_test, core_tests
+from neurohdl.verif.stream.bench import stream_tests
 
 
 class _Fifo4:
@@ -39,12 +19,15 @@ class _Fifo4:
     step = staticmethod(fifo.step)
 
 
-@cocotb.test(expect_fail=True)
-async def cycle_check_must_fail(dut):
-    """The cycle check against a 4-word FIFO must fail: it keeps accepting where the slice's
-    registered ready falls."""
-    await cycles_match(dut, TESTS, _Fifo4, None, "cycle",
-                       lambda p: fifo.FifoParams(depth=4, width=p.width))
+# must-fails: the skid word lost (every third word dropped); a 4-word FIFO's cycles
+globals().update(stream_tests(
+    model, mutant=lambda p, w: model.run(p, [x for i, x in enumerate(w) if i % 3 != 2]),
+    must_fail_prefix=[0, 0, 1], capacity=lambda p: 2, wrong_model=_Fifo4,
+    wrong_params=lambda p: fifo.FifoParams(depth=4, width=p.width),
+    cycles_doc="Every cycle's registered s_in_tready, m_out_tvalid and data against the "
+               "model's step.",
+    wrong_doc="The cycle check against a 4-word FIFO must fail: it keeps accepting where the "
+              "slice's registered ready falls."))
 
 
 # ---------------------------------------------------------------- pytest side -------------
