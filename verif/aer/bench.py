@@ -103,6 +103,22 @@ class CycleCheck:
                     f"{what} {m} (tdata << 2 | tlast << 1 | tuser)", str(self.p))
 
 
+class Late:
+    """A must-fail model: ``model`` seeing every input one cycle late (a latency bug)."""
+
+    def __init__(self, model):
+        self.model, self.INPUTS = model, model.INPUTS
+
+    def reset(self, p):
+        return self.model.reset(p), None
+
+    def outputs(self, p, st, ins):
+        return self.model.outputs(p, st[0], st[1] or dict.fromkeys(ins, 0))
+
+    def step(self, p, st, ins):
+        return self.model.step(p, st[0], st[1] or dict.fromkeys(ins, 0)), ins
+
+
 async def start_check(tb, model, p=None, invariants=None) -> CycleCheck:
     """A cycle check following ``model`` (with Params ``p``, default the run's) from a fresh
     reset of the bench."""
