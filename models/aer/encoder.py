@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from neurohdl.models.aer import _arbiter as arbiter
 from neurohdl.models.aer.event import EventParams
 from neurohdl.params import Params, pfield, pfield_params
 
@@ -72,14 +73,6 @@ def reset(p: EncoderParams) -> State:
     return State(0, 0, 0, None, 0)
 
 
-def grant(p: EncoderParams, pend: int, ptr: int) -> int:
-    """The line granted among the pending ones."""
-    lines = [i for i in range(p.n) if pend >> i & 1]
-    if p.arbitration == "round_robin":
-        return next((i for i in lines if i >= ptr), lines[0])
-    return lines[0]
-
-
 def outputs(p: EncoderParams, st: State, ins: dict) -> dict:
     busy = bool(st.pend or st.pend_last)
     if not busy or p.overflow == "stall":
@@ -98,11 +91,11 @@ def step(p: EncoderParams, st: State, ins: dict) -> State:
     busy = bool(pend or pend_last)
     if out is None or ins["m_aer_tready"]:
         if pend:
-            i = grant(p, pend, ptr)
+            i = arbiter.grant(pend, ptr, p.arbitration == "round_robin")
             pend &= ~(1 << i)
             out = (i, int(bool(pend_last and not pend)), 0)
             pend_last = int(bool(pend_last and pend))
-            ptr = (i + 1) % p.n
+            ptr = arbiter.after(i, p.n)
         elif pend_last:
             out, pend_last = (0, 1, 1), 0
         else:

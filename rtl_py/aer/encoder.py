@@ -3,19 +3,18 @@
 (models/aer/encoder.py is the spec).
 
 ``pend`` holds the spikes of the vector being sent, ``pend_last`` its owed timestep marker.
-The grant ``g`` is the lowest set bit of ``src`` (``src & (~src + 1)``, one-hot): ``src = pend``
-('priority'), or ``pend & mask`` when not empty ('round_robin'; ``mask`` = the lines above the
-last grant), else ``pend``; its line number is an OR of the one-hot bits per index bit
-(``index_bit``), with no loop.  ``rest`` is ``pend`` without the grant.  The output register
+The grant ``g`` among the pending lines and its line number come from the shared
+``_arbiter`` (lowest line, or round robin from the line after the last grant).  ``rest`` is ``pend`` without the grant.  The output register
 (``m_aer_*``) loads when it is empty or its beat transfers.  Drop mode adds the popcount of a
 discarded vector to ``dropped``.
 """
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, intbv, modbv
+from myhdl import Signal, always_comb, always_seq, block, intbv, modbv
 
 from neurohdl import __version__
 from neurohdl.core import CoreDecl, Port, Vectors, OUT, clk_rst, const, stream
 from neurohdl.models.aer import encoder as model
 from neurohdl.models.aer.encoder import EncoderParams
+from neurohdl.rtl.aer._arbiter import arbiter, line_bits, line_of, widened
 from neurohdl.rtl.aer.fifo import event_stream
 
 
@@ -28,63 +27,34 @@ def ports(p: EncoderParams):
 
 
 @block
-def index_bit(g, m, bit):
-    """bit = (g & m) != 0: one bit of a one-hot vector's index (m: the lines with that bit)."""
-    zero = const(0, len(g))
-
-    @always_comb
-    def comb():
-        bit.next = (g & m) != zero
-    return comb
-
-
-@block
 def encoder(clk, rst, s_spk_tdata, s_spk_tvalid, s_spk_tlast, s_spk_tready,
             m_aer_tdata, m_aer_tvalid, m_aer_tlast, m_aer_tready, m_aer_tuser,
             status_dropped, p: EncoderParams):
-    n, iw, w = p.n, p.index_bits, p.event.width
+    n, w = p.n, p.event.width
     pend = Signal(intbv(0)[n:])
     pend_last = Signal(bool(0))
     busy = Signal(bool(0))
-    src = Signal(intbv(0)[n:])          # the lines the grant is chosen from
-    g = Signal(modbv(0)[n:])            # the grant, one-hot: the lowest line of src
+    g = Signal(modbv(0)[n:])            # the grant, one-hot
     rest = Signal(intbv(0)[n:])         # pend without the grant
+    rr = p.arbitration == "round_robin"
+    take = Signal(bool(0)) if rr else None   # a spike is granted (moves the round robin)
     o_valid, o_last, o_user = (Signal(bool(0)) for _ in range(3))
     o_data = Signal(intbv(0)[w:])
     dropped = Signal(modbv(0)[p.counter_bits:])
-    zero_n, one_n = const(0, n), const(1, n)
-    rr, drop = p.arbitration == "round_robin", p.overflow == "drop"
-    # the grant's line number, bit by bit, zero-extended to the event width
-    bits = [Signal(bool(0)) for _ in range(iw)]
-    insts = [index_bit(g, const(sum(1 << i for i in range(n) if i >> b & 1), n), bits[b])
-             for b in range(iw)]
-    pick = ConcatSignal(*([intbv(0)[w - iw:]] if w > iw else []), *reversed(bits)) \
-        if iw > 1 or w > iw else bits[0]
+    zero_n = const(0, n)
+    drop = p.overflow == "drop"
+    bits = line_bits(n)
+    pick = widened(bits, w)
+    insts = [arbiter(clk, rst, pend, take, g, rr), line_of(g, bits)]
 
     if rr:
-        mask = Signal(modbv(0)[n:])     # lines above the last grant (0 after reset or line n-1)
-
         @always_comb
-        def comb_src():
-            if (pend & mask) != zero_n:
-                src.next = pend & mask
-            else:
-                src.next = pend
-
-        @always_seq(clk.posedge, reset=rst)
-        def seq_rr():
-            if (not o_valid or m_aer_tready) and pend != zero_n:
-                mask.next = ~((g << 1) - one_n)
-        insts += [comb_src, seq_rr]
-    else:
-        @always_comb
-        def comb_src():
-            src.next = pend
-        insts.append(comb_src)
+        def comb_take():
+            take.next = (not o_valid or m_aer_tready) and pend != zero_n
+        insts.append(comb_take)
 
     @always_comb
     def comb():
-        g.next = src & (~src + one_n)
         rest.next = pend & ~g
         busy.next = pend != zero_n or pend_last
         m_aer_tvalid.next = o_valid
