@@ -44,9 +44,10 @@ from cocotb.triggers import ClockCycles, RisingEdge
 
 from neurohdl.models.bus.csr import DECERR, OKAY, SLVERR, CsrModel, CsrParams, strb_mask
 from neurohdl.verif.bus.bench import PortBench
-from neurohdl.verif.common.runner import check_core, run_mutant, skip_unless_rotated
+from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import expected
 from neurohdl.verif.common.stream import pauses
+from neurohdl.verif.common.tb import planted_bug_test
 from neurohdl.verif.common.wishbone import WbOp, WishboneMaster, ack_err_rule
 
 #: cocotbext-wishbone 2.0.1 under cocotb 2.1 + Icarus left wb_adr/wb_cyc at Z (X into the DUT)
@@ -749,23 +750,19 @@ def test_csr(i, seed, tmp_path):
 
 
 #: The planted bugs of issue 12 that the suite once missed, as edits of the converted Verilog
-#: (regex, replacement): each must fail concurrent_traffic on the example map over AXI-Lite.
+#: (regex, replacement): each must fail concurrent_traffic on the example map over AXI-Lite
+#: (in the runs whose must_fail rotation has bus.csr; make regress: always).
+CONCURRENT = "concurrent_traffic/pattern=random"
 PLANTED = {
     # a hw_*_set beats a same-cycle software write to its w1c field (the write must win)
-    "hwset_beats_w1c": (r"if \(\((\w+_sel) && (\w+_wr)\)\) begin(\s+\w+_fld_w1c0_q <= [^\n]+"
-                        r"\s+end\s+else if \((hw_\w+_set)\))", r"if (((\1 && \2)) && !\4) begin\3"),
+    "hwset_beats_w1c": ([(r"if \(\((\w+_sel) && (\w+_wr)\)\) begin(\s+\w+_fld_w1c0_q <= [^\n]+"
+                          r"\s+end\s+else if \((hw_\w+_set)\))",
+                          r"if (((\1 && \2)) && !\4) begin\3")], CONCURRENT),
     # arready ignores rvalid: a read accepted while the previous response waits is lost
-    "arready_ignores_rvalid": (r"(assign s_axil_arready = \()\(!rvalid\) && ", r"\1"),
+    "arready_ignores_rvalid": ([(r"(assign s_axil_arready = \()\(!rvalid\) && ", r"\1")],
+                               CONCURRENT),
 }
-
-
-@pytest.mark.parametrize("bug", sorted(PLANTED))
-def test_planted_bug_is_caught(bug, seed, tmp_path):
-    """In the runs whose must_fail rotation has bus.csr (make regress: always)."""
-    skip_unless_rotated("must_fail", "bus.csr")
-    r = run_mutant("bus.csr", CsrParams(bus="axil"), seed, tmp_path, [PLANTED[bug]],
-                   testcase=["concurrent_traffic/pattern=random"])
-    assert r.tests == 1 and r.failed == 1, f"{bug} not caught: {r.summary()}"
+test_planted_bug_is_caught = planted_bug_test("bus.csr", PLANTED, params=CsrParams(bus="axil"))
 
 
 def test_csr_verilator(seed, tmp_path):

@@ -29,8 +29,8 @@ from neurohdl.models.bus.uart_bridge import (SYNC_REQ, SYNC_RESP, Bus, FrameErro
                                              UartBridgeParams, crc8, decode_response,
                                              encode_request, encode_response)
 from neurohdl.verif.bus.bench import PortBench
-from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.tb import bad_params_test, core_tests
 from neurohdl.verif.common.wishbone import WishboneSlave
 
 CLK_NS = 10
@@ -314,13 +314,7 @@ async def scoreboard_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_uart_bridge(i, seed, tmp_path):
-    check_core("bus.uart_bridge", seed, tmp_path)
-
-
-def test_uart_bridge_verilator(seed, tmp_path):
-    check_core("bus.uart_bridge", seed, tmp_path, sim="verilator")
+test_uart_bridge, test_uart_bridge_verilator = core_tests("bus.uart_bridge")
 
 
 # ---------------------------------------------------------------- model and host code -----
@@ -374,7 +368,7 @@ def test_uart_bridge_model_semantics():
     assert decode_response(p, out).status == Status.FRAMING
 
 
-@pytest.mark.parametrize("kw, words", [
+test_uart_bridge_bad_params_raise = bad_params_test(UartBridgeParams, [
     ({"clk_hz": 12_000_000, "baud": 4_000_000}, ["UartBridgeParams.baud = 4000000", "divisor >= 4"]),
     ({"clk_hz": 12_000_000, "baud": 2_600_000}, ["UartBridgeParams.baud = 2600000", "within 2%"]),
     ({"data_width": 24}, ["UartBridgeParams.data_width = 24", "8, 16, 32"]),
@@ -382,11 +376,6 @@ def test_uart_bridge_model_semantics():
     ({"timeout_bits": 4}, ["UartBridgeParams.timeout_bits = 4", "12..4096"]),
     ({"addr_width": 33}, ["UartBridgeParams.addr_width = 33", "2..32"]),
 ])
-def test_uart_bridge_bad_params_raise(kw, words):
-    with pytest.raises(ParamError) as e:
-        UartBridgeParams(**kw)
-    for w in words:
-        assert w in str(e.value)
 
 
 def test_uart_bridge_params_derived_and_random():

@@ -11,20 +11,26 @@ tests (verif/net/test_snn_soc.py) and its pyuvm environment: word-burst ports
 
 An access the SoC answers with an error raises :class:`HostError` (a
 :class:`neurohdl.errors.BusError`) on every port.  :class:`WbAsyncTransport` gives the Wishbone
-port the ``read``/``write`` interface of ``neurohdl.sw.snn_soc.AsyncSnnSoc``;
-:func:`soc_transport` picks the port of a SoC build (what ``neurohdl.sw.rtl_transport`` runs a
-user's host program on).
+port the ``read``/``write`` interface of ``neurohdl.sw.snn_soc.AsyncSnnSoc``.
+
+:class:`SocBench` is the shared testbench on the SoC (verif/bus/bench.py ``PortBench``: clock,
+reset, Params, seeds) with the host port of its build (:func:`host_port`) and that port as an
+AsyncSnnSoc transport (``SocBench.transport()``, what ``neurohdl.sw.rtl_transport`` runs a
+user's host program on); the direct tests, the pyuvm environment and the host programs all
+start from it.
 """
 from __future__ import annotations
 
 import logging
 import random
 
+from cocotb.triggers import ClockCycles
 from cocotb.utils import get_sim_time
 
 from neurohdl.errors import BusError
 from neurohdl.models.bus.csr import OKAY
 from neurohdl.models.net.snn_soc import SnnSocParams, SocModel
+from neurohdl.verif.bus.bench import PortBench
 
 CLK_NS = 10
 
@@ -152,16 +158,33 @@ class WbAsyncTransport:
         await self.h.wr(addr, words, fixed)
 
 
-def soc_transport(dut, p: SnnSocParams, rng: random.Random):
-    """AsyncSnnSoc's word-burst transport on the SoC's host port (``p.host``) and the
-    ``poll_wait`` that suits it: the UART pins (AsyncUartTransport on cocotbext-uart; no wait,
-    every poll takes a frame's time) or the Wishbone slave (a few clock cycles between polls).
-    Call after the clock started and before reset (the UART line must idle high)."""
-    from cocotb.triggers import ClockCycles
+def host_port(dut, p: SnnSocParams, rng: random.Random):
+    """The word-burst port on the SoC's host port (``p.host``): :class:`UartHost` (the UART
+    line idled high first) or :class:`WbHost` (idle gaps seeded from ``rng``).  Build it before
+    reset (the BFMs must see it)."""
     if p.host == "uart":
         dut.uart_rx.value = 1
-        return UartHost(dut, p).t, None
+        return UartHost(dut, p)
+    return WbHost(dut, rng)
 
-    async def tick():
-        await ClockCycles(dut.clk, 4)
-    return WbAsyncTransport(WbHost(dut, rng)), tick
+
+class SocBench(PortBench):
+    """The shared bench (verif/bus/bench.py) on the SoC: Params ``SnnSocParams``, the host
+    port ``host`` (:func:`host_port`, seeded from ``random``) built before reset."""
+
+    def __init__(self, dut, idle=None, stall=None, **kw):
+        super().__init__(dut, idle, stall, params=SnnSocParams, **kw)
+
+    def setup(self):
+        self.host = host_port(self.dut, self.p, self.random)
+
+    def transport(self):
+        """AsyncSnnSoc's word-burst transport on the host port and the ``poll_wait`` that
+        suits it: none on the UART pins (every poll takes a frame's time), a few clock cycles
+        between polls on the Wishbone slave."""
+        if self.p.host == "uart":
+            return self.host.t, None
+
+        async def tick():
+            await ClockCycles(self.dut.clk, 4)
+        return WbAsyncTransport(self.host), tick

@@ -20,44 +20,34 @@ import random
 import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles
 from cocotb.utils import get_sim_time
 
 from neurohdl.models.net import snn_soc as model
 from neurohdl.models.net.snn_soc import SnnSocParams, SocModel
-from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.runner import check_core, params_for
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.soc_host import (CLK_NS, HostError, ModelPort, UartHost,
-                                            WbAsyncTransport, WbHost)
-from neurohdl.verif.common.stream import reset, run_seed
+from neurohdl.verif.common.soc_host import HostError, ModelPort, SocBench
+from neurohdl.verif.common.tb import bad_params_test
 
 BUSY_POLLS = 400
 
 
-class Bench:
-    def __init__(self, dut, p: SnnSocParams, salt: str, mutate: bool = False):
-        self.dut, self.p = dut, p
-        self.seed = run_seed()
-        self.rng = random.Random(f"{self.seed}:{salt}")
-        self.m = SocModel(p)
+class ProgramBench(SocBench):
+    """The SoC bench with its model (``SocModel`` behind ``ModelPort``) and the register map;
+    every read word compared with the model's.  ``mutate``: the wrong model (one spike's
+    timestep off by one bit).  Ready once STATUS.busy is low after reset."""
+
+    def __init__(self, dut, idle=None, stall=None, *, salt: str, mutate: bool = False):
+        self.mutate = mutate
+        super().__init__(dut, idle, stall, salt=salt)
+        self.m = SocModel(self.p)
         self.mp = ModelPort(self.m)
         self.rm = model.regmap()
         self.A = {r.name: r.offset // 4 for r in self.rm.regs}
         self.k = 0
-        self.mutate = mutate
-        self.ctx = f"{p} seed={self.seed}"
 
-    async def start(self):
-        Clock(self.dut.clk, CLK_NS, unit="ns").start(start_high=False)
-        if self.p.host == "uart":
-            self.dut.uart_rx.value = 1
-            self.host = UartHost(self.dut, self.p)
-        else:
-            self.host = WbHost(self.dut, self.rng)
-        await reset(self.dut)
-        await ClockCycles(self.dut.clk, 2)
+    async def ready(self):
         await self.wait_idle()
 
     # ------------------------------------------------------------ accesses ------------------
@@ -113,12 +103,12 @@ class Bench:
     def random_weights(self) -> list[int]:
         ep = self.m.ep
         lo, hi = -(1 << (ep.w_width - 1)), (1 << (ep.w_width - 1)) - 1
-        dens = self.rng.choice([0.3, 0.6, 1.0])
+        dens = self.random.choice([0.3, 0.6, 1.0])
         out = []
         for _ in range(self.p.n_axons * self.p.n_neurons):
-            if self.rng.random() < dens:
-                v = self.rng.choice([lo, hi, self.rng.randint(lo, hi),
-                                     self.rng.randint(max(lo, -8), min(hi, getattr(ep.cell, "threshold", hi)))])
+            if self.random.random() < dens:
+                v = self.random.choice([lo, hi, self.random.randint(lo, hi),
+                                     self.random.randint(max(lo, -8), min(hi, getattr(ep.cell, "threshold", hi)))])
             else:
                 v = 0
             out.append(v & 0xFFFF)
@@ -129,8 +119,8 @@ class Bench:
         if bad:                                    # values the format cannot hold: refused
             ww = self.m.ep.w_width
             for _ in range(2):
-                i = self.rng.randrange(len(words))
-                words[i] = self.rng.choice([(1 << (ww - 1)), (-(1 << (ww - 1)) - 1) & 0xFFFF,
+                i = self.random.randrange(len(words))
+                words[i] = self.random.choice([(1 << (ww - 1)), (-(1 << (ww - 1)) - 1) & 0xFFFF,
                                             0x7FFF]) if ww < 16 else words[i]
         await self.wr("WADDR", [0])
         await self.wr("WDATA", words)
@@ -145,7 +135,7 @@ class Bench:
         await self.rd("STATUS", what="after write past end")
 
     async def inject(self):
-        p, rng = self.p, self.rng
+        p, rng = self.p, self.random
         k = rng.choice([0, 1, 3, p.in_depth, p.in_depth + 2])
         axons = [rng.choice([rng.randrange(p.n_axons), rng.randrange(p.n_axons),
                              p.n_axons + rng.randrange(3)]) for _ in range(k)]
@@ -155,7 +145,7 @@ class Bench:
         await self.rd("IN_DROPPED")
 
     async def timestep(self):
-        p, rng = self.p, self.rng
+        p, rng = self.p, self.random
         if p.sc_channels and rng.random() < 0.7:
             top = (1 << p.sc_width) - 1
             vals = [rng.choice([0, top, rng.randint(0, top)]) for _ in range(p.sc_channels)]
@@ -170,7 +160,7 @@ class Bench:
 
     async def read_out(self):
         lvl = (self.m.out_fifo and len(self.m.out_fifo)) or 0
-        n = lvl + self.rng.choice([0, 1, 2]) if self.rng.random() < 0.8 else \
+        n = lvl + self.random.choice([0, 1, 2]) if self.random.random() < 0.8 else \
             max(1, lvl // 2)
         if n:
             await self.rd("SPIKE_OUT", n, what="spikes")
@@ -179,26 +169,26 @@ class Bench:
             await self.rd(r)
 
 
-async def program(b: Bench, rounds: int):
+async def program(b: ProgramBench, rounds: int):
     await b.rd("ID")
     await b.rd("INFO_SIZE", 3, fixed=False, what="info")
-    await b.wr("IRQ_ENABLE", [b.rng.randrange(4)])
-    await b.load_weights(bad=b.rng.random() < 0.5)
+    await b.wr("IRQ_ENABLE", [b.random.randrange(4)])
+    await b.load_weights(bad=b.random.random() < 0.5)
     for r in range(rounds):
         await b.inject()
         await b.timestep()
-        if b.rng.random() < 0.75:
+        if b.random.random() < 0.75:
             await b.read_out()
-        if b.rng.random() < 0.2:
+        if b.random.random() < 0.2:
             await b.wr("IRQ_STATUS", [3])                   # w1c
             await b.check_irq()
-        if b.rng.random() < 0.15:
+        if b.random.random() < 0.15:
             await b.wr("CTRL", [8])                         # clr_cnt
-        if b.rng.random() < 0.15:
+        if b.random.random() < 0.15:
             await b.wr("CTRL", [16])                        # reset_net
             await b.wait_idle()
     await b.read_out()
-    await b.error_access(False, b.rng.choice(sorted(set(range(0x60 // 4)) - set(b.A.values()))))
+    await b.error_access(False, b.random.choice(sorted(set(range(0x60 // 4)) - set(b.A.values()))))
     await b.error_access(True, b.A["ID"])
     await b.rd("SCRATCH")
     m = b.m
@@ -210,10 +200,8 @@ async def program(b: Bench, rounds: int):
 @cocotb.test()
 async def soc_matches_model(dut):
     """A seeded host program through the real host port; every read word vs the model."""
-    p = params_from_env(SnnSocParams)
-    b = Bench(dut, p, "program")
-    await b.start()
-    await program(b, rounds=3 if p.host == "uart" else 16)
+    b = await ProgramBench.start(dut, salt="program")
+    await program(b, rounds=3 if b.p.host == "uart" else 16)
 
 
 @cocotb.test()
@@ -225,16 +213,10 @@ async def host_driver_end_to_end(dut):
     outside the format, an axon out of range) must leave the SoC's weights untouched."""
     from neurohdl import ParamError
     from neurohdl.sw.snn_soc import AsyncSnnSoc, ModelTransport, SnnSoc
-    p = params_from_env(SnnSocParams)
-    b = Bench(dut, p, "driver")
-    await b.start()
-    tr = b.host.t if p.host == "uart" else WbAsyncTransport(b.host)
-
-    async def tick():
-        await ClockCycles(dut.clk, 4)
-
-    soc = AsyncSnnSoc(tr, clock=lambda: get_sim_time("ns") * 1e-9, timeout=0.05,
-                      poll_wait=None if p.host == "uart" else tick)
+    b = await ProgramBench.start(dut, salt="driver")
+    p = b.p
+    tr, wait = b.transport()
+    soc = AsyncSnnSoc(tr, clock=lambda: get_sim_time("ns") * 1e-9, timeout=0.05, poll_wait=wait)
     ref = SnnSoc(ModelTransport(SocModel(p)))
     seed, k = b.seed, [0]
 
@@ -247,7 +229,7 @@ async def host_driver_end_to_end(dut):
     words = lambda i: [i.n_neurons, i.n_axons, i.in_depth, i.out_depth, i.sc_channels,  # noqa
                        i.sc_width, i.w_width, i.neuron, *i.version]
     check(words(info), words(ref.info()), "info")
-    rng = np.random.default_rng(b.rng.getrandbits(32))
+    rng = np.random.default_rng(b.random.getrandbits(32))
     W = rng.integers(info.w_min, info.w_max + 1, size=(p.n_axons, p.n_neurons))
     W[rng.random(W.shape) < 0.4] = 0
     await soc.load_weights(W)
@@ -285,9 +267,8 @@ async def host_driver_end_to_end(dut):
 @cocotb.test(expect_fail=True)
 async def scoreboard_must_fail(dut):
     """The same bench against a wrong model (one spike's timestep off by one bit): caught."""
-    p = params_from_env(SnnSocParams)
-    b = Bench(dut, p, "mutant", mutate=True)
-    await b.start()
+    b = await ProgramBench.start(dut, salt="mutant", mutate=True)
+    p = b.p
     ep = b.m.ep
     # a network that surely spikes: axon 0 at the maximum weight to every neuron, injected
     hi = (1 << (ep.w_width - 1)) - 1
@@ -350,7 +331,7 @@ def test_snn_soc_model_refuses_bad_weights_and_axons():
     assert m.axon_err and m.in_dropped == 1 and not m.in_fifo
 
 
-@pytest.mark.parametrize("kw, words", [
+test_snn_soc_bad_params_raise = bad_params_test(SnnSocParams, [
     ({"in_depth": 48}, ["in_depth", "power of two"]),
     ({"engine": {"n": 4}}, ["SnnSocParams.engine.n = 4", "n_neurons (bound to it)"]),
     ({"engine": {"cell": {"threshold": 0}}}, ["SnnSocParams.engine.cell.threshold = 0"]),
@@ -362,9 +343,3 @@ def test_snn_soc_model_refuses_bad_weights_and_axons():
     ({"baud": 3_000_000}, ["baud"]),
     ({"engine": "bogus"}, ["SnnSocParams.engine = 'bogus'", "an EngineParams or a mapping"]),
 ])
-def test_snn_soc_bad_params_raise(kw, words):
-    from neurohdl import ParamError
-    with pytest.raises(ParamError) as e:
-        SnnSocParams(**kw)
-    for w in words:
-        assert w in str(e.value), (w, str(e.value))

@@ -6,6 +6,9 @@ test_module="neurohdl.verif.net.uvm_snn_soc")``); its BFMs are the plain-cocotb 
 verif/common/soc_host.py that the direct tests (verif/net/test_snn_soc.py) use: ``UartHost``
 (the UART pins, cocotbext-uart under the host library's AsyncUartTransport) when
 ``p.host == 'uart'``, ``WbHost`` (the Wishbone host port) otherwise, ``ModelPort`` on the model.
+Clock, reset, Params, seeds and the host port come from the shared bench the direct tests
+start from (``SocBench``): the test builds it in its build phase and runs its ``begin()``
+(clock, reset, idle cycles) at the start of its run phase.
 
 Topology (``uvm_test_top``)::
 
@@ -35,13 +38,11 @@ corrupts one spike word's timestep; the scoreboard must catch it).
 """
 from __future__ import annotations
 
-import random
 from collections import deque
 from dataclasses import dataclass, field
 
 import cocotb
 import pyuvm
-from cocotb.clock import Clock
 from cocotb.queue import Queue
 from cocotb.triggers import ClockCycles, Lock, Timer
 from pyuvm import (ConfigDB, uvm_analysis_port, uvm_agent, uvm_component, uvm_driver,
@@ -49,11 +50,9 @@ from pyuvm import (ConfigDB, uvm_analysis_port, uvm_agent, uvm_component, uvm_dr
                    uvm_sequence_item, uvm_sequencer, uvm_subscriber, uvm_test)
 
 from neurohdl.models.net import snn_soc as model
-from neurohdl.models.net.snn_soc import SnnSocParams, SocModel
-from neurohdl.simrun import params_from_env
+from neurohdl.models.net.snn_soc import SocModel
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.soc_host import CLK_NS, HostError, ModelPort, UartHost, WbHost
-from neurohdl.verif.common.stream import reset, run_seed
+from neurohdl.verif.common.soc_host import HostError, ModelPort, SocBench
 
 BUSY_POLLS = 400
 CTRL_RUN, CTRL_STEP, CTRL_CLR_CNT, CTRL_RESET_NET = 1, 2, 8, 16
@@ -61,22 +60,23 @@ CTRL_RUN, CTRL_STEP, CTRL_CLR_CNT, CTRL_RESET_NET = 1, 2, 8, 16
 
 # ====================================================================== configuration ======
 class SocCfg:
-    """What every component shares (ConfigDB key ``CFG``): Params, the register map, the seeded
-    stimulus generator and the monitored host BFM."""
+    """What every component shares (ConfigDB key ``CFG``): the shared bench (clock, reset,
+    Params, seeds, the host port: verif/common/soc_host.py ``SocBench``), the register map,
+    the seeded stimulus generator and the monitored host BFM."""
 
-    def __init__(self, dut, p: SnnSocParams, salt: str):
-        self.dut, self.p = dut, p
-        self.seed = run_seed()
-        self.rng = random.Random(f"{self.seed}:uvm:{salt}")
+    def __init__(self, bench: SocBench):
+        self.bench, self.dut, self.p = bench, bench.dut, bench.p
+        self.seed = bench.seed
+        self.rng = bench.random
         self.rm = model.regmap()
         self.A = {r.name: r.offset // 4 for r in self.rm.regs}
         self.by_addr = {r.offset // 4: r for r in self.rm.regs}
         self.readable = [r.name for r in self.rm.regs if any(f.readable for f in r.fields)]
         self.writable = [r.name for r in self.rm.regs if r.writable]
         self.unmapped = sorted(set(range(self.rm.size // 4)) - set(self.by_addr))
-        self.ctx = f"{p} seed={self.seed}"
+        self.ctx = bench.ctx
         self.check_coverage = True
-        self.host: MonitoredHost | None = None
+        self.host = MonitoredHost(bench)
 
 
 def cfg_of(comp) -> SocCfg:
@@ -105,12 +105,12 @@ class Access:
 
 
 class MonitoredHost:
-    """The shared BFM (UartHost / WbHost from verif/common/soc_host.py) behind one lock; every
-    completed access goes to ``completed`` for the host monitor."""
+    """The bench's host port (UartHost / WbHost from verif/common/soc_host.py) behind one lock;
+    every completed access goes to ``completed`` for the host monitor."""
 
-    def __init__(self, dut, p: SnnSocParams, rng: random.Random):
-        self.dut = dut
-        self.bfm = UartHost(dut, p) if p.host == "uart" else WbHost(dut, rng)
+    def __init__(self, bench: SocBench):
+        self.dut = bench.dut
+        self.bfm = bench.host
         self.lock = Lock()
         self.completed: Queue[Access] = Queue()
         self.count = 0
@@ -915,26 +915,17 @@ class HousekeepingSeq(SocSeq):
 # ====================================================================== tests ================
 class SocBaseTest(uvm_test):
     def build_phase(self):
-        dut = cocotb.top
-        p = params_from_env(SnnSocParams)
-        self.cfg = SocCfg(dut, p, type(self).__name__)
+        # the bench builds the host port now (before the clock and reset of run_phase)
+        self.cfg = SocCfg(SocBench(cocotb.top, salt=f"uvm:{type(self).__name__}"))
         ConfigDB().set(None, "*", "CFG", self.cfg)
         self.env = SocEnv("env", self)
-
-    def start_of_simulation_phase(self):
-        c = self.cfg
-        Clock(c.dut.clk, CLK_NS, unit="ns").start(start_high=False)
-        if c.p.host == "uart":
-            c.dut.uart_rx.value = 1
-        c.host = MonitoredHost(c.dut, c.p, c.rng)
 
     async def body(self):
         raise NotImplementedError
 
     async def run_phase(self):
         self.raise_objection()
-        await reset(self.cfg.dut)
-        await ClockCycles(self.cfg.dut.clk, 2)
+        await self.cfg.bench.begin()        # clock, reset, two idle cycles
         await self.body()
         await self.cfg.host.drained()
         self.drop_objection()
