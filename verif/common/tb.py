@@ -59,7 +59,7 @@ from typing import Callable
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge, Timer
 
 from neurohdl.params import Params
 from neurohdl.simrun import params_from_env
@@ -531,6 +531,51 @@ class StandardTests:
 
         run.__doc__ = doc or "Sinks held: the core fills up, stops taking input, then drains."
         return _register(run, name, self.module)
+
+    def far_output(self, name: str, indices: Callable, doc: str = ""):
+        """A core without input (a source), its sink ready every cycle but two from reset:
+        outputs ``k`` and ``k + 1`` for each ``k`` of ``indices(p)`` (ascending) match the
+        model -- outputs far beyond what a model-match run receives (e.g. where every counter
+        bit is set), reached without a BFM or a Python callback per beat."""
+        tests = self
+
+        async def run(dut):
+            p = params_from_env(params_class())
+            (out,) = [s for s in stream_ports(dut)[0] if s.startswith("m_")]
+            ready, valid, data = (getattr(dut, f"{out}_{r}") for r in ("tready", "tvalid", "tdata"))
+            ready.value = 0
+            # the simulator-side clock: no Python callback a cycle (the default one has two)
+            Clock(dut.clk, CLOCK_NS, unit="ns", impl="gpi").start(start_high=False)
+            await reset(dut)
+            ks = []                     # ascending, each k past the previous k + 1
+            for k in sorted(set(indices(p))):
+                if not ks or k >= ks[-1] + 2:
+                    ks.append(k)
+            model = tests.want_n(p, ks[-1] + 2)
+            want = expected([w for k in ks for w in model[k:k + 2]], run_seed())
+            got, shown = [], 0          # shown: the output on the stream now
+            ready.value = 1
+            for k in ks:
+                if k > shown:           # k - shown transfers: a timer, then the last edge
+                    await Timer((k - shown) * CLOCK_NS - CLOCK_NS // 2, unit="ns")
+                    await RisingEdge(dut.clk)
+                for shown in (k, k + 1):
+                    ready.value = 0
+                    await ReadOnly()
+                    assert int(valid.value), f"{out}_tvalid low at output {shown}; {p}"
+                    got.append(int(data.value))
+                    await RisingEdge(dut.clk)
+                    ready.value = 1
+                    await RisingEdge(dut.clk)
+                shown += 1
+            compare(got, want, f"{out} outputs {ks} and each next", str(p))
+
+        run.__doc__ = doc or "Outputs far along the sequence match the model."
+        return _register(run, name, self.module)
+
+    def want_n(self, p, n: int) -> list[int]:
+        """The first ``n`` outputs of a core without input."""
+        return [int(w) for w in self.model(p, n)]
 
     def must_fail(self, name: str = "scoreboard_must_fail"):
         """The same scoreboard against ``mutant`` must fail (``expect_fail``).  A lost beat

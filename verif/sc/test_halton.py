@@ -22,6 +22,9 @@ TESTS = StandardTests(
     mutant=lambda p, n: model.run(p.replace(skip=(p.skip + 1) % (1 << p.width)), n))
 stream_matches_model = TESTS.model_match()
 reset_restarts_sequence = TESTS.reset_mid_stream("reset_restarts_sequence")
+# output 2^W - 1 (every counter bit set: every output bit 1 for skip 0), then the wrap; at most
+# output 2^16 - 1 (65536 cycles, under a second)
+last_of_period = TESTS.far_output("last_of_period", lambda p: [(1 << min(p.width, 16)) - 1])
 scoreboard_must_fail = TESTS.must_fail()
 
 

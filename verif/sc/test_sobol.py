@@ -21,6 +21,20 @@ TESTS = StandardTests(
     mutant=lambda p, n: model.tdata(p.replace(skip=(p.skip + 1) % (1 << p.width)), n))
 stream_matches_model = TESTS.model_match()
 reset_restarts_sequence = TESTS.reset_mid_stream("reset_restarts_sequence")
+
+
+def gray_full(p: SobolParams) -> list[int]:
+    """The index whose Gray code has every bit set (0b1010...: by then each direction number
+    has been XORed in an odd number of times, so a lost or damaged one shows), of W bits, at
+    most 16 (43690 cycles, about a second)."""
+    w = min(p.width, 16)
+    k, mask = (1 << w) - 1, ((1 << w) - 1) >> 1
+    while mask:                     # the inverse Gray code of all ones
+        k, mask = k ^ mask, mask >> 1
+    return [k]
+
+
+every_direction_number = TESTS.far_output("every_direction_number", gray_full)
 scoreboard_must_fail = TESTS.must_fail()
 
 
