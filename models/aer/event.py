@@ -18,9 +18,10 @@ route key a multicast table matches (x, y: a destination tile for unicast routin
 emits on ``m_aer``.
 
 The timestep travels in the stream (CONVENTIONS 2.6): ``tlast`` marks the last beat of a
-timestep.  A timestep with events ends with ``tlast`` on its last event; a timestep without
-events is one *marker beat* (``tuser = 1``, ``tlast = 1``, ``tdata = 0``: no event).  A beat
-with ``tuser = 1`` and ``tlast = 0`` is illegal.  Every beat with ``tlast = 1`` -- the last
+timestep.  A source ends a timestep with events by ``tlast`` on its last event, and a timestep
+without events by one *marker beat* (``tuser = 1``, ``tlast = 1``, ``tdata = 0``: no event; a
+merger may also close a timestep that had events with one).  A beat with ``tuser = 1`` and
+``tlast = 0`` is illegal.  Every beat with ``tlast = 1`` -- the last
 event or the marker beat -- closes exactly one timestep: "the marker" of that timestep.  Beats
 are (tdata, tlast, tuser) triples here (:func:`beats`, :func:`timesteps`).
 """

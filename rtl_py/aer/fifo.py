@@ -22,7 +22,7 @@ def event_stream(prefix: str, p_event, doc: str):
     d = IN if prefix.startswith("s_") else OUT
     ports[2] = Port(f"{prefix}_tlast", d, 1, "tlast", "last beat of a timestep (its marker)")
     return ports + [Port(f"{prefix}_tuser", d, 1, "tuser",
-                         "1: marker beat of a timestep without events (tlast 1, tdata 0)")]
+                         "1: marker beat, no event (tlast 1, tdata 0)")]
 
 
 def ports(p: AerFifoParams):

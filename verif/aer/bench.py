@@ -1,17 +1,19 @@
 # SPDX-License-Identifier: Apache-2.0
 """Cycle-level check of the ``aer`` family on the shared testbench (``verif/common/tb.py``).
 
-An ``aer`` model module is a cycle model: ``INPUTS`` (the input port names), ``reset(p)`` (the
-state after reset), ``outputs(p, state, ins)`` ({output port: value, or None where the contract
-leaves it open}) and ``step(p, state, ins)`` (the state after the edge); ``ins`` maps each input
-port to its value (None while undriven: X).  :class:`CycleCheck` follows the model from the
-bench's reset on: every cycle it compares each defined output with the design's, then steps the
-model with the inputs as the BFMs drove them, and records each output stream's transfers as the
-model sees them (``beats[stream]``: (tdata, tlast, tuser)).  A test compares the design's
-received beats with those through ``scoreboard.expected()``, so a corrupted model fails it.
+An ``aer`` model module is a cycle model: ``INPUTS`` or ``inputs(p)`` (the input port
+names), ``reset(p)`` (the state after reset), ``outputs(p, state, ins)`` ({output port: value,
+or None where the contract leaves it open}) and ``step(p, state, ins)`` (the state after the
+edge); ``ins`` maps each input port to its value (None while undriven: X).
 
-Beats on the ``s_*`` streams go out with tlast and tuser (:func:`send_beats`); :func:`recv_all`
-takes every beat of an ``m_*`` stream once the core is idle.
+:class:`CycleCheck` follows the model from the bench's reset on: every cycle it compares each
+defined output with the design's, then steps the model with the inputs as the BFMs drove them,
+and records each output stream's transfers as the model sees them (``beats[stream]``: (tdata,
+tlast, tuser)).  A test compares the design's received beats with those through
+``scoreboard.expected()``, so a corrupted model fails it.  :class:`Late` is the must-fail model.
+
+Beats on the ``s_*`` streams go out with tlast and tuser (:func:`send_beats`); :func:`take`
+collects what a sink received; :func:`drain` waits until the core is idle.
 """
 from __future__ import annotations
 
@@ -65,7 +67,8 @@ class CycleCheck:
 
     async def run(self):
         dut, model = self.dut, self.model
-        ins_h = {n: getattr(dut, n) for n in model.INPUTS}
+        names = model.inputs(self.p) if hasattr(model, "inputs") else model.INPUTS
+        ins_h = {n: getattr(dut, n) for n in names}
         state, out_h = None, {}
         while True:
             await RisingEdge(dut.clk)
@@ -107,7 +110,10 @@ class Late:
     """A must-fail model: ``model`` seeing every input one cycle late (a latency bug)."""
 
     def __init__(self, model):
-        self.model, self.INPUTS = model, model.INPUTS
+        self.model = model
+
+    def inputs(self, p):
+        return self.model.inputs(p) if hasattr(self.model, "inputs") else self.model.INPUTS
 
     def reset(self, p):
         return self.model.reset(p), None
