@@ -215,6 +215,25 @@ async def all_spike_then_silence(dut):
 
 
 @cocotb.test()
+async def stalls_between_spikes(dut):
+    """About half the neurons driven to fire (a random half each timestep), the others given
+    small inputs, under cycle back-pressure on m_aer: the update pipeline stalls on each
+    waiting spike with whatever neighbours' partial sums are in flight (firing or not, at
+    every pipeline distance), which must survive the stall (the membranes go to the state RAM,
+    compared word for word)."""
+    tb = await EngineBench.start(dut, None, "cycle")
+    p = tb.p
+    r = tb.rng("stalls")
+    hi = smax(p.w_width)
+    reps = min(64, -(-fire_level(p) // max(1, hi)) + 1)
+    ts = [[e for n in range(p.n) for e in ([(n, hi)] * reps if r.random() < 0.5 else
+                                           [(n, r.randint(-hi // 4, hi // 4))])]
+          for _ in range(12)]
+    beats, mems, flags = await run_timesteps(tb, ts)
+    check(tb, ts, beats, mems, flags, "stalls between spikes")
+
+
+@cocotb.test()
 async def latency_and_throughput(dut):
     """No pauses: s_syn takes one beat per clock (distinct consecutive addresses) and two for a
     back-to-back repeat; a timestep takes N + TIMESTEP_OVERHEAD cycles from the timestep_start
