@@ -22,7 +22,7 @@ from neurohdl.models.neuron._common import smax, smin
 from neurohdl.models.neuron.engine import EngineParams
 from neurohdl.verif.common.scoreboard import compare, expected
 from neurohdl.verif.common.stream import PATTERNS
-from neurohdl.verif.common.tb import Bench
+from neurohdl.verif.common.tb import GAP, Bench, MustFailIncomplete
 from neurohdl.verif.neuron._shared import bad_params_test, core_tests
 
 FLAGS = ("acc_sat", "sat", "drop")
@@ -41,6 +41,9 @@ class EngineBench(Bench):
         """Reset done, then the init sweep over the state RAM waited out."""
         dut.timestep_start.value = 0
         tb = await super().start(dut, idle, stall, params=EngineParams, **kw)
+        # cycle limit of every wait: a timestep under the heaviest back-pressure (3 of 4
+        # cycles), twice, plus the default
+        tb.gap = GAP + 8 * (tb.p.n + TIMESTEP_OVERHEAD)
         tb.done: list[tuple[int, ...]] = []
         cocotb.start_soon(tb._watch_done())
         await tb.wait_idle()
@@ -57,6 +60,14 @@ class EngineBench(Bench):
     @property
     def accepted(self) -> int:
         return len(self.transfers["s_syn"])
+
+    async def until(self, cond, what: str):
+        """Wait edges until ``cond()``; fail (not hang) after the bench's cycle limit."""
+        for _ in range(self.gap):
+            if cond():
+                return
+            await RisingEdge(self.dut.clk)
+        raise self.timeout_error(f"{what}: not within {self.gap} cycles; {self.p}")
 
     async def wait_idle(self, limit=100000):
         for _ in range(limit):
@@ -112,8 +123,7 @@ async def run_timesteps(tb: EngineBench, timesteps, gap_rng=None):
         if t == 0:
             tb.send_events(events)
         total += len(events)
-        while tb.accepted < total:
-            await RisingEdge(dut.clk)
+        await tb.until(lambda: tb.accepted >= total, f"timestep {t}: {total} events accepted")
         if gap_rng is not None:
             await FallingEdge(dut.clk)
             await ClockCycles(dut.clk, gap_rng.choice([0, 0, 1, 3]))
@@ -122,8 +132,8 @@ async def run_timesteps(tb: EngineBench, timesteps, gap_rng=None):
             tb.send_events(timesteps[t + 1])
         beats.append(await tb.recv_timestep())
         n_done = len(tb.done)
-        while len(tb.done) <= t and len(tb.done) == n_done:
-            await RisingEdge(dut.clk)
+        await tb.until(lambda: len(tb.done) > t or len(tb.done) != n_done,
+                       f"timestep {t}: status_done")
         # the next timestep's events may already be accumulating: the membranes are final
         await ReadOnly()
         mems.append(read_membranes(dut, p))
@@ -247,6 +257,7 @@ async def latency_and_throughput(dut):
     while tb.accepted < len(ev):
         await RisingEdge(dut.clk)
         cycles += 1
+        assert cycles <= tb.gap, f"s_syn: {tb.accepted} of {len(ev)} events accepted; {p}"
     want = len(ev) if p.n > 1 else 2 * len(ev) - 1
     assert cycles <= want + 1, f"{len(ev)} beats took {cycles} cycles (want {want}); {p}"
     await FallingEdge(dut.clk)
@@ -261,6 +272,7 @@ async def latency_and_throughput(dut):
         await ReadOnly()
         if dut.status_done.value:
             break
+        assert took <= tb.gap, f"no status_done within {tb.gap} cycles; {p}"
     b = []
     while not tb.sinks["m_aer"].empty():
         t = tb.sinks["m_aer"].recv_nowait()
@@ -307,6 +319,7 @@ async def scoreboard_must_fail(dut):
     """The same scoreboard against a wrong model (leak k off by one where that changes this
     stimulus' expected output, else the next mutation that does) must fail."""
     tb = await EngineBench.start(dut)
+    tb.timeout_error = MustFailIncomplete      # a lost beat is an error, not the failure
     ts, _ = stimulus(tb, "must_fail", T=6, lo=10, hi=40)
     want = model.run(tb.p, ts)
     wrong = next((q for q in _mutations(tb.p)
