@@ -43,6 +43,14 @@ class Proof:
 
 
 PROOFS: dict[str, Proof] = {
+    "aer.fifo": Proof(
+        harness="verif/aer/formal_fifo.sv",
+        what="in = out + dropped + occupancy (mod 2^counter_bits) every cycle; occupancy <= "
+             "depth; a tlast beat never transfers into a full FIFO; stall mode drops nothing",
+        configs=({"depth": 4, "full": "drop", "counter_bits": 4, "event": {"neuron_bits": 2}},
+                 {"depth": 4, "full": "stall", "storage": "lut", "counter_bits": 4,
+                  "event": {"neuron_bits": 2}}),
+        depth=4),
     "stream.fifo": Proof(
         harness="verif/stream/formal_fifo.sv",
         what="no loss, no duplication, order kept (two tracked words); occupancy = pushes - "

@@ -31,6 +31,12 @@ def _replace(old: str, new: str):
 
 
 MUTANTS = {
+    # aer.fifo (drop mode): a dropped beat not counted breaks in = out + dropped + occupancy
+    "aer-fifo-uncounted-drop": ("aer.fifo", _replace("n_drop <= (n_drop + 1);",
+                                                     "n_drop <= n_drop;"), 8),
+    # aer.fifo (drop mode): always ready, so a marker meeting a full FIFO is taken and lost
+    "aer-fifo-drops-markers": ("aer.fifo", _replace("assign ready = (room || (!s_in_tlast));",
+                                                    "assign ready = 1'b1;"), 8),
     # the bypass register never selected: the head after a push into an empty FIFO is stale
     "fifo-no-bypass": ("stream.fifo", _replace("byp <= (do_push && (cnt == zero_c));",
                                                "byp <= 1'b0;"), 4),

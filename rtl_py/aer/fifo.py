@@ -10,7 +10,7 @@ a beat with tlast waits.  The counters count transfers on ``s_in`` and ``m_out``
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, intbv, modbv
 
 from neurohdl import __version__
-from neurohdl.core import CoreDecl, Port, Vectors, IN, OUT, clk_rst, stream
+from neurohdl.core import CoreDecl, Port, Vectors, IN, OUT, clk_rst, const, stream
 from neurohdl.models.aer import event, fifo as model
 from neurohdl.models.aer.fifo import AerFifoParams
 from neurohdl.rtl.stream.fifo import fifo as stream_fifo
@@ -40,22 +40,35 @@ def ports(p: AerFifoParams):
 def fifo(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_in_tuser,
          m_out_tdata, m_out_tvalid, m_out_tlast, m_out_tready, m_out_tuser,
          status_count, status_in, status_out, status_dropped, p: AerFifoParams):
-    w = p.event.width
+    w, cw = p.event.width, p.counter_bits
     din = ConcatSignal(s_in_tuser, s_in_tlast, s_in_tdata)
     dout = Signal(intbv(0)[w + 2:])
-    room = Signal(bool(0))
-    cw = p.counter_bits
-    n_in, n_out, n_drop = (Signal(modbv(0)[cw:]) for _ in range(3))
+    room, ready = Signal(bool(0)), Signal(bool(0))
+    n_in, n_out = Signal(modbv(0)[cw:]), Signal(modbv(0)[cw:])
     drop = p.full == "drop"
-    inner = stream_fifo(clk, rst, din, s_in_tvalid, room, dout, m_out_tvalid, m_out_tready,
-                        status_count, p=p.fifo)
+    n_drop = Signal(modbv(0)[cw:]) if drop else const(0, cw)
+    insts = [stream_fifo(clk, rst, din, s_in_tvalid, room, dout, m_out_tvalid, m_out_tready,
+                         status_count, p=p.fifo)]
+
+    if drop:                  # a beat without tlast is taken when full (and dropped)
+        @always_comb
+        def comb_ready():
+            ready.next = room or not s_in_tlast
+
+        @always_seq(clk.posedge, reset=rst)
+        def seq_drop():
+            if s_in_tvalid and not room and not s_in_tlast:
+                n_drop.next = n_drop + 1
+        insts += [comb_ready, seq_drop]
+    else:
+        @always_comb
+        def comb_ready():
+            ready.next = room
+        insts.append(comb_ready)
 
     @always_comb
     def comb():
-        if drop:
-            s_in_tready.next = room or not s_in_tlast
-        else:
-            s_in_tready.next = room
+        s_in_tready.next = ready
         m_out_tdata.next = dout[w:]
         m_out_tlast.next = dout[w]
         m_out_tuser.next = dout[w + 1]
@@ -65,13 +78,11 @@ def fifo(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_in_tuser,
 
     @always_seq(clk.posedge, reset=rst)
     def seq():
-        if s_in_tvalid and (room or (drop and not s_in_tlast)):
+        if s_in_tvalid and ready:
             n_in.next = n_in + 1
-            if not room:
-                n_drop.next = n_drop + 1
         if m_out_tvalid and m_out_tready:
             n_out.next = n_out + 1
-    return inner, comb, seq
+    return insts + [comb, seq]
 
 
 def vectors(p: AerFifoParams, rng, n: int) -> Vectors:
