@@ -46,7 +46,12 @@ class NeuronTests(StandardTests):
 def neuron_tests(model, *, run: str = "run_tdata", **overrides) -> NeuronTests:
     """:class:`NeuronTests` for the neuron ``model`` module, registered in the caller's test
     module.  ``run``: the model function ``(p, inputs) -> (m_out words, status_sat per beat)``
-    (``run_tdata`` or ``run``); ``overrides``: other StandardTests settings."""
+    (``run_tdata`` or ``run``); ``overrides``: other StandardTests settings.  Every neuron core
+    is one slot deep (its state and spike are the output register: ``s_in_tready =
+    !m_out_tvalid || m_out_tready``), so the bench checks the ready rule (``ready_rule``: an
+    empty slot takes a beat whatever the sink does); a core whose ready is also low in reset
+    passes ``quiet_in_reset=True``."""
+    overrides.setdefault("ready_rule", True)
     if run != "run_tdata":
         fn = getattr(model, run)
         overrides = dict(model=lambda p, xs: fn(p, xs)[0],

@@ -31,7 +31,8 @@ def corners(p: AlifParams, rng) -> list[int]:
 # a reset returns v and a to 0 and clears status_sat; must-fail: a model fed i ^ 1 (the first
 # input is 0: the first beat's v is 0 in the RTL and 1 there, or the mutated one fires)
 TESTS = neuron_tests(
-    model, encode=model.to_tdata, n=150, reset_n=150, reset_before=70, reset_after=100,
+    model, quiet_in_reset=True,
+    encode=model.to_tdata, n=150, reset_n=150, reset_before=70, reset_after=100,
     must_fail_stimulus=lambda p, rng, n: [0] + stimulus(p, rng, 40),
     mutant=lambda p, i: model.run_tdata(p, [x ^ 1 for x in i])[0])
 stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail = \

@@ -29,7 +29,8 @@ def corners(p: AlphaParams, rng) -> list[tuple[int, int]]:
 # a reset returns v and both currents to 0 and clears status_sat; must-fail: a model fed
 # I_exc ^ 1 (the first input is (0, 0): the first beat's i_exc is 0 in the RTL, 1 there)
 TESTS = neuron_tests(
-    model, stimulus=stimulus, encode=model.to_tdata, n=150, reset_n=150, reset_before=70,
+    model, quiet_in_reset=True,
+    stimulus=stimulus, encode=model.to_tdata, n=150, reset_n=150, reset_before=70,
     reset_after=100, must_fail_stimulus=lambda p, rng, n: [(0, 0)] + stimulus(p, rng, 40),
     mutant=lambda p, i: model.run_tdata(p, [(e ^ 1, h) for e, h in i])[0])
 stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail = \

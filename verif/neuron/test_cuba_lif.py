@@ -55,7 +55,8 @@ def corners(p: CubaLifParams, rng) -> list[int]:
 # a reset returns u and v to 0 and clears status_sat; must-fail: a model fed a_in ^ 1 (the
 # first beat's u already differs by 64)
 TESTS = neuron_tests(
-    model, stimulus=stimulus, encode=lambda p, a: model.to_tdata(a), n=150, reset_n=150,
+    model, quiet_in_reset=True,
+    stimulus=stimulus, encode=lambda p, a: model.to_tdata(a), n=150, reset_n=150,
     reset_before=70, reset_after=100, must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 60),
     mutant=lambda p, a: model.run_tdata(p, [x ^ 1 for x in a])[0])
 stream_matches_model, saturation_and_wrap_corners, reset_mid_stream, scoreboard_must_fail = \

@@ -37,7 +37,7 @@ def mutant(p: IzhikevichParams, xs) -> IzhikevichParams:
 
 # a reset returns (v, u) to (v_init, b v_init) and clears status_sat
 TESTS = neuron_tests(
-    model, run="run", stimulus=stimulus,
+    model, quiet_in_reset=True, run="run", stimulus=stimulus,
     encode=lambda p, xs: [model.to_tdata(p, x) for x in xs], n=120,
     must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 60),
     mutant=lambda p, xs: model.run(mutant(p, xs), xs)[0])

@@ -38,7 +38,7 @@ def mutant(p: ScLifParams, beats) -> ScLifParams:
 
 # a reset returns v to v_rest and clears the refractory count and status_sat
 TESTS = neuron_tests(
-    model, run="run", stimulus=stimulus,
+    model, quiet_in_reset=True, run="run", stimulus=stimulus,
     encode=lambda p, beats: beats, n=150, reset_n=150, reset_before=60, reset_after=100,
     must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 80),
     mutant=lambda p, beats: model.run(mutant(p, beats), beats)[0])

@@ -37,7 +37,7 @@ def final_status(tb, words, got):
 
 # a reset returns the membrane to 0 and clears status_sat
 TESTS = neuron_tests(
-    model, run="run", stimulus=stimulus,
+    model, quiet_in_reset=True, run="run", stimulus=stimulus,
     encode=lambda p, words: words, n=150, reset_n=150, reset_before=60, reset_after=100,
     must_fail_stimulus=lambda p, rng, n: [1 << (p.k - 1)] + stimulus(p, rng, 60),
     mutant=mutant, check=final_status)

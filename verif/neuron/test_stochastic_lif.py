@@ -30,7 +30,7 @@ def mutant(p: StochasticLifParams, xs):
 # a reset returns v to v_rest and the LFSR to its seed and clears the refractory count and
 # status_sat
 TESTS = neuron_tests(
-    model, run="run", stimulus=stimulus,
+    model, quiet_in_reset=True, run="run", stimulus=stimulus,
     encode=lambda p, xs: [model.to_tdata(p, x) for x in xs], n=150, reset_n=150,
     reset_before=60, reset_after=100, must_fail_stimulus=lambda p, rng, n: stimulus(p, rng, 80),
     mutant=mutant)
