@@ -30,7 +30,7 @@ from neurohdl.fixed import bits_for
 from neurohdl.models.sc import lfsr, sng
 from neurohdl.models.sc.decoder import MAX_LENGTH, DecoderParams
 from neurohdl.models.sc.lfsr import MAX_WIDTH, MAXIMAL_TAPS, MIN_WIDTH, reciprocal_taps
-from neurohdl.models.sc.sng import SngParams, lfsr_params
+from neurohdl.models.sc.sng import SngParams, random_taps, resolve_lfsr, seed_field, taps_field
 from neurohdl.params import Params, pfield
 
 B_SEED = 0xBEEF
@@ -42,15 +42,6 @@ def default_b_seed(width: int) -> int:
     return B_SEED & ((1 << width) - 1)
 
 
-def _taps_field(doc):
-    return pfield(None, doc, optional=True, lo=lambda p: 1 << (p.width - 1),
-                  hi=lambda p: (1 << p.width) - 1)
-
-
-def _seed_field(doc):
-    return pfield(None, doc, optional=True, lo=1, hi=lambda p: (1 << p.width) - 1)
-
-
 @dataclass(frozen=True)
 class MulParams(Params):
     """count = sum over N cycles of (ra < a) & (rb < b); two LFSRs, never reseeded."""
@@ -58,27 +49,22 @@ class MulParams(Params):
     width: int = pfield(16, "width of a, b and the LFSRs, bits", lo=MIN_WIDTH, hi=MAX_WIDTH)
     length: int = pfield(256, "stream length N: cycles per op", lo=1, hi=MAX_LENGTH,
                          rand=(1, 64))
-    a_taps: int | None = _taps_field("LFSR A toggle mask (maximal); None = built-in maximal taps "
-                                     "for the width")
-    a_seed: int | None = _seed_field("LFSR A reset state; None = 0xACE1 reduced to the width")
-    b_taps: int | None = _taps_field("LFSR B toggle mask (maximal); None = reciprocal of the "
-                                     "built-in taps (a different primitive polynomial)")
-    b_seed: int | None = _seed_field("LFSR B reset state; None = 0xBEEF reduced to the width")
+    a_taps: int | None = taps_field("width", "LFSR A toggle mask (maximal); None = built-in "
+                                    "maximal taps for the width")
+    a_seed: int | None = seed_field("width", "LFSR A reset state; None = 0xACE1 reduced to the "
+                                    "width")
+    b_taps: int | None = taps_field("width", "LFSR B toggle mask (maximal); None = reciprocal of "
+                                    "the built-in taps (a different primitive polynomial)")
+    b_seed: int | None = seed_field("width", "LFSR B reset state; None = 0xBEEF reduced to the "
+                                    "width")
     allow_shared_poly: bool = pfield(False, "accept a_taps == b_taps (correlated streams, "
                                      "RMSE floor ~0.0226)")
 
     def derive(self):
         w = self.width
-        if self.a_taps is None:
-            self.resolve("a_taps", MAXIMAL_TAPS[w])
-        if self.a_seed is None:
-            self.resolve("a_seed", lfsr.default_seed(w))
-        if self.b_taps is None:
-            self.resolve("b_taps", reciprocal_taps(MAXIMAL_TAPS[w], w))
-        if self.b_seed is None:
-            self.resolve("b_seed", default_b_seed(w))
-        lfsr_params(self, w, self.a_taps, self.a_seed, "a_taps", "a_seed")
-        lfsr_params(self, w, self.b_taps, self.b_seed, "b_taps", "b_seed")
+        resolve_lfsr(self, w, "a_taps", "a_seed", MAXIMAL_TAPS[w], lfsr.default_seed(w))
+        resolve_lfsr(self, w, "b_taps", "b_seed", reciprocal_taps(MAXIMAL_TAPS[w], w),
+                     default_b_seed(w))
         if self.a_taps == self.b_taps and not self.allow_shared_poly:
             raise self.error("b_taps", self.b_taps, f"a polynomial other than a_taps = "
                              f"{self.a_taps:#x} (same-polynomial LFSRs stay correlated, |SCC| "
@@ -99,9 +85,8 @@ class MulParams(Params):
 
     @classmethod
     def _random_field(cls, f, rng, partial):
-        if f.name in ("a_taps", "b_taps"):  # a maximal mask: the table's or its reciprocal
-            t = MAXIMAL_TAPS[partial.width]
-            return rng.choice([None, t, reciprocal_taps(t, partial.width)])
+        if f.name in ("a_taps", "b_taps"):
+            return random_taps(rng, partial.width)
         return super()._random_field(f, rng, partial)
 
 

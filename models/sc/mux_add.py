@@ -37,7 +37,7 @@ import numpy as np
 from neurohdl.models.sc import lfsr
 from neurohdl.models.sc._gate import as_float, pair, split
 from neurohdl.models.sc.lfsr import MAX_WIDTH, MAXIMAL_TAPS, MIN_WIDTH, LfsrParams
-from neurohdl.models.sc.sng import lfsr_params
+from neurohdl.models.sc.sng import random_taps, resolve_lfsr, seed_field, taps_field
 from neurohdl.params import Params, pfield
 
 SELECTS = ("toggle", "lfsr")
@@ -51,21 +51,15 @@ class MuxAddParams(Params):
                          "'lfsr' (MSB of an internal maximal LFSR)", choices=SELECTS)
     select_width: int = pfield(16, "LFSR width w for select='lfsr', bits", lo=MIN_WIDTH,
                                hi=MAX_WIDTH)
-    select_taps: int | None = pfield(None, "LFSR toggle mask (maximal) for select='lfsr'; None "
-                                     "= built-in maximal taps for the width (0xB400 at 16)",
-                                     optional=True, lo=lambda p: 1 << (p.select_width - 1),
-                                     hi=lambda p: (1 << p.select_width) - 1)
-    select_seed: int | None = pfield(None, "LFSR reset state (non-zero) for select='lfsr'; None "
-                                     "= 0xACE1 reduced to the width", optional=True, lo=1,
-                                     hi=lambda p: (1 << p.select_width) - 1)
+    select_taps: int | None = taps_field("select_width", "LFSR toggle mask (maximal) for "
+                                         "select='lfsr'; None = built-in maximal taps for the "
+                                         "width (0xB400 at 16)")
+    select_seed: int | None = seed_field("select_width", "LFSR reset state (non-zero) for "
+                                         "select='lfsr'; None = 0xACE1 reduced to the width")
 
     def derive(self):
         w = self.select_width
-        if self.select_taps is None:
-            self.resolve("select_taps", MAXIMAL_TAPS[w])
-        if self.select_seed is None:
-            self.resolve("select_seed", lfsr.default_seed(w))
-        lfsr_params(self, w, self.select_taps, self.select_seed, "select_taps", "select_seed")
+        resolve_lfsr(self, w, "select_taps", "select_seed", MAXIMAL_TAPS[w], lfsr.default_seed(w))
         self.set_derived("p_select", 0.5 if self.select == "toggle"
                          else (1 << (w - 1)) / ((1 << w) - 1))
 
@@ -75,9 +69,8 @@ class MuxAddParams(Params):
 
     @classmethod
     def _random_field(cls, f, rng, partial):
-        if f.name == "select_taps":   # a maximal mask: the table's or its reciprocal
-            t = MAXIMAL_TAPS[partial.select_width]
-            return rng.choice([None, t, lfsr.reciprocal_taps(t, partial.select_width)])
+        if f.name == "select_taps":
+            return random_taps(rng, partial.select_width)
         return super()._random_field(f, rng, partial)
 
 

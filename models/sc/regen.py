@@ -41,7 +41,7 @@ import numpy as np
 from neurohdl.fixed import bits_for
 from neurohdl.models.sc import sng
 from neurohdl.models.sc.lfsr import MAX_WIDTH, MAXIMAL_TAPS, MIN_WIDTH, LfsrParams, reciprocal_taps
-from neurohdl.models.sc.sng import SngParams, lfsr_params
+from neurohdl.models.sc.sng import SngParams, random_taps, resolve_lfsr, seed_field, taps_field
 from neurohdl.params import Params, pfield
 
 MAX_LENGTH = 4096
@@ -60,21 +60,16 @@ class RegenParams(Params):
     length: int = pfield(256, "window length L in accepted beats", lo=1, hi=MAX_LENGTH,
                          rand=(1, 64))
     width: int = pfield(16, "LFSR / comparator width W, bits", lo=MIN_WIDTH, hi=MAX_WIDTH)
-    lfsr_taps: int | None = pfield(None, "LFSR toggle mask (maximal, bit W-1 set); None = the "
-                                   "reciprocal of the built-in taps (not sc.sng's default)",
-                                   optional=True, lo=lambda p: 1 << (p.width - 1),
-                                   hi=lambda p: (1 << p.width) - 1)
-    lfsr_seed: int | None = pfield(None, "LFSR reset state (non-zero); None = 0xBEEF reduced to "
-                                   "the width", optional=True, lo=1,
-                                   hi=lambda p: (1 << p.width) - 1)
+    lfsr_taps: int | None = taps_field("width", "LFSR toggle mask (maximal, bit W-1 set); None "
+                                       "= the reciprocal of the built-in taps (not sc.sng's "
+                                       "default)")
+    lfsr_seed: int | None = seed_field("width", "LFSR reset state (non-zero); None = 0xBEEF "
+                                       "reduced to the width")
 
     def derive(self):
         w = self.width
-        if self.lfsr_taps is None:
-            self.resolve("lfsr_taps", reciprocal_taps(MAXIMAL_TAPS[w], w))
-        if self.lfsr_seed is None:
-            self.resolve("lfsr_seed", default_seed(w))
-        lfsr_params(self, w, self.lfsr_taps, self.lfsr_seed, "lfsr_taps", "lfsr_seed")
+        resolve_lfsr(self, w, "lfsr_taps", "lfsr_seed", reciprocal_taps(MAXIMAL_TAPS[w], w),
+                     default_seed(w))
         self.set_derived("count_width", bits_for(self.length))
         self.set_derived("index_width", bits_for(self.length - 1))
         self.set_derived("cmp_width", w + bits_for(self.length))
@@ -88,9 +83,8 @@ class RegenParams(Params):
 
     @classmethod
     def _random_field(cls, f, rng, partial):
-        if f.name == "lfsr_taps":  # a maximal mask: the table's or its reciprocal
-            t = MAXIMAL_TAPS[partial.width]
-            return rng.choice([None, t, reciprocal_taps(t, partial.width)])
+        if f.name == "lfsr_taps":
+            return random_taps(rng, partial.width)
         return super()._random_field(f, rng, partial)
 
 

@@ -36,7 +36,7 @@ import numpy as np
 from neurohdl.models.sc import sng
 from neurohdl.models.sc.lfsr import MAX_WIDTH, MAXIMAL_TAPS, MIN_WIDTH, LfsrParams, reciprocal_taps
 from neurohdl.models.sc.regen import default_seed
-from neurohdl.models.sc.sng import SngParams, lfsr_params
+from neurohdl.models.sc.sng import SngParams, random_taps, resolve_lfsr, seed_field, taps_field
 from neurohdl.params import Params, pfield
 
 MIN_DEPTH, MAX_DEPTH = 2, 64
@@ -51,13 +51,11 @@ class ShuffleParams(Params):
     lfsr_width: int = pfield(16, "index LFSR width, bits (> log2 depth)",
                              lo=lambda p: max(MIN_WIDTH, int(p.depth).bit_length()),
                              hi=MAX_WIDTH)
-    lfsr_taps: int | None = pfield(None, "LFSR toggle mask (maximal, bit width-1 set); None = "
-                                   "the reciprocal of the built-in taps (not sc.sng's default)",
-                                   optional=True, lo=lambda p: 1 << (p.lfsr_width - 1),
-                                   hi=lambda p: (1 << p.lfsr_width) - 1)
-    lfsr_seed: int | None = pfield(None, "LFSR reset state (non-zero); None = 0xBEEF reduced to "
-                                   "the width", optional=True, lo=1,
-                                   hi=lambda p: (1 << p.lfsr_width) - 1)
+    lfsr_taps: int | None = taps_field("lfsr_width", "LFSR toggle mask (maximal, bit width-1 "
+                                       "set); None = the reciprocal of the built-in taps (not "
+                                       "sc.sng's default)")
+    lfsr_seed: int | None = seed_field("lfsr_width", "LFSR reset state (non-zero); None = "
+                                       "0xBEEF reduced to the width")
 
     def check(self):
         if self.depth & (self.depth - 1):
@@ -66,11 +64,8 @@ class ShuffleParams(Params):
 
     def derive(self):
         w = self.lfsr_width
-        if self.lfsr_taps is None:
-            self.resolve("lfsr_taps", reciprocal_taps(MAXIMAL_TAPS[w], w))
-        if self.lfsr_seed is None:
-            self.resolve("lfsr_seed", default_seed(w))
-        lfsr_params(self, w, self.lfsr_taps, self.lfsr_seed, "lfsr_taps", "lfsr_seed")
+        resolve_lfsr(self, w, "lfsr_taps", "lfsr_seed", reciprocal_taps(MAXIMAL_TAPS[w], w),
+                     default_seed(w))
         self.set_derived("index_width", self.depth.bit_length() - 1)
 
     def lfsr(self) -> LfsrParams:
@@ -85,9 +80,8 @@ class ShuffleParams(Params):
         if f.name == "depth":   # a power of two, 2 and 64 often
             r = rng.random()
             return 2 if r < 0.2 else 64 if r < 0.4 else 1 << rng.randint(1, 6)
-        if f.name == "lfsr_taps":  # a maximal mask: the table's or its reciprocal
-            t = MAXIMAL_TAPS[partial.lfsr_width]
-            return rng.choice([None, t, reciprocal_taps(t, partial.lfsr_width)])
+        if f.name == "lfsr_taps":
+            return random_taps(rng, partial.lfsr_width)
         return super()._random_field(f, rng, partial)
 
 

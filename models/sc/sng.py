@@ -69,6 +69,38 @@ def lfsr_params(owner: Params, width: int, taps: int, seed: int, taps_name: str,
         raise ParamError(msg) from None
 
 
+
+def taps_field(width: str, doc: str):
+    """An owner's ``*_taps`` field of an embedded LFSR as wide as its field ``width``: None (a
+    default resolved in ``derive``, see :func:`resolve_lfsr`) or a toggle mask with bit
+    width-1 set."""
+    return pfield(None, doc, optional=True, lo=lambda p: 1 << (getattr(p, width) - 1),
+                  hi=lambda p: (1 << getattr(p, width)) - 1)
+
+
+def seed_field(width: str, doc: str):
+    """An owner's ``*_seed`` field of an embedded LFSR as wide as its field ``width``: None or a
+    non-zero reset state."""
+    return pfield(None, doc, optional=True, lo=1, hi=lambda p: (1 << getattr(p, width)) - 1)
+
+
+def resolve_lfsr(owner: Params, width: int, taps_name: str, seed_name: str, default_taps: int,
+                 default_seed: int) -> LfsrParams:
+    """In ``owner.derive()``: resolve its None ``taps_name``/``seed_name`` fields to the
+    defaults, then validate them as :func:`lfsr_params` does."""
+    if getattr(owner, taps_name) is None:
+        owner.resolve(taps_name, default_taps)
+    if getattr(owner, seed_name) is None:
+        owner.resolve(seed_name, default_seed)
+    return lfsr_params(owner, width, getattr(owner, taps_name), getattr(owner, seed_name),
+                       taps_name, seed_name)
+
+
+def random_taps(rng, width: int):
+    """A random draw of a taps field: None, the table's maximal mask or its reciprocal."""
+    t = MAXIMAL_TAPS[width]
+    return rng.choice([None, t, lfsr.reciprocal_taps(t, width)])
+
 @dataclass(frozen=True)
 class SngParams(Params):
     """Comparator SNG: bit = (r < x) with r the next number of the source."""
@@ -78,13 +110,11 @@ class SngParams(Params):
     source: str = pfield("lfsr", "random source: 'lfsr' (Galois LFSR, sc.lfsr), 'sobol' "
                          "(sc.sobol dimension sobol_dim), 'halton' (base-2 van der Corput)",
                          choices=("lfsr", "sobol", "halton"))
-    lfsr_taps: int | None = pfield(None, "LFSR toggle mask (maximal, bit width-1 set); None = "
-                                   "built-in maximal taps for the width (0xB400 at 16)",
-                                   optional=True, lo=lambda p: 1 << (p.width - 1),
-                                   hi=lambda p: (1 << p.width) - 1)
-    lfsr_seed: int | None = pfield(None, "LFSR reset state (non-zero); None = 0xACE1 reduced to "
-                                   "the width", optional=True, lo=1,
-                                   hi=lambda p: (1 << p.width) - 1)
+    lfsr_taps: int | None = taps_field("width", "LFSR toggle mask (maximal, bit width-1 set); "
+                                       "None = built-in maximal taps for the width (0xB400 at "
+                                       "16)")
+    lfsr_seed: int | None = seed_field("width", "LFSR reset state (non-zero); None = 0xACE1 "
+                                       "reduced to the width")
     sobol_dim: int = pfield(1, "Sobol dimension of the 'sobol' source (Joe-Kuo, 1 = van der "
                             "Corput)", lo=1, hi=MAX_DIM)
     skip: int = pfield(0, "start index of the 'sobol'/'halton' source after reset", lo=0,
@@ -93,12 +123,8 @@ class SngParams(Params):
                            "comparator inverts its MSB (offset binary)")
 
     def derive(self):
-        if self.lfsr_taps is None:
-            self.resolve("lfsr_taps", MAXIMAL_TAPS[self.width])
-        if self.lfsr_seed is None:
-            self.resolve("lfsr_seed", lfsr.default_seed(self.width))
-        lp = lfsr_params(self, self.width, self.lfsr_taps, self.lfsr_seed, "lfsr_taps",
-                         "lfsr_seed")
+        lp = resolve_lfsr(self, self.width, "lfsr_taps", "lfsr_seed", MAXIMAL_TAPS[self.width],
+                          lfsr.default_seed(self.width))
         if self.source == "lfsr":
             self.set_derived("period", lp.period)
         else:
@@ -118,9 +144,8 @@ class SngParams(Params):
 
     @classmethod
     def _random_field(cls, f, rng, partial):
-        if f.name == "lfsr_taps":  # a maximal mask: the table's or its reciprocal
-            t = MAXIMAL_TAPS[partial.width]
-            return rng.choice([None, t, lfsr.reciprocal_taps(t, partial.width)])
+        if f.name == "lfsr_taps":
+            return random_taps(rng, partial.width)
         return super()._random_field(f, rng, partial)
 
 

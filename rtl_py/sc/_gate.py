@@ -10,18 +10,23 @@ beat by beat) and emits one AXI-Stream ``m_y`` (tdata[1]) from one output regist
     take        = s_ab_tvalid && s_ab_tready         (a beat is accepted)
     on take:      m_y_tdata <= y, m_y_tvalid <= 1;   else on m_y_tready: m_y_tvalid <= 0
 
-A core writes its bit function as its own ``always_comb`` driving ``y`` from ``s_ab_tdata``
-(and its private state), instantiates :func:`gate_reg`, and advances any state on ``take``.
-The function itself is not passed in: MyHDL converts a generator's body, not a Python callable
-handed to a block, so each core keeps its one-line ``comb`` and shares only this block.
+A core writes its bit function as a small ``@block`` ``bit_fn(clk, rst, take, s_ab_tdata, y,
+p)`` (an ``always_comb`` driving ``y`` from ``s_ab_tdata``, plus any private state advanced on
+``take``) and declares itself with :func:`gate_core`, which builds the top block (the function
+beside :func:`gate_reg`), the ports, the model vectors and the ``CoreDecl``.  The bit function
+is a block, not a Python callable: MyHDL converts a generator's own source, so each core keeps
+its one-line ``comb`` and shares everything else.
 
 Timing: latency 1 cycle, throughput 1 beat per cycle, no combinational path from ``s_ab`` or
 ``m_y_tready`` to ``m_y_tvalid``/``m_y_tdata``; ``s_ab_tready`` depends combinationally on
 ``m_y_tready`` (a one-register skid-free pipeline stage) and is low during reset.
 """
-from myhdl import Signal, always_comb, always_seq, block
+from myhdl import Signal, always_seq, block
 
-from neurohdl.core import clk_rst, stream
+from neurohdl import __version__
+from neurohdl.core import CoreDecl, Vectors, clk_rst, stream
+from neurohdl.models.sc._gate import random_beats
+from neurohdl.rtl.common.stage import handshake
 
 
 def gate_ports():
@@ -44,11 +49,36 @@ def gate_reg(clk, rst, y, take, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvalid,
         elif m_y_tready:
             q_valid.next = 0
 
-    @always_comb
-    def comb():
-        s_ab_tready.next = not rst and (not q_valid or m_y_tready)
-        take.next = s_ab_tvalid and not rst and (not q_valid or m_y_tready)
-        m_y_tdata.next = q
-        m_y_tvalid.next = q_valid
+    hs = handshake(take, q_valid, q, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvalid, m_y_tready,
+                   reset=rst)
+    return seq, hs
 
-    return seq, comb
+
+def gate_top(bit_fn):
+    """The top block of a gate: ``y`` = ``bit_fn``'s bit, behind :func:`gate_reg`."""
+
+    @block
+    def gate(clk, rst, s_ab_tdata, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvalid, m_y_tready,
+             p):
+        take, y = Signal(bool(0)), Signal(bool(0))      # (declared in this order in the HDL)
+        reg = gate_reg(clk, rst, y, take, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvalid,
+                       m_y_tready)
+        fn = bit_fn(clk, rst, take, s_ab_tdata, y, p)
+        return reg, fn
+
+    return gate
+
+
+def gate_core(model, params, bit_fn, description: str, arith: dict) -> CoreDecl:
+    """The ``CoreDecl`` of gate ``sc.<model's module name>``: top :func:`gate_top` of
+    ``bit_fn``, ports :func:`gate_ports`, vectors = ``model.run_beats`` on
+    :func:`~neurohdl.models.sc._gate.random_beats`."""
+
+    def vectors(p, rng, n: int) -> Vectors:
+        ab = random_beats(rng, n)
+        return Vectors(inputs={"s_ab": ab},
+                       outputs={"m_y": [int(y) for y in model.run_beats(p, ab)]})
+
+    return CoreDecl(name="sc." + model.__name__.rsplit(".", 1)[1], version=__version__,
+                    params=params, top=gate_top(bit_fn), ports=lambda p: gate_ports(),
+                    description=description, arith=arith, vectors=vectors)

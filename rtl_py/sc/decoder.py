@@ -17,6 +17,7 @@ from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import decoder as model
 from neurohdl.models.sc.decoder import DecoderParams
+from neurohdl.rtl.sc._bitstream import segments
 
 
 def ports(p: DecoderParams):
@@ -67,11 +68,7 @@ def decoder(clk, rst, s_bit_tdata, s_bit_tvalid, s_bit_tready, m_count_tdata, m_
 
 def vectors(p: DecoderParams, rng, n: int) -> Vectors:
     """About n input beats (at least one window), window densities from 0 to 1."""
-    windows = max(1, n // p.length)
-    bits = []
-    for _ in range(windows):
-        d = rng.choice([0.0, 1.0, 0.5, rng.random()])
-        bits += [int(rng.random() < d) for _ in range(p.length)]
+    bits = segments(rng, max(1, n // p.length) * p.length, lambda: p.length)
     return Vectors(inputs={"s_bit": bits},
                    outputs={"m_count": [int(c) for c in model.run(p, bits)]})
 

@@ -10,17 +10,17 @@ d beats earlier); throughput 1 bit per cycle.  ``s_x_tready = !m_y_tvalid || m_y
 back-pressure the output bit and the register hold, so the delay counts beats, not cycles.
 ``m_y_tvalid`` comes from a register only.
 """
-from myhdl import Signal, always_comb, always_seq, block, concat, intbv
+from myhdl import Signal, always_seq, block, concat, intbv
 
 from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, stream
+from neurohdl.core import CoreDecl, Vectors
 from neurohdl.models.sc import delay as model
 from neurohdl.models.sc.delay import DelayParams
+from neurohdl.rtl.common.stage import handshake
+from neurohdl.rtl.sc._bitstream import bit_ports, bit_vectors
 
 
-def ports(p: DelayParams):
-    return (clk_rst() + stream("s_x", 1, "input bitstream")
-            + stream("m_y", 1, "the input bit of d beats earlier (0 for the first d beats)"))
+ports = bit_ports("input bitstream", "the input bit of d beats earlier (0 for the first d beats)")
 
 
 @block
@@ -54,21 +54,15 @@ def delay(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_y_tdata, m_y_tvalid, m_
             elif m_y_tready:
                 q_valid.next = 0
 
-    @always_comb
-    def comb():
-        s_x_tready.next = not q_valid or m_y_tready
-        take.next = s_x_tvalid and (not q_valid or m_y_tready)
-        m_y_tdata.next = q_y
-        m_y_tvalid.next = q_valid
+    hs = handshake(take, q_valid, q_y, s_x_tvalid, s_x_tready, m_y_tdata, m_y_tvalid, m_y_tready)
 
-    return seq, comb
+    return seq, hs
 
 
 def vectors(p: DelayParams, rng, n: int) -> Vectors:
     """n random input bits (density drawn per run)."""
     dens = rng.random()
-    bits = [int(rng.random() < dens) for _ in range(n)]
-    return Vectors(inputs={"s_x": bits}, outputs={"m_y": [int(b) for b in model.run(p, bits)]})
+    return bit_vectors(model, p, [int(rng.random() < dens) for _ in range(n)])
 
 
 CORE = CoreDecl(

@@ -13,17 +13,13 @@ Embedding: ``halton(clk, rst, rnd_tdata, rnd_tvalid, rnd_tready, p=HaltonParams(
 random-source block like ``sc.lfsr``'s: ``rnd_tready`` is the advance input, ``rnd_tdata`` the
 value.
 """
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, modbv
+from myhdl import ConcatSignal, Signal, always_seq, block, modbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import const
 from neurohdl.models.sc import halton as model
 from neurohdl.models.sc.halton import HaltonParams
-
-
-def ports(p: HaltonParams):
-    return clk_rst() + stream("m_rnd", p.width, "bit-reversed index (base-2 radical inverse "
-                              "scaled by 2^W); advances on each transfer")
+from neurohdl.rtl.common.stage import source
+from neurohdl.rtl.sc._source import source_core
 
 
 @block
@@ -39,22 +35,14 @@ def halton(clk, rst, m_rnd_tdata, m_rnd_tvalid, m_rnd_tready, p: HaltonParams):
         if m_rnd_tready:
             idx.next = idx + one
 
-    @always_comb
-    def comb():
-        m_rnd_tdata.next = rev
-        m_rnd_tvalid.next = not rst
+    out = source(rst, rev, m_rnd_tdata, m_rnd_tvalid)
 
-    return seq, comb
+    return seq, out
 
 
-def vectors(p: HaltonParams, rng, n: int) -> Vectors:
-    return Vectors(outputs={"m_rnd": [int(x) for x in model.run(p, n)]})
-
-
-CORE = CoreDecl(
-    name="sc.halton", version=__version__, params=HaltonParams, top=halton, ports=ports,
-    description="Base-2 van der Corput (Halton base 2) source, bit-reversed counter, 1..32 bits, "
-                "AXI-Stream out",
-    arith={"index": "wrap: W-bit counter, period 2^W (output returns to 0 with it)"},
-    vectors=vectors,
-)
+CORE = source_core(model, HaltonParams, halton, lambda p: p.width,
+                   "bit-reversed index (base-2 radical inverse scaled by 2^W); advances on each "
+                   "transfer",
+                   "Base-2 van der Corput (Halton base 2) source, bit-reversed counter, 1..32 "
+                   "bits, AXI-Stream out",
+                   {"index": "wrap: W-bit counter, period 2^W (output returns to 0 with it)"})

@@ -5,16 +5,13 @@ Timing: ``m_rnd_tvalid`` is high whenever the core is out of reset; ``m_rnd_tdat
 state; each transfer (tvalid && tready) advances the state by one step.  ``m_rnd_tready`` is the
 enable: hold it low and the state holds.  Latency 0 (tdata is the register itself).
 """
-from myhdl import always_comb, always_seq, block, intbv, Signal
+from myhdl import Signal, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import const
 from neurohdl.models.sc import lfsr as model
 from neurohdl.models.sc.lfsr import LfsrParams
-
-
-def ports(p: LfsrParams):
-    return clk_rst() + stream("m_rnd", p.width, "LFSR state; advances on each transfer")
+from neurohdl.rtl.common.stage import source
+from neurohdl.rtl.sc._source import source_core
 
 
 @block
@@ -30,21 +27,12 @@ def lfsr(clk, rst, m_rnd_tdata, m_rnd_tvalid, m_rnd_tready, p: LfsrParams):
             else:
                 state.next = state >> 1
 
-    @always_comb
-    def comb():
-        m_rnd_tdata.next = state
-        m_rnd_tvalid.next = not rst
+    out = source(rst, state, m_rnd_tdata, m_rnd_tvalid)
 
-    return seq, comb
+    return seq, out
 
 
-def vectors(p: LfsrParams, rng, n: int) -> Vectors:
-    return Vectors(outputs={"m_rnd": [int(x) for x in model.run(p, n)]})
-
-
-CORE = CoreDecl(
-    name="sc.lfsr", version=__version__, params=LfsrParams, top=lfsr, ports=ports,
-    description="Galois LFSR random source (maximal-length taps 3..32 bits), AXI-Stream out",
-    arith={"state": "wrap: GF(2) shift/XOR, no carries"},
-    vectors=vectors,
-)
+CORE = source_core(model, LfsrParams, lfsr, lambda p: p.width,
+                   "LFSR state; advances on each transfer",
+                   "Galois LFSR random source (maximal-length taps 3..32 bits), AXI-Stream out",
+                   {"state": "wrap: GF(2) shift/XOR, no carries"})

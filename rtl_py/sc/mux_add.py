@@ -8,21 +8,14 @@ select bit a beat meets:
     select = "lfsr":    the ``sc.lfsr`` recurrence (width ``select_width``) advanced on take;
                         sel = its state's bit w-1 (the MSB)
 
-Timing: latency 1 cycle, throughput 1 beat per cycle; ``s_ab_tready = !rst && (!m_y_tvalid ||
-m_y_tready)`` (see ``rtl_py/sc/_gate.py``).
+Ports, handshake and timing: ``rtl_py/sc/_gate.py``.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, const
-from neurohdl.models.sc import _gate as gm
+from neurohdl.core import const
 from neurohdl.models.sc import mux_add as model
 from neurohdl.models.sc.mux_add import MuxAddParams
-from neurohdl.rtl.sc._gate import gate_ports, gate_reg
-
-
-def ports(p: MuxAddParams):
-    return gate_ports()
+from neurohdl.rtl.sc._gate import gate_core
 
 
 @block
@@ -61,11 +54,8 @@ def lfsr_select(clk, rst, sel, take, p: MuxAddParams):
 
 
 @block
-def mux_add(clk, rst, s_ab_tdata, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvalid, m_y_tready,
-            p: MuxAddParams):
-    y, take, sel = Signal(bool(0)), Signal(bool(0)), Signal(bool(0))
-    reg = gate_reg(clk, rst, y, take, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvalid,
-                   m_y_tready)
+def bit_fn(clk, rst, take, s_ab_tdata, y, p: MuxAddParams):
+    sel = Signal(bool(0))
     if p.select == "toggle":
         src = toggle_select(clk, rst, sel, take)
     else:
@@ -78,19 +68,11 @@ def mux_add(clk, rst, s_ab_tdata, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvali
         else:
             y.next = s_ab_tdata[0]
 
-    return reg, src, comb
+    return src, comb
 
 
-def vectors(p: MuxAddParams, rng, n: int) -> Vectors:
-    ab = gm.random_beats(rng, n)
-    return Vectors(inputs={"s_ab": ab}, outputs={"m_y": [int(y) for y in model.run_beats(p, ab)]})
-
-
-CORE = CoreDecl(
-    name="sc.mux_add", version=__version__, params=MuxAddParams, top=mux_add, ports=ports,
-    description="SC scaled adder: y = sel ? b : a, select from a toggle or an LFSR MSB, "
-                "P(y) = (P(a) + P(b))/2",
-    arith={"mux": "exact: one-bit 2:1 multiplexer",
-           "select": "wrap: T flip-flop toggle, or LFSR GF(2) shift/XOR (no carries)"},
-    vectors=vectors,
-)
+CORE = gate_core(model, MuxAddParams, bit_fn,
+                 "SC scaled adder: y = sel ? b : a, select from a toggle or an LFSR MSB, "
+                 "P(y) = (P(a) + P(b))/2",
+                 {"mux": "exact: one-bit 2:1 multiplexer",
+                  "select": "wrap: T flip-flop toggle, or LFSR GF(2) shift/XOR (no carries)"})

@@ -4,7 +4,8 @@
 
 State: the internal ``sc.lfsr`` block (advanced by each accepted beat), the beat index ``idx``
 (0..L-1), the running count ``ones`` of the current window, the held count ``hold`` of the
-previous window (reset 0) and one output register.  Each accepted bit loads the output register
+previous window (reset 0) and one output register behind the shared stage
+(``neurohdl.rtl.common.stage``).  Each accepted bit loads the output register
 with ``r * L < hold * 2^W`` (r = the current LFSR state; ``r * L`` is a multiplication by a
 constant, both sides ``cmp_width`` = W + bits_for(L) bits, so nothing overflows); the window's
 last beat loads ``hold`` with ``ones + x`` and clears the window.
@@ -17,16 +18,17 @@ register only.
 from myhdl import Signal, always_comb, always_seq, block, concat, intbv
 
 from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.sc import regen as model
 from neurohdl.models.sc.regen import RegenParams
+from neurohdl.rtl.common.stage import out_stage
+from neurohdl.rtl.sc._bitstream import bit_ports, bit_vectors, segments
 from neurohdl.rtl.sc.lfsr import lfsr
 
 
-def ports(p: RegenParams):
-    return (clk_rst() + stream("s_x", 1, "input bitstream, counted over windows of L beats")
-            + stream("m_y", 1, "regenerated bitstream: r * L < (previous window's count) * "
-                               "2^W, r from the internal LFSR; 0 in the first window"))
+ports = bit_ports("input bitstream, counted over windows of L beats",
+                  "regenerated bitstream: r * L < (previous window's count) * 2^W, r from the "
+                  "internal LFSR; 0 in the first window")
 
 
 @block
@@ -46,7 +48,6 @@ def regen(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_y_tdata, m_y_tvalid, m_
     ones = Signal(intbv(0)[cw:])        # ones so far in this window, <= L - 1
     hold = Signal(intbv(0)[cw:])        # count of the previous window, 0..L
     q_y = Signal(bool(0))
-    q_valid = Signal(bool(0))
     take = Signal(bool(0))
     src = lfsr(clk, rst, rnd, rnd_tvalid, take, p=p.lfsr())
 
@@ -63,7 +64,6 @@ def regen(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_y_tdata, m_y_tvalid, m_
     def seq():
         if take:
             q_y.next = prod < thr
-            q_valid.next = 1
             if idx == last:
                 if s_x_tdata:
                     hold.next = ones + 1
@@ -75,26 +75,16 @@ def regen(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_y_tdata, m_y_tvalid, m_
                 if s_x_tdata:
                     ones.next = ones + 1
                 idx.next = idx + 1
-        elif m_y_tready:
-            q_valid.next = 0
 
-    @always_comb
-    def comb():
-        s_x_tready.next = rnd_tvalid and (not q_valid or m_y_tready)
-        take.next = s_x_tvalid and rnd_tvalid and (not q_valid or m_y_tready)
-        m_y_tdata.next = q_y
-        m_y_tvalid.next = q_valid
-
-    return src, scale, mult, seq, comb
+    stage = out_stage(clk, rst, take, q_y, s_x_tvalid, s_x_tready, m_y_tdata, m_y_tvalid,
+                      m_y_tready, enable=rnd_tvalid)
+    return src, scale, mult, seq, stage
 
 
 def vectors(p: RegenParams, rng, n: int) -> Vectors:
     """About n beats (at least 3 windows), window densities from 0 to 1."""
-    bits = []
-    for _ in range(max(3, n // p.length)):
-        d = rng.choice([0.0, 1.0, 0.5, rng.random()])
-        bits += [int(rng.random() < d) for _ in range(p.length)]
-    return Vectors(inputs={"s_x": bits}, outputs={"m_y": [int(b) for b in model.run(p, bits)]})
+    return bit_vectors(model, p, segments(rng, max(3, n // p.length) * p.length,
+                                          lambda: p.length))
 
 
 CORE = CoreDecl(

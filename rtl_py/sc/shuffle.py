@@ -4,7 +4,8 @@ chosen by an internal LFSR.
 
 State: the index LFSR ``state`` (``lfsr_width`` bits; the ``sc.lfsr`` register written out here,
 same recurrence, because only its low bits leave it and the block's full-width tdata would be a
-partly unused wire), the buffer ``pool`` (D bits, reset 0) and one output register.  Each
+partly unused wire), the buffer ``pool`` (D bits, reset 0) and the output register ``q_y``
+behind the shared one-register stage (``neurohdl.rtl.common.stage.out_stage``).  Each
 accepted bit, with ``slot = state[log2(D)-1:0]``, loads the output register with ``pool[slot]``,
 writes the input bit into ``pool[slot]`` and advances the LFSR.
 
@@ -16,15 +17,15 @@ register only.
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
 from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import CoreDecl, Vectors, const
 from neurohdl.models.sc import shuffle as model
 from neurohdl.models.sc.shuffle import ShuffleParams
+from neurohdl.rtl.common.stage import out_stage
+from neurohdl.rtl.sc._bitstream import bit_ports, bit_vectors, segments
 
 
-def ports(p: ShuffleParams):
-    return (clk_rst() + stream("s_x", 1, "input bitstream")
-            + stream("m_y", 1, "the bit that the input replaces in the buffer slot chosen by "
-                               "the LFSR (ones are conserved)"))
+ports = bit_ports("input bitstream", "the bit that the input replaces in the buffer slot chosen "
+                                    "by the LFSR (ones are conserved)")
 
 
 @block
@@ -36,8 +37,9 @@ def shuffle(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_y_tdata, m_y_tvalid, 
     slot = Signal(intbv(0)[k:])
     pool = Signal(intbv(0)[p.depth:])
     q_y = Signal(bool(0))
-    q_valid = Signal(bool(0))
     take = Signal(bool(0))
+    stage = out_stage(clk, rst, take, q_y, s_x_tvalid, s_x_tready, m_y_tdata, m_y_tvalid,
+                      m_y_tready)
 
     @always_comb
     def index():
@@ -48,32 +50,17 @@ def shuffle(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_y_tdata, m_y_tvalid, 
         if take:
             q_y.next = pool[slot]
             pool.next[slot] = s_x_tdata
-            q_valid.next = 1
             if state[0]:
                 state.next = (state >> 1) ^ taps
             else:
                 state.next = state >> 1
-        elif m_y_tready:
-            q_valid.next = 0
 
-    @always_comb
-    def comb():
-        s_x_tready.next = not q_valid or m_y_tready
-        take.next = s_x_tvalid and (not q_valid or m_y_tready)
-        m_y_tdata.next = q_y
-        m_y_tvalid.next = q_valid
-
-    return index, seq, comb
+    return stage, index, seq
 
 
 def vectors(p: ShuffleParams, rng, n: int) -> Vectors:
     """n input bits in segments of density 0, 1, 1/2 or random."""
-    bits = []
-    while len(bits) < n:
-        d = rng.choice([0.0, 1.0, 0.5, rng.random()])
-        bits += [int(rng.random() < d) for _ in range(rng.randint(1, 4 * p.depth))]
-    bits = bits[:n]
-    return Vectors(inputs={"s_x": bits}, outputs={"m_y": [int(b) for b in model.run(p, bits)]})
+    return bit_vectors(model, p, segments(rng, n, lambda: rng.randint(1, 4 * p.depth)))
 
 
 CORE = CoreDecl(

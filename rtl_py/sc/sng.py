@@ -5,7 +5,8 @@ Structure: the random source (``SOURCES[p.source]``; the ``sc.lfsr`` block for "
 internal AXI-Stream ``rnd``; each accepted x is one transfer on it (the source advances) and
 loads one output register with ``rnd < x``.
 
-Timing: one output register.  ``s_x_tready = rnd_tvalid && (!m_bit_tvalid || m_bit_tready)``
+Timing: one output register behind the shared stage (``neurohdl.rtl.common.stage``).
+``s_x_tready = rnd_tvalid && (!m_bit_tvalid || m_bit_tready)``
 (rnd_tvalid is ``!rst`` for the LFSR), so a new x is taken whenever the register is empty or
 being emptied: latency 1 cycle, throughput 1 bit per cycle, no combinational path from any input
 to ``m_bit_tvalid``; under back-pressure the bit is held and ``s_x_tready`` falls.
@@ -16,6 +17,7 @@ from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import sng as model
 from neurohdl.models.sc.sng import SngParams
+from neurohdl.rtl.common.stage import out_stage
 from neurohdl.rtl.sc.halton import halton
 from neurohdl.rtl.sc.lfsr import lfsr
 from neurohdl.rtl.sc.sobol import sobol
@@ -53,7 +55,6 @@ def sng(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_bit_tdata, m_bit_tvalid, 
     rnd_tvalid = Signal(bool(0))
     take = Signal(bool(0))          # an x is accepted = a source transfer
     q_bit = Signal(bool(0))
-    q_valid = Signal(bool(0))
     x = Signal(intbv(0)[p.width:])  # the comparand: tdata, MSB inverted in bipolar mode
     flip = const((1 << (p.width - 1)) if p.bipolar else 0, p.width)
     src = SOURCES[p.source](clk, rst, rnd, rnd_tvalid, take, p)
@@ -66,18 +67,10 @@ def sng(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_bit_tdata, m_bit_tvalid, 
     def seq():
         if take:
             q_bit.next = rnd < x
-            q_valid.next = 1
-        elif m_bit_tready:
-            q_valid.next = 0
 
-    @always_comb
-    def comb():
-        s_x_tready.next = rnd_tvalid and (not q_valid or m_bit_tready)
-        take.next = s_x_tvalid and rnd_tvalid and (not q_valid or m_bit_tready)
-        m_bit_tdata.next = q_bit
-        m_bit_tvalid.next = q_valid
-
-    return src, comparand, seq, comb
+    stage = out_stage(clk, rst, take, q_bit, s_x_tvalid, s_x_tready, m_bit_tdata, m_bit_tvalid,
+                      m_bit_tready, enable=rnd_tvalid)
+    return src, comparand, seq, stage
 
 
 def vectors(p: SngParams, rng, n: int) -> Vectors:

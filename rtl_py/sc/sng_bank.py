@@ -3,8 +3,9 @@
 
 Lanes share one handshake: ``s_x`` carries all K values, ``m_bits`` all K bits (lane k = bit k).
 Sources: one ``sc.sobol`` bank of K dimensions (one index counter) or K ``sc.lfsr`` blocks with
-distinct polynomials; every source advances on each accepted beat.  One output register:
-``s_x_tready = !m_bits_tvalid || m_bits_tready`` (out of reset); latency 1, one beat per cycle.
+distinct polynomials; every source advances on each accepted beat.  One output register behind
+the shared stage (``neurohdl.rtl.common.stage.out_stage``): ``s_x_tready = !m_bits_tvalid ||
+m_bits_tready`` (out of reset); latency 1, one beat per cycle.
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, intbv
 
@@ -12,6 +13,7 @@ from neurohdl import __version__
 from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
 from neurohdl.models.sc import sng_bank as model
 from neurohdl.models.sc.sng_bank import SngBankParams
+from neurohdl.rtl.common.stage import out_stage
 from neurohdl.rtl.sc.lfsr import lfsr
 from neurohdl.rtl.sc.sobol import sobol
 
@@ -42,7 +44,6 @@ def sng_bank(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_bits_tdata, m_bits_t
     xe = Signal(intbv(0)[k * w:])
     flip = const(sum(1 << (j * w + w - 1) for j in range(k)) if p.bipolar else 0, k * w)
     q = Signal(intbv(0)[k:])
-    q_valid = Signal(bool(0))
     insts = []
     if p.source == "sobol":
         rnd = Signal(intbv(0)[k * w:])
@@ -73,18 +74,10 @@ def sng_bank(clk, rst, s_x_tdata, s_x_tvalid, s_x_tready, m_bits_tdata, m_bits_t
     def seq():
         if take:
             q.next = ltcat
-            q_valid.next = 1
-        elif m_bits_tready:
-            q_valid.next = 0
 
-    @always_comb
-    def comb():
-        s_x_tready.next = src_valid and (not q_valid or m_bits_tready)
-        take.next = s_x_tvalid and src_valid and (not q_valid or m_bits_tready)
-        m_bits_tdata.next = q
-        m_bits_tvalid.next = q_valid
-
-    return insts, comb_x, seq, comb
+    stage = out_stage(clk, rst, take, q, s_x_tvalid, s_x_tready, m_bits_tdata, m_bits_tvalid,
+                      m_bits_tready, enable=src_valid)
+    return insts, comb_x, seq, stage
 
 
 def stimulus(p: SngBankParams, rng, n: int):

@@ -24,16 +24,11 @@ value.
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, intbv, modbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import const
 from neurohdl.models.sc import sobol as model
 from neurohdl.models.sc.sobol import SobolParams
-
-
-def ports(p: SobolParams):
-    return clk_rst() + stream("m_rnd", p.dims * p.width,
-                              "Sobol points, output j (dimension first_dim + j) in bits "
-                              "[j*W + W-1 : j*W]; advances on each transfer")
+from neurohdl.rtl.common.stage import source
+from neurohdl.rtl.sc._source import source_core
 
 
 @block
@@ -116,24 +111,17 @@ def sobol(clk, rst, m_rnd_tdata, m_rnd_tvalid, m_rnd_tready, p: SobolParams):
         v = mask if p.dims == 1 else mask((j + 1) * w, j * w)
         insts.append(xor_reg(clk, rst, m_rnd_tready, v, xs[j]))
 
-    @always_comb
-    def comb():
-        m_rnd_tdata.next = xcat
-        m_rnd_tvalid.next = not rst
+    out = source(rst, xcat, m_rnd_tdata, m_rnd_tvalid)
 
-    return insts, comb
+    return insts, out
 
 
-def vectors(p: SobolParams, rng, n: int) -> Vectors:
-    return Vectors(outputs={"m_rnd": model.tdata(p, n)})
-
-
-CORE = CoreDecl(
-    name="sc.sobol", version=__version__, params=SobolParams, top=sobol, ports=ports,
-    description="Sobol quasi-random source (Joe-Kuo dimensions 1..32, Gray-code order, 1..32 "
-                "bits), AXI-Stream out",
-    arith={"index": "wrap: W-bit counter, period 2^W (x returns to 0 with it)",
-           "lowest_zero": "exact: (low + 1) & ~low, low < 2^(W-1) so no carry out",
-           "state": "wrap: GF(2) XOR with a direction number, no carries"},
-    vectors=vectors,
-)
+CORE = source_core(model, SobolParams, sobol, lambda p: p.dims * p.width,
+                   "Sobol points, output j (dimension first_dim + j) in bits [j*W + W-1 : "
+                   "j*W]; advances on each transfer",
+                   "Sobol quasi-random source (Joe-Kuo dimensions 1..32, Gray-code order, "
+                   "1..32 bits), AXI-Stream out",
+                   {"index": "wrap: W-bit counter, period 2^W (x returns to 0 with it)",
+                    "lowest_zero": "exact: (low + 1) & ~low, low < 2^(W-1) so no carry out",
+                    "state": "wrap: GF(2) XOR with a direction number, no carries"},
+                   tdata=model.tdata)

@@ -1,46 +1,23 @@
 # SPDX-License-Identifier: Apache-2.0
-"""MyHDL design of ``sc.xor_absdiff``: y = a XOR b behind the shared gate register (``_gate``).
+"""MyHDL design of ``sc.xor_absdiff``: y = a XOR b behind the shared gate register; ports,
+handshake and timing in ``rtl_py/sc/_gate.py``."""
+from myhdl import always_comb, block
 
-Timing: latency 1 cycle, throughput 1 beat per cycle; ``s_ab_tready = !rst && (!m_y_tvalid ||
-m_y_tready)`` (see ``rtl_py/sc/_gate.py``).
-"""
-from myhdl import Signal, always_comb, block
-
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors
-from neurohdl.models.sc import _gate as gm
 from neurohdl.models.sc import xor_absdiff as model
 from neurohdl.models.sc.xor_absdiff import XorAbsdiffParams
-from neurohdl.rtl.sc._gate import gate_ports, gate_reg
-
-
-def ports(p: XorAbsdiffParams):
-    return gate_ports()
+from neurohdl.rtl.sc._gate import gate_core
 
 
 @block
-def xor_absdiff(clk, rst, s_ab_tdata, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvalid, m_y_tready,
-            p: XorAbsdiffParams):
-    y, take = Signal(bool(0)), Signal(bool(0))
-    reg = gate_reg(clk, rst, y, take, s_ab_tvalid, s_ab_tready, m_y_tdata, m_y_tvalid,
-                   m_y_tready)
-
+def bit_fn(clk, rst, take, s_ab_tdata, y, p: XorAbsdiffParams):
     @always_comb
     def comb():
         y.next = s_ab_tdata[0] != s_ab_tdata[1]
 
-    return reg, comb
+    return comb
 
 
-def vectors(p: XorAbsdiffParams, rng, n: int) -> Vectors:
-    ab = gm.random_beats(rng, n)
-    return Vectors(inputs={"s_ab": ab}, outputs={"m_y": [int(y) for y in model.run_beats(p, ab)]})
-
-
-CORE = CoreDecl(
-    name="sc.xor_absdiff", version=__version__, params=XorAbsdiffParams, top=xor_absdiff, ports=ports,
-    description="SC absolute difference gate: y = a XOR b on one paired, positively "
-                "correlated bit stream",
-    arith={"xor": "exact: one-bit XOR"},
-    vectors=vectors,
-)
+CORE = gate_core(model, XorAbsdiffParams, bit_fn,
+                 "SC absolute difference gate: y = a XOR b on one paired, positively "
+                 "correlated bit stream",
+                 {"xor": "exact: one-bit XOR"})

@@ -22,9 +22,10 @@ empty), one push and one pop per cycle, also when full.  Proven in verif/stream/
 from myhdl import Signal, always, always_comb, always_seq, block, intbv, modbv
 
 from neurohdl import __version__
-from neurohdl.core import CoreDecl, Port, Vectors, OUT, clk_rst, const, stream
+from neurohdl.core import CoreDecl, Port, OUT, clk_rst, const, stream
 from neurohdl.models.stream import fifo as model
 from neurohdl.models.stream.fifo import FifoParams
+from neurohdl.rtl.stream._words import word_vectors
 
 
 def ports(p: FifoParams):
@@ -125,12 +126,6 @@ def fifo(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tval
     return insts
 
 
-def vectors(p: FifoParams, rng, n: int) -> Vectors:
-    """n random words."""
-    words = [rng.getrandbits(p.width) for _ in range(n)]
-    return Vectors(inputs={"s_in": words}, outputs={"m_out": model.run(p, words)})
-
-
 CORE = CoreDecl(
     name="stream.fifo", version=__version__, params=FifoParams, top=fifo, ports=ports,
     description="First-word-fall-through stream FIFO (block RAM or LUT storage), "
@@ -138,5 +133,5 @@ CORE = CoreDecl(
     arith={"pointers": "wrap: log2(depth)-bit pointers wrap round the memory by design",
            "count": "exact: 0..depth, a push into a full or a pop from an empty FIFO is not "
                     "a transfer"},
-    vectors=vectors,
+    vectors=word_vectors(model),
 )

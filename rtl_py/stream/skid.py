@@ -12,9 +12,10 @@ Timing: latency 1 cycle, one word per cycle while the sink is ready; 2 x (width 
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
 from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, stream
+from neurohdl.core import CoreDecl, clk_rst, stream
 from neurohdl.models.stream import skid as model
 from neurohdl.models.stream.skid import SkidParams
+from neurohdl.rtl.stream._words import word_vectors
 
 
 def ports(p: SkidParams):
@@ -57,16 +58,10 @@ def skid(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tval
     return comb, seq
 
 
-def vectors(p: SkidParams, rng, n: int) -> Vectors:
-    """n random words."""
-    words = [rng.getrandbits(p.width) for _ in range(n)]
-    return Vectors(inputs={"s_in": words}, outputs={"m_out": model.run(p, words)})
-
-
 CORE = CoreDecl(
     name="stream.skid", version=__version__, params=SkidParams, top=skid, ports=ports,
     description="Register slice (skid buffer): registered tdata, tvalid and tready at full "
                 "throughput, streams s_in -> m_out",
     arith={"registers": "exact: no arithmetic"},
-    vectors=vectors,
+    vectors=word_vectors(model),
 )
