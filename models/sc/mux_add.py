@@ -36,16 +36,18 @@ import numpy as np
 
 from neurohdl.models.sc import lfsr
 from neurohdl.models.sc._gate import as_float, pair, split
-from neurohdl.models.sc.lfsr import MAX_WIDTH, MAXIMAL_TAPS, MIN_WIDTH, LfsrParams
-from neurohdl.models.sc.sng import random_taps, resolve_lfsr, seed_field, taps_field
+from neurohdl.models.sc.lfsr import MAX_WIDTH, MAXIMAL_TAPS, MIN_WIDTH
+from neurohdl.models.sc.sng import LfsrOwner, seed_field, taps_field
 from neurohdl.params import Params, pfield
 
 SELECTS = ("toggle", "lfsr")
 
 
 @dataclass(frozen=True)
-class MuxAddParams(Params):
+class MuxAddParams(LfsrOwner, Params):
     """y = sel ? b : a, sel from a T flip-flop or the MSB of an LFSR, advanced per beat."""
+
+    LFSR = ("select_width", "select_taps", "select_seed")
 
     select: str = pfield("toggle", "select source: 'toggle' (T flip-flop, exactly 1/2) or "
                          "'lfsr' (MSB of an internal maximal LFSR)", choices=SELECTS)
@@ -59,19 +61,9 @@ class MuxAddParams(Params):
 
     def derive(self):
         w = self.select_width
-        resolve_lfsr(self, w, "select_taps", "select_seed", MAXIMAL_TAPS[w], lfsr.default_seed(w))
+        self.resolve_lfsr(MAXIMAL_TAPS[w], lfsr.default_seed(w))
         self.set_derived("p_select", 0.5 if self.select == "toggle"
                          else (1 << (w - 1)) / ((1 << w) - 1))
-
-    def lfsr(self) -> LfsrParams:
-        """The select LFSR (used when select = 'lfsr')."""
-        return LfsrParams(width=self.select_width, taps=self.select_taps, seed=self.select_seed)
-
-    @classmethod
-    def _random_field(cls, f, rng, partial):
-        if f.name == "select_taps":
-            return random_taps(rng, partial.select_width)
-        return super()._random_field(f, rng, partial)
 
 
 def reset_state(p: MuxAddParams) -> int:

@@ -40,8 +40,8 @@ import numpy as np
 
 from neurohdl.fixed import bits_for
 from neurohdl.models.sc import sng
-from neurohdl.models.sc.lfsr import MAX_WIDTH, MAXIMAL_TAPS, MIN_WIDTH, LfsrParams, reciprocal_taps
-from neurohdl.models.sc.sng import SngParams, random_taps, resolve_lfsr, seed_field, taps_field
+from neurohdl.models.sc.lfsr import MAX_WIDTH, MAXIMAL_TAPS, MIN_WIDTH, reciprocal_taps
+from neurohdl.models.sc.sng import LfsrOwner, SngParams, seed_field, taps_field
 from neurohdl.params import Params, pfield
 
 MAX_LENGTH = 4096
@@ -54,7 +54,7 @@ def default_seed(width: int) -> int:
 
 
 @dataclass(frozen=True)
-class RegenParams(Params):
+class RegenParams(LfsrOwner, Params):
     """y_t = (r_t * L < count_{window-1} * 2^W): decode over L beats, re-encode with an LFSR."""
 
     length: int = pfield(256, "window length L in accepted beats", lo=1, hi=MAX_LENGTH,
@@ -68,24 +68,14 @@ class RegenParams(Params):
 
     def derive(self):
         w = self.width
-        resolve_lfsr(self, w, "lfsr_taps", "lfsr_seed", reciprocal_taps(MAXIMAL_TAPS[w], w),
-                     default_seed(w))
+        self.resolve_lfsr(reciprocal_taps(MAXIMAL_TAPS[w], w), default_seed(w))
         self.set_derived("count_width", bits_for(self.length))
         self.set_derived("index_width", bits_for(self.length - 1))
         self.set_derived("cmp_width", w + bits_for(self.length))
 
-    def lfsr(self) -> LfsrParams:
-        return LfsrParams(width=self.width, taps=self.lfsr_taps, seed=self.lfsr_seed)
-
     def sng(self) -> SngParams:
         return SngParams(width=self.width, source="lfsr", lfsr_taps=self.lfsr_taps,
                          lfsr_seed=self.lfsr_seed)
-
-    @classmethod
-    def _random_field(cls, f, rng, partial):
-        if f.name == "lfsr_taps":
-            return random_taps(rng, partial.width)
-        return super()._random_field(f, rng, partial)
 
 
 def threshold(p: RegenParams, count):

@@ -34,17 +34,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurohdl.models.sc import sng
-from neurohdl.models.sc.lfsr import MAX_WIDTH, MAXIMAL_TAPS, MIN_WIDTH, LfsrParams, reciprocal_taps
+from neurohdl.models.sc.lfsr import MAX_WIDTH, MAXIMAL_TAPS, MIN_WIDTH, reciprocal_taps
 from neurohdl.models.sc.regen import default_seed
-from neurohdl.models.sc.sng import SngParams, random_taps, resolve_lfsr, seed_field, taps_field
+from neurohdl.models.sc.sng import LfsrOwner, SngParams, seed_field, taps_field
 from neurohdl.params import Params, pfield
 
 MIN_DEPTH, MAX_DEPTH = 2, 64
 
 
 @dataclass(frozen=True)
-class ShuffleParams(Params):
+class ShuffleParams(LfsrOwner, Params):
     """y = buf[r]; buf[r] = x; r = LFSR state mod depth, the LFSR advancing once per beat."""
+
+    LFSR = ("lfsr_width", "lfsr_taps", "lfsr_seed")
 
     depth: int = pfield(16, "buffer depth D in bits (a power of two)", lo=MIN_DEPTH,
                         hi=MAX_DEPTH)
@@ -64,12 +66,8 @@ class ShuffleParams(Params):
 
     def derive(self):
         w = self.lfsr_width
-        resolve_lfsr(self, w, "lfsr_taps", "lfsr_seed", reciprocal_taps(MAXIMAL_TAPS[w], w),
-                     default_seed(w))
+        self.resolve_lfsr(reciprocal_taps(MAXIMAL_TAPS[w], w), default_seed(w))
         self.set_derived("index_width", self.depth.bit_length() - 1)
-
-    def lfsr(self) -> LfsrParams:
-        return LfsrParams(width=self.lfsr_width, taps=self.lfsr_taps, seed=self.lfsr_seed)
 
     def sng(self) -> SngParams:
         return SngParams(width=self.lfsr_width, source="lfsr", lfsr_taps=self.lfsr_taps,
@@ -80,8 +78,6 @@ class ShuffleParams(Params):
         if f.name == "depth":   # a power of two, 2 and 64 often
             r = rng.random()
             return 2 if r < 0.2 else 64 if r < 0.4 else 1 << rng.randint(1, 6)
-        if f.name == "lfsr_taps":
-            return random_taps(rng, partial.lfsr_width)
         return super()._random_field(f, rng, partial)
 
 

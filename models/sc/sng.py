@@ -69,7 +69,6 @@ def lfsr_params(owner: Params, width: int, taps: int, seed: int, taps_name: str,
         raise ParamError(msg) from None
 
 
-
 def taps_field(width: str, doc: str):
     """An owner's ``*_taps`` field of an embedded LFSR as wide as its field ``width``: None (a
     default resolved in ``derive``, see :func:`resolve_lfsr`) or a toggle mask with bit
@@ -101,8 +100,33 @@ def random_taps(rng, width: int):
     t = MAXIMAL_TAPS[width]
     return rng.choice([None, t, lfsr.reciprocal_taps(t, width)])
 
+
+class LfsrOwner:
+    """Mixin of a Params class with one embedded LFSR (``class XParams(LfsrOwner, Params)``):
+    ``LFSR`` names its (width, taps, seed) fields (declare the last two with
+    :func:`taps_field` and :func:`seed_field`); :meth:`resolve_lfsr` goes in ``derive``;
+    ``random()`` draws the taps field with :func:`random_taps`."""
+
+    LFSR = ("width", "lfsr_taps", "lfsr_seed")
+
+    def lfsr(self) -> LfsrParams:
+        """The embedded LFSR's LfsrParams (what the RTL instantiates)."""
+        w, t, s = (getattr(self, n) for n in self.LFSR)
+        return LfsrParams(width=w, taps=t, seed=s)
+
+    def resolve_lfsr(self, default_taps: int, default_seed: int) -> LfsrParams:
+        """:func:`resolve_lfsr` of this owner's LFSR fields."""
+        w, t, s = self.LFSR
+        return resolve_lfsr(self, getattr(self, w), t, s, default_taps, default_seed)
+
+    @classmethod
+    def _random_field(cls, f, rng, partial):
+        if f.name == cls.LFSR[1]:
+            return random_taps(rng, getattr(partial, cls.LFSR[0]))
+        return super()._random_field(f, rng, partial)
+
 @dataclass(frozen=True)
-class SngParams(Params):
+class SngParams(LfsrOwner, Params):
     """Comparator SNG: bit = (r < x) with r the next number of the source."""
 
     width: int = pfield(16, "width of x and of the random numbers, bits", lo=MIN_WIDTH,
@@ -123,8 +147,7 @@ class SngParams(Params):
                            "comparator inverts its MSB (offset binary)")
 
     def derive(self):
-        lp = resolve_lfsr(self, self.width, "lfsr_taps", "lfsr_seed", MAXIMAL_TAPS[self.width],
-                          lfsr.default_seed(self.width))
+        lp = self.resolve_lfsr(MAXIMAL_TAPS[self.width], lfsr.default_seed(self.width))
         if self.source == "lfsr":
             self.set_derived("period", lp.period)
         else:
@@ -137,16 +160,6 @@ class SngParams(Params):
     def halton(self) -> HaltonParams:
         """The HaltonParams of the ``"halton"`` source."""
         return HaltonParams(width=self.width, skip=self.skip)
-
-    def lfsr(self) -> LfsrParams:
-        """The LfsrParams of the ``"lfsr"`` source (what the RTL instantiates)."""
-        return LfsrParams(width=self.width, taps=self.lfsr_taps, seed=self.lfsr_seed)
-
-    @classmethod
-    def _random_field(cls, f, rng, partial):
-        if f.name == "lfsr_taps":
-            return random_taps(rng, partial.width)
-        return super()._random_field(f, rng, partial)
 
 
 # ------------------------------------------------------------------ sources ----------------
