@@ -75,17 +75,16 @@ class EventParams(Params):
 def pack(p: EventParams, neuron, x=0, y=0, payload=0) -> np.ndarray:
     """Event words (uint64) of the fields (scalars or arrays, broadcast).  A value outside its
     field raises ParamError naming it: ``event.neuron = 300: allowed 0..255``."""
-    out = np.zeros(np.broadcast(neuron, x, y, payload).shape, dtype=np.uint64)
-    for name, value in zip(FIELDS, (neuron, x, y, payload)):
-        v = np.asarray(value, dtype=np.int64)
+    values = {f: np.asarray(v, dtype=np.int64) for f, v in zip(FIELDS, (neuron, x, y, payload))}
+    for name, v in values.items():          # every value checked before anything is packed
         lo, hi = p.field_range(name)
         bad = (v < lo) | (v > hi)
         if np.any(bad):
             raise ParamError(f"event.{name} = {int(v[bad].flat[0])}: allowed {lo}..{hi} "
                              f"({name}_bits = {getattr(p, name + '_bits')})")
+    out = np.zeros(np.broadcast(*values.values()).shape, dtype=np.uint64)
     for name, lsb, bits in p.layout():
-        v = np.asarray(dict(zip(FIELDS, (neuron, x, y, payload)))[name], dtype=np.int64)
-        out |= (v.astype(np.uint64) & np.uint64((1 << bits) - 1)) << np.uint64(lsb)
+        out |= (values[name].astype(np.uint64) & np.uint64((1 << bits) - 1)) << np.uint64(lsb)
     return out
 
 

@@ -4,9 +4,9 @@
 
 ``pend`` holds the spikes of the vector being sent, ``pend_last`` its owed timestep marker.
 The grant ``g`` among the pending lines and its line number come from the shared
-``_arbiter`` (lowest line, or round robin from the line after the last grant).  ``rest`` is ``pend`` without the grant.  The output register
-(``m_aer_*``) loads when it is empty or its beat transfers.  Drop mode adds the popcount of a
-discarded vector to ``dropped``.
+``_arbiter`` (lowest line, or round robin from the line after the last grant); ``rest`` is
+``pend`` without the grant.  The output register (``m_aer_*``) loads when it is empty or its
+beat transfers.  Drop mode adds the popcount of a discarded vector to ``dropped``.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv, modbv
 

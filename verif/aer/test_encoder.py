@@ -17,7 +17,7 @@ from neurohdl import ParamError
 from neurohdl.models.aer import encoder as model
 from neurohdl.models.aer import event
 from neurohdl.models.aer.encoder import EncoderParams
-from neurohdl.verif.aer.bench import Late, drain, flat, send_beats, start_check, take
+from neurohdl.verif.aer.bench import Late, drain, send_beats, start_check, take
 from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import compare, expected
 from neurohdl.verif.common.tb import Bench
