@@ -174,6 +174,26 @@ def v_layout(p) -> tuple[tuple[str, int], ...]:
     return (("v", p.width),)
 
 
+def one_neuron_tdata(run):
+    """``run_tdata(p, inputs)`` of a single-neuron core from ``run(p, I) -> (spikes, v, sat)``
+    over (T, N): (m_out tdata per beat as uint64, status_sat after each beat)."""
+    def run_tdata(p, inputs):
+        """One neuron: (m_out tdata per beat as uint64, status_sat after each beat)."""
+        spikes, v, s = run(p, np.asarray(inputs, dtype=np.int64).reshape(-1, 1))
+        return pack_out(p.width, spikes[:, 0], v[:, 0]), sticky(s[:, 0])
+    return run_tdata
+
+
+def v_type(name: str, params, run) -> NeuronType:
+    """The record of a type whose state is the membrane v alone (reset 0), from its
+    ``run(q, I, v0=...) -> (spikes, v, sat)``; the engine draws its cell at the engine's
+    in_width."""
+    return NeuronType(name=name, params=params, layout=v_layout, reset=lambda p: {"v": 0},
+                      step_population=v_step(run),
+                      random_cell=lambda rng, e, pins: params.random(rng, **pins,
+                                                                     in_width=e.in_width))
+
+
 def reachable(rng, engine, pins, q, field: str | None = None, draw=None):
     """For a random engine configuration: three times in four, q with ``field`` redrawn by
     ``draw(rng, reach, q)`` (reach = three of the largest weights), so the neurons spike; q itself
@@ -271,6 +291,28 @@ def check_inputs(p, I: np.ndarray) -> None:
         raise ValueError(f"input {int(bad)} outside the {p.in_width}-bit signed range {lo}..{hi}")
 
 
+def population(p, I, state0, n: int):
+    """The start of a ``run_population``: (the inputs as int64 (T, N), checked against
+    ``p.in_width``; ``n`` state arrays of N int64, zeros or the arrays of ``state0``)."""
+    I = as_population(I)
+    check_inputs(p, I)
+    N = I.shape[1]
+    state = [np.zeros(N, dtype=np.int64) for _ in range(n)]
+    for s, s0 in zip(state, state0 if state0 is not None else ()):
+        s[:] = np.asarray(s0, dtype=np.int64).reshape(N)
+    return I, state
+
+
+def membrane_min(p) -> int:
+    """-2^(width-1): the smallest membrane value of ``p`` (a Params bound)."""
+    return smin(p.width)
+
+
+def membrane_max(p) -> int:
+    """2^(width-1) - 1: the largest membrane value of ``p`` (a Params bound)."""
+    return smax(p.width)
+
+
 def stimulus(p, rng, n: int) -> list[int]:
     """Test/bench input sequence (signed ints) of n timesteps: segments of the saturation
     corners (the extreme inputs held for many steps), silence (leak), uniform noise over the
@@ -278,7 +320,15 @@ def stimulus(p, rng, n: int) -> list[int]:
     alternating extremes.  ``p`` needs width and in_width (threshold optional)."""
     lo, hi = smin(p.in_width), smax(p.in_width)
     thr = getattr(p, "threshold", max(1, smax(p.width) // 4))
-    out: list[int] = [hi] * min(n, 24) + [lo] * min(max(n - 24, 0), 24)
+    return segments(rng, n, lo, hi, 24, lambda r: min(hi, max(1, thr // r.randint(1, 24))), 1,
+                    min(hi, max(1, thr // 8)))
+
+
+def segments(rng, n: int, lo: int, hi: int, head: int, drive, jitter: int, small: int):
+    """n inputs in lo..hi: ``head`` steps of hi, ``head`` of lo, then random segments of 1..40
+    steps: hi or lo held, silence, uniform lo..hi, twice as often a constant drive ``drive(rng)``
+    with +-``jitter`` noise, noise in -small..small, alternating extremes."""
+    out: list[int] = [hi] * min(n, head) + [lo] * min(max(n - head, 0), head)
     while len(out) < n:
         kind = rng.choice(["max", "min", "zero", "uniform", "drive", "drive", "small", "alt"])
         m = rng.randint(1, 40)
@@ -291,11 +341,10 @@ def stimulus(p, rng, n: int) -> list[int]:
         elif kind == "uniform":
             seg = [rng.randint(lo, hi) for _ in range(m)]
         elif kind == "drive":
-            c = min(hi, max(1, thr // rng.randint(1, 24)))
-            seg = [max(lo, min(hi, c + rng.randint(-1, 1))) for _ in range(m)]
+            c = drive(rng)
+            seg = [max(lo, min(hi, c + rng.randint(-jitter, jitter))) for _ in range(m)]
         elif kind == "small":
-            a = min(hi, max(1, thr // 8))
-            seg = [rng.randint(-a, a) for _ in range(m)]
+            seg = [rng.randint(-small, small) for _ in range(m)]
         else:
             seg = [hi if j % 2 else lo for j in range(m)]
         out += seg
@@ -305,5 +354,6 @@ def stimulus(p, rng, n: int) -> list[int]:
 __all__ = ["MIN_WIDTH", "MAX_WIDTH", "smin", "smax", "width_field", "in_width_field",
            "frac_field", "threshold_field", "random_threshold", "membrane_q", "real_to_raw",
            "sat", "to_bits", "from_bits", "pack_out", "unpack_out", "sticky", "as_population",
-           "check_inputs", "stimulus", "NeuronType", "reset_word", "pack_state", "states_step",
-           "reachable", "v_step", "v_layout"]
+           "check_inputs", "population", "membrane_min", "membrane_max", "stimulus", "segments",
+           "NeuronType", "reset_word", "pack_state", "states_step", "reachable", "v_step",
+           "v_layout", "one_neuron_tdata", "v_type"]

@@ -40,7 +40,7 @@ import numpy as np
 from neurohdl.fixed import bits_for
 from neurohdl.params import Params, pfield
 
-from ._common import (as_population, check_inputs, frac_field, in_width_field, NeuronType, pack_out,
+from ._common import (check_inputs, frac_field, in_width_field, NeuronType, pack_out, population,
                       random_threshold, reachable, real_to_raw, sat, smax, states_step, sticky,
                       to_bits, unpack_out, width_field)
 
@@ -152,13 +152,8 @@ def run_population_states(p: AlifParams, I, state0=None) -> dict:
     I: (T, N) signed inputs (a 1-D sequence is one neuron); state0: optional (v, a) arrays.
     Returns a dict of (T, N) arrays after each step: ``spike`` (uint8), ``v``, ``a``, ``theta``
     (the threshold the step compared against) (int64), ``sat`` (bool, per-step events)."""
-    I = as_population(I)
-    check_inputs(p, I)
+    I, (v, a) = population(p, I, state0, 2)
     T, N = I.shape
-    v = np.zeros(N, dtype=np.int64)
-    a = np.zeros(N, dtype=np.int64)
-    if state0 is not None:
-        v[:], a[:] = state0
     out = {k: np.zeros((T, N), dtype=np.int64) for k in ("v", "a", "theta")}
     out["spike"] = np.zeros((T, N), dtype=np.uint8)
     out["sat"] = np.zeros((T, N), dtype=bool)

@@ -45,7 +45,7 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (as_population, check_inputs, from_bits, NeuronType, pack_out, reachable,
+from ._common import (check_inputs, from_bits, NeuronType, pack_out, population, reachable,
                       states_step, sticky, to_bits, unpack_out)
 
 IN_WIDTH = 16                 # a_in: int16, precision 16
@@ -130,13 +130,8 @@ def run_population_states(p: CubaLifParams, I, state0=None) -> dict:
     I: (T, N) inputs a_in (a 1-D sequence is one neuron); state0: optional (u, v) arrays.
     Returns a dict of (T, N) arrays after each step: ``spike`` (uint8), ``v``, ``u`` (int64),
     ``sat`` (bool, this step clipped v).  Same arithmetic as :func:`step`, bit for bit."""
-    a = as_population(I)
-    check_inputs(p, a)
+    a, (u, v) = population(p, I, state0, 2)
     T, N = a.shape
-    u = np.zeros(N, dtype=np.int64)
-    v = np.zeros(N, dtype=np.int64)
-    if state0 is not None:
-        u[:], v[:] = state0
     out = {"u": np.zeros((T, N), dtype=np.int64), "v": np.zeros((T, N), dtype=np.int64),
            "spike": np.zeros((T, N), dtype=np.uint8), "sat": np.zeros((T, N), dtype=bool)}
     ku, kv = np.int64(p.ku), np.int64(p.kv)

@@ -27,9 +27,9 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
-                      NeuronType, pack_out, random_threshold, real_to_raw, sat, smax, smin, sticky,
-                      threshold_field, v_layout, v_step, width_field)
+from ._common import (frac_field, in_width_field, membrane_q, one_neuron_tdata, population,
+                      random_threshold, real_to_raw, sat, smax, smin, threshold_field, v_type,
+                      width_field)
 
 RESETS = ("zero", "subtract")
 
@@ -81,11 +81,9 @@ def run_population(p: IfParams, I, v0=None):
     I: (T, N) signed inputs (a 1-D sequence is one neuron).  Returns (spikes uint8 (T, N),
     v int64 (T, N) after each step, sat bool (T, N) per-step saturation events); the status_sat
     port after step t is ``sticky(sat)[t]``."""
-    I = as_population(I)
-    check_inputs(p, I)
+    I, (v,) = population(p, I, None if v0 is None else (v0,), 1)
     T, N = I.shape
     q = membrane_q(p)
-    v = np.zeros(N, dtype=np.int64) if v0 is None else np.array(v0, dtype=np.int64).reshape(N)
     spikes = np.zeros((T, N), dtype=np.uint8)
     vs = np.zeros((T, N), dtype=np.int64)
     sats = np.zeros((T, N), dtype=bool)
@@ -99,16 +97,9 @@ def run_population(p: IfParams, I, v0=None):
     return spikes, vs, sats
 
 
-def run_tdata(p: IfParams, inputs):
-    """One neuron: (m_out tdata per beat as uint64, status_sat after each beat)."""
-    spikes, v, s = run_population(p, np.asarray(inputs, dtype=np.int64).reshape(-1, 1))
-    return pack_out(p.width, spikes[:, 0], v[:, 0]), sticky(s[:, 0])
+run_tdata = one_neuron_tdata(run_population)
 
-
-NEURON = NeuronType(
-    name="if", params=IfParams, layout=v_layout, reset=lambda p: {"v": 0},
-    step_population=v_step(run_population),
-    random_cell=lambda rng, e, pins: IfParams.random(rng, **pins, in_width=e.in_width))
+NEURON = v_type("if", IfParams, run_population)
 
 
 __all__ = ["NEURON", "IfParams", "RESETS", "init", "step", "run_population", "run_tdata", "smin",

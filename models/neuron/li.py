@@ -25,9 +25,8 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
-                      NeuronType, pack_out, real_to_raw, sat, smax, smin, sticky, v_layout, v_step,
-                      width_field)
+from ._common import (frac_field, in_width_field, membrane_q, one_neuron_tdata, population,
+                      real_to_raw, sat, smax, smin, v_type, width_field)
 
 
 @dataclass(frozen=True)
@@ -63,11 +62,9 @@ def step(p: LiParams, v: int, i: int):
 def run_population(p: LiParams, I, v0=None):
     """N independent integrators over T steps, vectorised over N.  Returns (spikes uint8 (T, N),
     all 0; v int64 (T, N) after each step; sat bool (T, N) per-step saturation events)."""
-    I = as_population(I)
-    check_inputs(p, I)
+    I, (v,) = population(p, I, None if v0 is None else (v0,), 1)
     T, N = I.shape
     q = membrane_q(p)
-    v = np.zeros(N, dtype=np.int64) if v0 is None else np.array(v0, dtype=np.int64).reshape(N)
     vs = np.zeros((T, N), dtype=np.int64)
     sats = np.zeros((T, N), dtype=bool)
     k = np.int64(p.leak_shift)
@@ -77,16 +74,9 @@ def run_population(p: LiParams, I, v0=None):
     return np.zeros((T, N), dtype=np.uint8), vs, sats
 
 
-def run_tdata(p: LiParams, inputs):
-    """One integrator: (m_out tdata per beat as uint64, status_sat after each beat)."""
-    spikes, v, s = run_population(p, np.asarray(inputs, dtype=np.int64).reshape(-1, 1))
-    return pack_out(p.width, spikes[:, 0], v[:, 0]), sticky(s[:, 0])
+run_tdata = one_neuron_tdata(run_population)
 
-
-NEURON = NeuronType(
-    name="li", params=LiParams, layout=v_layout, reset=lambda p: {"v": 0},
-    step_population=v_step(run_population),
-    random_cell=lambda rng, e, pins: LiParams.random(rng, **pins, in_width=e.in_width))
+NEURON = v_type("li", LiParams, run_population)
 
 
 __all__ = ["NEURON", "LiParams", "init", "step", "run_population", "run_tdata", "smin", "smax"]

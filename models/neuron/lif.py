@@ -43,9 +43,9 @@ import numpy as np
 from neurohdl.fixed import bits_for
 from neurohdl.params import Params, pfield
 
-from ._common import (as_population, check_inputs, frac_field, in_width_field, membrane_q,
-                      NeuronType, pack_out, random_threshold, real_to_raw, sat, smax, smin, sticky,
-                      threshold_field, v_layout, width_field)
+from ._common import (frac_field, in_width_field, membrane_q, NeuronType, one_neuron_tdata,
+                      population, random_threshold, real_to_raw, sat, smax, smin, threshold_field,
+                      v_layout, width_field)
 
 LEAKS = ("shift", "subtract", "multiply")
 RESETS = ("zero", "subtract", "to_v_reset")
@@ -154,14 +154,9 @@ def run_population(p: LifParams, I, state0=None):
     I: (T, N) signed inputs (a 1-D sequence is one neuron); state0: optional (v, r) arrays.
     Returns (spikes uint8 (T, N), v int64 (T, N) after each step, sat bool (T, N) per-step
     saturation events); status_sat after step t is ``sticky(sat)[t]``."""
-    I = as_population(I)
-    check_inputs(p, I)
+    I, (v, r) = population(p, I, state0, 2)
     T, N = I.shape
     q = membrane_q(p)
-    v = np.zeros(N, dtype=np.int64)
-    r = np.zeros(N, dtype=np.int64)
-    if state0 is not None:
-        v[:], r[:] = state0
     spikes = np.zeros((T, N), dtype=np.uint8)
     vs = np.zeros((T, N), dtype=np.int64)
     sats = np.zeros((T, N), dtype=bool)
@@ -182,10 +177,7 @@ def run_population(p: LifParams, I, state0=None):
     return spikes, vs, sats
 
 
-def run_tdata(p: LifParams, inputs):
-    """One neuron: (m_out tdata per beat as uint64, status_sat after each beat)."""
-    spikes, v, s = run_population(p, np.asarray(inputs, dtype=np.int64).reshape(-1, 1))
-    return pack_out(p.width, spikes[:, 0], v[:, 0]), sticky(s[:, 0])
+run_tdata = one_neuron_tdata(run_population)
 
 
 def step_population(p: LifParams, I, state):

@@ -41,16 +41,10 @@ from neurohdl.errors import QFormatError
 from neurohdl.fixed import QFormat, bits_for
 from neurohdl.params import Params, pfield
 
+from ._common import membrane_max as _hi, membrane_min as _lo
+
 MIN_WIDTH, MAX_WIDTH = 4, 24
 FIELDS = ("leak_k", "gain_k", "I_t", "noise_in")    # s_in tdata fields, from bit 0 up
-
-
-def _lo(p):
-    return -(1 << (p.width - 1))
-
-
-def _hi(p):
-    return (1 << (p.width - 1)) - 1
 
 
 @dataclass(frozen=True)

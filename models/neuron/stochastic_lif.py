@@ -56,16 +56,10 @@ from neurohdl.models.sc import lfsr
 from neurohdl.models.sc.lfsr import MAXIMAL_TAPS, LfsrParams
 from neurohdl.params import Params, pfield
 
+from ._common import membrane_max as _hi, membrane_min as _lo
+
 MIN_WIDTH, MAX_WIDTH = 4, 32
 NOISE_ON = ("membrane", "threshold")
-
-
-def _lo(p):
-    return -(1 << (p.width - 1))
-
-
-def _hi(p):
-    return (1 << (p.width - 1)) - 1
 
 
 @dataclass(frozen=True)

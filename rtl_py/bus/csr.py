@@ -25,9 +25,9 @@ Timing (see docs/cores/bus/csr.md):
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import IN, OUT, CoreDecl, Port, Vectors, clk_rst, const
+from neurohdl.core import IN, OUT, Port, Vectors, clk_rst, const
 from neurohdl.models.bus.csr import CsrParams, regmap_of
+from neurohdl.rtl.common.declare import declare
 
 W = 32
 
@@ -381,11 +381,8 @@ def csr(p: CsrParams = None, **sigs):
     return csr_top(p, **sigs)
 
 
-CORE = CoreDecl(
-    name="bus.csr", version=__version__, params=CsrParams, top=csr, ports=ports,
-    description="CSR block from a SystemRDL map, Wishbone B4 pipelined or AXI4-Lite slave, "
-                "bus errors on unmapped and read-only accesses",
-    arith={"registers": "exact: storage and masks only, no arithmetic"},
-    vectors=lambda p, rng, n: Vectors(),
-    regmap=lambda p: p.rdl,
-)
+CORE = declare("bus.csr", CsrParams, csr, ports, """
+    CSR block from a SystemRDL map, Wishbone B4 pipelined or AXI4-Lite slave, bus errors on
+    unmapped and read-only accesses
+    registers: exact: storage and masks only, no arithmetic
+    """, vectors=lambda p, rng, n: Vectors(), regmap=lambda p: p.rdl)

@@ -27,11 +27,11 @@ register) and ``wb_sel`` (constant).
 """
 from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv, modbv
 
-from neurohdl import __version__
-from neurohdl.core import IN, OUT, CoreDecl, Port, clk_rst, const
+from neurohdl.core import IN, OUT, Port, clk_rst, const
 from neurohdl.models.bus import uart_bridge as model
 from neurohdl.models.bus.uart_bridge import (CMD_RESERVED, SYNC_REQ, SYNC_RESP, Status,
                                              UartBridgeParams)
+from neurohdl.rtl.common.declare import declare
 
 # control states
 S_IDLE, S_CMD, S_LEN, S_ADDR, S_DATA, S_CRC, S_CHECK, S_EXEC, S_RESP, S_DISCARD = range(10)
@@ -84,6 +84,21 @@ def crc8_next(c_in, d_in, c_out):
                 c[:] = concat(c[7:0], False)
         c_out.next = c
 
+    return comb
+
+
+@block
+def shift_in(byte, reg, y):
+    """y = reg shifted right by 8 with ``byte`` in at the top (y = byte when reg is 8 bits)."""
+    w = len(reg)
+    if w > 8:
+        @always_comb
+        def comb():
+            y.next = concat(byte, reg[w:8])
+    else:
+        @always_comb
+        def comb():
+            y.next = byte
     return comb
 
 
@@ -341,22 +356,8 @@ def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_se
 
     addr_in = Signal(intbv(0)[fw:])      # addr with the received byte shifted in at the top
     wsh_in = Signal(intbv(0)[dw:])       # wsh with the received byte shifted in at the top
-    if fw > 8:
-        @always_comb
-        def comb_ain():
-            addr_in.next = concat(rx_sh, addr[fw:8])
-    else:
-        @always_comb
-        def comb_ain():
-            addr_in.next = rx_sh
-    if dw > 8:
-        @always_comb
-        def comb_win():
-            wsh_in.next = concat(rx_sh, wsh[dw:8])
-    else:
-        @always_comb
-        def comb_win():
-            wsh_in.next = rx_sh
+    comb_ain = shift_in(rx_sh, addr, addr_in)
+    comb_win = shift_in(rx_sh, wsh, wsh_in)
 
     @always_seq(clk.posedge, reset=rst)
     def seq_ctl():
@@ -666,15 +667,12 @@ def bench(p: UartBridgeParams, name: str, n: int, seed: int, fault: bool = False
         "endmodule"]
     return "\n".join(L) + "\n"
 
-CORE = CoreDecl(
-    name="bus.uart_bridge", version=__version__, params=UartBridgeParams, top=uart_bridge,
-    ports=ports,
-    description="UART 8N1 <-> Wishbone B4 pipelined master with a framed, CRC-8 checked "
-                "read/write burst protocol",
-    arith={"crc": "exact: GF(2) shift/XOR, no carries",
-           "counters": "exact: bounded by the frame length (LEN <= 255) and the divisor",
-           "wb_adr": "wrap: the increment after a burst's last word may wrap (unused); the "
-                     "range check keeps every issued address in range",
-           "addr_check": "exact: compares only (ones - LEN guarded by LEN <= ones)"},
-    bench=bench,
-)
+CORE = declare("bus.uart_bridge", UartBridgeParams, uart_bridge, ports, """
+    UART 8N1 <-> Wishbone B4 pipelined master with a framed, CRC-8 checked read/write burst
+    protocol
+    crc: exact: GF(2) shift/XOR, no carries
+    counters: exact: bounded by the frame length (LEN <= 255) and the divisor
+    wb_adr: wrap: the increment after a burst's last word may wrap (unused); the range check keeps
+        every issued address in range
+    addr_check: exact: compares only (ones - LEN guarded by LEN <= ones)
+    """, bench=bench)

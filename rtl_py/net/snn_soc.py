@@ -37,8 +37,7 @@ WADDR/WDATA write, or less than 2 cycles after STATUS.busy fell, returns the pre
 """
 from myhdl import ConcatSignal, ResetSignal, Signal, always, always_comb, always_seq, block, intbv, modbv
 
-from neurohdl import __version__
-from neurohdl.core import IN, OUT, CoreDecl, Port, Vectors, clk_rst, const
+from neurohdl.core import IN, OUT, Port, Vectors, clk_rst, const
 from neurohdl.models.bus.csr import CsrParams
 from neurohdl.models.bus.uart_bridge import UartBridgeParams
 from neurohdl.models.net import snn_soc as model
@@ -46,6 +45,7 @@ from neurohdl.models.net.snn_soc import SnnSocParams
 from neurohdl.rtl.bus import csr as csr_rtl
 from neurohdl.rtl.bus.uart_bridge import uart_bridge
 from neurohdl.models.stream.fifo import FifoParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.neuron.engine import engine
 from neurohdl.rtl.sc.sng_bank import sng_bank
 from neurohdl.rtl.stream.fifo import fifo
@@ -727,20 +727,18 @@ def top(p: SnnSocParams = None, **sigs):
     return snn_soc_wb(p=p, **sigs)
 
 
-CORE = CoreDecl(
-    name="net.snn_soc", version=__version__, params=SnnSocParams, top=top, ports=ports,
-    description="SNN SoC: UART/Wishbone host port, CSR block, spike FIFOs, weight memory, SC "
-                "encoder bank, neuron engine and timestep control",
-    arith={"counters": "wrap: TSTEP and the event counters are 32-bit and wrap (documented)",
-           "weights": "exact: a weight outside w_width bits is refused (STATUS.werr), never "
-                      "truncated",
-           "fan_addr": "exact: axon * N + n < n_axons * N fits the pointer width",
-           "accumulate": "saturate: neuron.engine's input accumulators (STATUS.acc_sat)",
-           "membrane": "saturate: neuron.engine's update (STATUS.sat)"},
+CORE = declare("net.snn_soc", SnnSocParams, top, ports, """
+    SNN SoC: UART/Wishbone host port, CSR block, spike FIFOs, weight memory, SC encoder bank,
+    neuron engine and timestep control
+    counters: wrap: TSTEP and the event counters are 32-bit and wrap (documented)
+    weights: exact: a weight outside w_width bits is refused (STATUS.werr), never truncated
+    fan_addr: exact: axon * N + n < n_axons * N fits the pointer width
+    accumulate: saturate: neuron.engine's input accumulators (STATUS.acc_sat)
+    membrane: saturate: neuron.engine's update (STATUS.sat)
+    """,
     vectors=lambda p, rng, n: Vectors(),
     bench=bench,
     regmap=lambda p: model.RDL,
     # the must-fail check needs any configuration: a small one, UART divisor 8
     small=lambda: SnnSocParams(n_neurons=4, n_axons=2, in_depth=4, out_depth=8, sc_channels=1,
-                               baud=1_500_000),
-)
+                               baud=1_500_000))

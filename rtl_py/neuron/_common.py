@@ -12,22 +12,34 @@ neuron type's record (:class:`NeuronRtl`) and the engine's two-stage update bloc
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from myhdl import (ConcatSignal, Signal, always, always_comb, always_seq, block, concat, intbv,
-                   modbv)
+from myhdl import ConcatSignal, Signal, always, always_comb, always_seq, block, intbv
 
 from neurohdl.core import OUT, Port, clk_rst, const, stream
-from neurohdl.models.neuron._common import NeuronType, smax, to_bits
+from neurohdl.models.neuron._common import NeuronType, reset_word, smax
+from neurohdl.rtl.common.stage import out_stage
+
+
+def core_ports(in_width: int, in_doc: str, out_width: int, out_doc: str, sat_doc: str,
+               signed_in: bool = False):
+    """clk, rst, the streams s_in and m_out and the sticky ``status_sat`` of a single core."""
+    ins = stream("s_in", in_width, in_doc)
+    if signed_in:
+        ins[0] = replace(ins[0], signed=True)
+    return (clk_rst() + ins + stream("m_out", out_width, out_doc)
+            + [Port("status_sat", OUT, 1, "status", sat_doc)])
+
+
+MEMBRANE_SAT = "sticky until reset: the membrane saturated in some step"
 
 
 def neuron_ports(p, out_width: int | None = None, out_doc: str | None = None,
                  sat_doc: str = "sticky until reset: the integration saturated at least once"):
-    ins = stream("s_in", p.in_width, "synaptic input of one timestep, signed two's complement, "
-                                     "membrane LSB")
-    ins[0] = replace(ins[0], signed=True)
-    outs = stream("m_out", out_width or p.width + 1,
-                  out_doc or "{v, spike}: bit 0 spike, bits [width:1] the membrane after the "
-                             "update (signed)")
-    return clk_rst() + ins + outs + [Port("status_sat", OUT, 1, "status", sat_doc)]
+    """The ports of the module doc (``p``: width, in_width)."""
+    return core_ports(p.in_width, "synaptic input of one timestep, signed two's complement, "
+                                  "membrane LSB",
+                      out_width or p.width + 1,
+                      out_doc or "{v, spike}: bit 0 spike, bits [width:1] the membrane after the "
+                                 "update (signed)", sat_doc, signed_in=True)
 
 
 def sext(sig, width: int):
@@ -43,22 +55,25 @@ def sext(sig, width: int):
 
 @block
 def stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
-                   m_out_tready, status_sat, step, state_width: int, init_word: int, p):
-    """A single-neuron core around its combinational timestep block ``step(st, x, nst, fire,
-    sat, p)`` (the block ``neuron.engine`` also instantiates): the packed state ``st`` (reset
-    to ``init_word``) and the spike are the output register, ``m_out_tdata = {st, spike}``.
-    ``s_in_tready = !rst && (!m_out_tvalid || m_out_tready)``; an accepted beat loads the next
-    state and the spike, ORs the step's saturation into the sticky ``status_sat`` and sets
-    ``m_out_tvalid``.  Latency 1 cycle, one timestep per cycle, tdata held while stalled."""
-    st = Signal(intbv(init_word)[state_width:])
-    nst = Signal(intbv(0)[state_width:])
+                   m_out_tready, status_sat, p):
+    """The single-neuron core of ``p``'s neuron type (:func:`stepped_type`) around its
+    combinational timestep block ``step(st, x, nst, fire, sat, p)`` (the block
+    ``neuron.engine`` also instantiates): the packed state ``st`` (reset to the type's reset
+    word) and the spike are the output register, ``m_out_tdata = {st, spike}``.
+    ``s_in_tready = !rst && (!m_out_tvalid || m_out_tready)`` (:func:`out_stage`); an accepted
+    beat loads the next state and the spike and ORs the step's saturation into the sticky
+    ``status_sat``.  Latency 1 cycle, one timestep per cycle, tdata held while stalled."""
+    t = STEPPED[type(p)]
+    st = Signal(intbv(reset_word(t.model, p))[t.state_width(p):])
+    nst = Signal(intbv(0)[len(st):])
     fire = Signal(bool(0))
     sat1 = Signal(bool(0))
     spk = Signal(bool(0))
-    vld = Signal(bool(0))
     sat = Signal(bool(0))
     take = Signal(bool(0))
-    core = step(st, s_in_tdata, nst, fire, sat1, p)
+    core = t.step(st, s_in_tdata, nst, fire, sat1, p)
+    stage = out_stage(clk, rst, take, ConcatSignal(st, spk), s_in_tvalid, s_in_tready,
+                      m_out_tdata, m_out_tvalid, m_out_tready, reset=rst)
 
     @always_seq(clk.posedge, reset=rst)
     def seq():
@@ -66,19 +81,21 @@ def stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, 
             st.next = nst
             spk.next = fire
             sat.next = sat or sat1
-            vld.next = 1
-        elif m_out_tready:
-            vld.next = 0
 
     @always_comb
     def comb():
-        take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
-        s_in_tready.next = not rst and (not vld or m_out_tready)
-        m_out_tvalid.next = vld
-        m_out_tdata.next = concat(st, spk)
         status_sat.next = sat
 
-    return core, seq, comb
+    return core, stage, seq, comb
+
+
+@block
+def stepped_core(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
+                 m_out_tready, status_sat, p):
+    # the top of a stepped type's single core (CoreDecl top): stepped_neuron as its one
+    # instance, so the converted names are stepped_neuron0_* (a docstring would enter the HDL)
+    return stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
+                          m_out_tvalid, m_out_tready, status_sat, p)
 
 
 # -- the RTL half of a neuron type's record ------------------------------------------------------
@@ -99,15 +116,36 @@ class NeuronRtl:
                      ``UPDATE_STAGES`` enabled clocks later and hold while ``en`` is low.
                      No reset (the engine ignores the outputs until a valid entry arrives).
     state_width(q)   bits of the state word (= the layout's total, tests/test_neuron_types)
+    step             the combinational timestep of a :func:`stepped_type` (else None)
     """
 
     model: NeuronType
     update: Callable[..., Any]
     state_width: Callable[[Any], int]
+    step: Callable[..., Any] | None = None     # the combinational timestep (stepped_type)
 
     @property
     def name(self) -> str:
         return self.model.name
+
+
+@block
+def en_reg(clk, en, d, q):
+    """q <= d on a clock with ``en`` high (no reset): one register of a pipeline stage."""
+    @always(clk.posedge)
+    def seq():
+        if en:
+            q.next = d
+    return seq
+
+
+@block
+def en_regs(clk, en, pairs):
+    """An :func:`en_reg` per (d, q) of ``pairs``."""
+    regs = []
+    for d, q in pairs:
+        regs.append(en_reg(clk, en, d, q))
+    return regs
 
 
 def registered(step, t: NeuronType):
@@ -134,182 +172,164 @@ def registered(step, t: NeuronType):
                 xin.next = x_ext
             gens.append(comb_x)
         gens.append(step(st3, xin, nst_c, fire_c, sat_c, q))
-
-        @always(clk.posedge)
-        def seq():
-            if en:
-                st3.next = st
-                x3.next = x
-                nst.next = nst_c
-                fire.next = fire_c
-                sat_o.next = sat_c
-        gens.append(seq)
-        return gens
+        # created last, listed first: the signals take their names from its view of the locals
+        return [en_regs(clk, en, ((st, st3), (x, x3), (nst_c, nst), (fire_c, fire),
+                                  (sat_c, sat_o)))] + gens
     return update
 
 
+# Params class -> the record of a neuron type whose single core is :func:`stepped_neuron`
+STEPPED: dict[type, NeuronRtl] = {}
+
+
+def stepped_type(t: NeuronType, step, state_width) -> NeuronRtl:
+    """The record of type ``t`` defined by its combinational timestep ``step(st, x, nst, fire,
+    sat, q)``: the engine runs it between registers (:func:`registered`), the single core
+    (:func:`stepped_neuron`) in one cycle; registered in :data:`STEPPED`."""
+    rtl = NeuronRtl(t, registered(step, t), state_width, step)
+    STEPPED[t.params] = rtl
+    return rtl
+
+
+# -- small datapath helpers ----------------------------------------------------------------------
+
+def zext(sig, width: int):
+    """A bool or narrow unsigned signal zero-extended to ``width`` bits (shadow signal; the
+    signal itself when it is already ``width`` bits)."""
+    if len(sig) >= width:
+        return sig
+    return ConcatSignal(const(0, width - len(sig)), sig)
+
+
+def ssig(width: int, val: int = 0):
+    """A signed Signal of ``width`` bits."""
+    return Signal(intbv(val, min=-(1 << (width - 1)), max=1 << (width - 1)))
+
+
+def sconst(value: int, width: int):
+    """A signed constant: ``const()`` of its two's-complement bits (use ``.signed()``)."""
+    return const(value & ((1 << width) - 1), width)
+
+
 @block
-def integrate_update(clk, en, st, x, nst, fire, sat_o, width: int, leak_shift: int | None,
-                     threshold: int | None, reset: str = "zero", v_reset: int = 0):
-    """The update block of 'if', 'lif' and 'li' (state word = v, vw = width bits; iw = len(x),
-    M = max(vw, iw)), at most one carry chain per stage:
-
-        S3  v_l = v - (v >>> k) (leak_shift k) | v (None);  i - threshold
-        S4  u = v_l + i;  d = v_l + i - threshold            (two parallel carry chains)
-        out pos/neg = u outside vw bits;  fire = d >= 0 (= clip(u) >= threshold);
-            nst = reset value / clip(u);  sat = pos | neg
-
-    threshold None: never fires (li).  Bit for bit the single cores' step (``neuron.if_``,
-    ``neuron.lif`` with the shift leak and no refractory period, ``neuron.li``)."""
-    vw, iw = width, len(x)
-    M = max(vw, iw)
-    spiking = threshold is not None
-    thr_c = const(threshold if spiking else 0, M + 1)
-    v_max = const(smax(vw), vw)
-    v_min = const(to_bits(-(1 << (vw - 1)), vw), vw)
-    v_zero = const(0, vw)
-    top_w = M + 2 - vw                     # u[M:vw-1]: all equal iff u fits vw bits
-    top_zero = const(0, top_w)
-    top_ones = const((1 << top_w) - 1, top_w)
-
-    vl_n = Signal(modbv(0)[vw:])
-    vl = Signal(intbv(0)[vw:])
-    i3 = Signal(intbv(0)[iw:])
-    u_n = Signal(modbv(0)[M + 1:])
-    u = Signal(intbv(0)[M + 1:])
-    pos, neg = Signal(bool(0)), Signal(bool(0))
-    vl_x = sext(vl, M + 1)
-    i3_x = sext(i3, M + 1)
-    gens = []
-
-    # S3 leak (v >>> k as a concatenation of sign copies and the kept bits)
-    if leak_shift is None:
-        @always_comb
-        def comb_leak():
-            vl_n.next = st
-    else:
-        k = leak_shift
-        ks = min(k, vw)
-        kept = [] if k >= vw else [st(k)] if k == vw - 1 else [st(vw, k)]
-        parts = [st(vw - 1)] * ks + kept
-        vsh = ConcatSignal(*parts) if len(parts) > 1 else parts[0]
-
-        @always_comb
-        def comb_leak():
-            vl_n.next = st - vsh
-    gens.append(comb_leak)
+def clip_to(u, y, flag, width: int, symmetric: bool = False):
+    """y = u clipped to ``width`` signed bits (len(u) > width), to -(2^(width-1) - 1) at the
+    bottom when ``symmetric``; flag = clipped."""
+    sw = len(u)
+    low = smax(width) if symmetric else 1 << (width - 1)     # |the lower bound|
+    hi = const(smax(width), sw - 1)
+    lim = const(low, sw - 1)
+    hi_y = const(smax(width), width)
+    lo_y = sconst(-low, width)
 
     @always_comb
-    def comb_u():
-        u_n.next = vl_x + i3_x
-    gens.append(comb_u)
-
-    if spiking:
-        i2_x = sext(x, M + 1)
-        im_n = Signal(modbv(0)[M + 1:])
-        im = Signal(intbv(0)[M + 1:])
-        d_n = Signal(modbv(0)[M + 2:])
-        d_neg = Signal(bool(0))
-        vl_x2 = sext(vl, M + 2)
-        im_x = sext(im, M + 2)
-
-        @always_comb
-        def comb_im():
-            im_n.next = i2_x - thr_c
-
-        @always_comb
-        def comb_d():
-            d_n.next = vl_x2 + im_x
-
-        @always(clk.posedge)
-        def seq_spk():
-            if en:
-                im.next = im_n
-                d_neg.next = d_n[M + 1]
-
-        @always_comb
-        def comb_spike():
-            fire.next = not d_neg
-        gens += [comb_im, comb_d, seq_spk, comb_spike]
-        if reset == "subtract":
-            d_lo = Signal(intbv(0)[vw:])
-            d_mid_unused = Signal(intbv(0)[M + 1 - vw:])
-            v_after_sub_sat = const(smax(vw) - threshold, vw)
-
-            @always(clk.posedge)
-            def seq_dlo():
-                if en:
-                    d_lo.next = d_n[vw:]
-
-            @always_comb
-            def comb_dmid():
-                d_mid_unused.next = d_n[M + 1:vw]
-
-            @always_comb
-            def comb_next():
-                if d_neg:
-                    if neg:
-                        nst.next = v_min
-                    else:
-                        nst.next = u[vw:]
-                elif pos:
-                    nst.next = v_after_sub_sat
-                else:
-                    nst.next = d_lo
-            gens += [seq_dlo, comb_dmid, comb_next]
+    def comb():
+        if u > hi:
+            y.next = hi_y.signed()
+            flag.next = 1
+        elif u < -lim:
+            y.next = lo_y.signed()
+            flag.next = 1
         else:
-            d_unused = Signal(intbv(0)[M + 1:])
-            v_spk = v_zero if reset == "zero" else const(to_bits(v_reset, vw), vw)
+            y.next = u[width:].signed()
+            flag.next = 0
 
-            @always_comb
-            def comb_dunused():
-                d_unused.next = d_n[M + 1:]
+    return comb
 
-            @always_comb
-            def comb_next():
-                if not d_neg:
-                    nst.next = v_spk
-                elif neg:
-                    nst.next = v_min
-                else:
-                    nst.next = u[vw:]
-            gens += [comb_dunused, comb_next]
+
+@block
+def trunc_decay(x, k, y, frac: int, pw: int):
+    """y = sgn(x k) * (|x k| >> frac) for signed x and an unsigned constant k: the product is
+    ``pw`` bits (exact); the floor shift is the slice frac+len(y)-1..frac, plus one when the
+    product is negative with non-zero discarded bits.  A signed y must hold the result; an
+    unsigned (modbv) y receives it modulo 2^len(y)."""
+    w = len(y)
+    prod = ssig(pw)
+    corr = Signal(bool(0))
+    corr_x = zext(corr, w)
+    top = pw - 1
+    assert frac + w <= pw
+
+    @always_comb
+    def mult():
+        prod.next = x * k
+
+    @always_comb
+    def rnd():
+        corr.next = prod[top] and (prod[frac:] != 0)
+
+    if y.min is not None and y.min < 0:
+        @always_comb
+        def comb():
+            y.next = prod[frac + w:frac].signed() + corr_x.signed()
     else:
-        nofire = const(0, 1)
-
         @always_comb
-        def comb_spike():
-            fire.next = nofire
+        def comb():
+            y.next = prod[frac + w:frac] + corr_x
 
+    return mult, rnd, comb
+
+
+@block
+def fire_reset(fire, v_i, v_new, theta=None):
+    """v_new = v_i when not ``fire``; on ``fire`` 0 (``theta`` None) or v_i - theta (reset by
+    subtraction; ``theta`` an unsigned shadow of len(v_i) bits, read as signed)."""
+    if theta is None:
         @always_comb
-        def comb_next():
-            if pos:
-                nst.next = v_max
-            elif neg:
-                nst.next = v_min
+        def after():
+            if fire:
+                v_new.next = 0
             else:
-                nst.next = u[vw:]
-        gens += [comb_spike, comb_next]
-
-    @always_comb
-    def comb_range():
-        pos.next = not u[M] and u[M + 1:vw - 1] != top_zero
-        neg.next = u[M] and u[M + 1:vw - 1] != top_ones
-
-    @always_comb
-    def comb_sat():
-        sat_o.next = pos or neg
-    gens += [comb_range, comb_sat]
-
-    @always(clk.posedge)
-    def seq_u():
-        if en:
-            vl.next = vl_n
-            i3.next = x
-            u.next = u_n
-    gens.append(seq_u)
-    return gens
+                v_new.next = v_i
+    else:
+        @always_comb
+        def after():
+            if fire:
+                v_new.next = v_i - theta.signed()
+            else:
+                v_new.next = v_i
+    return after
 
 
-__all__ = ["neuron_ports", "sext", "stepped_neuron", "NeuronRtl", "UPDATE_STAGES", "registered",
-           "integrate_update"]
+@block
+def refractory_membrane(clk, rst, take, pre, vsat, fire, v, spk, sat, v_reset: int,
+                        refractory: int, ref_width: int):
+    """The membrane register ``v`` (signed, W = len(v) bits) of a neuron with a refractory
+    counter, loaded on ``take``: ``vsat`` = ``pre`` clipped to W bits (the clip ORed into the
+    sticky ``sat``); the caller computes ``fire`` from ``vsat``.  During the R = ``refractory``
+    steps after a spike v is held at ``v_reset`` without spiking; otherwise v' = vsat, or
+    ``v_reset`` and a spike when ``fire``."""
+    W = len(v)
+    rcnt = Signal(intbv(0)[ref_width:])
+    sat_new = Signal(bool(0))
+    c_reset = sconst(v_reset, W)
+    c_ref = const(refractory, ref_width)
+    c_one = const(1, ref_width)
+    c_zero = const(0, ref_width)
+    clip = clip_to(pre, vsat, sat_new, W)
+
+    @always_seq(clk.posedge, reset=rst)
+    def seq():
+        if take:
+            if rcnt != c_zero:
+                rcnt.next = rcnt - c_one
+                v.next = c_reset.signed()
+                spk.next = 0
+            else:
+                if sat_new:
+                    sat.next = 1
+                if fire:
+                    v.next = c_reset.signed()
+                    spk.next = 1
+                    rcnt.next = c_ref
+                else:
+                    v.next = vsat
+                    spk.next = 0
+
+    return clip, seq
+
+
+__all__ = ["core_ports", "MEMBRANE_SAT", "neuron_ports", "sext", "zext", "ssig", "sconst",
+           "clip_to", "trunc_decay", "fire_reset", "refractory_membrane", "stepped_neuron",
+           "stepped_core", "NeuronRtl", "UPDATE_STAGES", "en_reg", "en_regs", "registered",
+           "STEPPED", "stepped_type"]

@@ -22,15 +22,15 @@ Handshake: v, a and the spike are the output register.  ``s_in_tready = !rst &&
 the sticky ``status_sat`` and sets ``m_out_tvalid``.  Latency 1 cycle, throughput one timestep
 per cycle, tdata held while stalled.
 """
-from myhdl import Signal, always_comb, block, concat, intbv
+from myhdl import ConcatSignal, Signal, always_comb, block, concat, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, const
+from neurohdl.core import Vectors, const
 from neurohdl.models.neuron import alif as model
-from neurohdl.models.neuron._common import smax, stimulus
+from neurohdl.models.neuron._common import stimulus
 from neurohdl.models.neuron.alif import AlifParams
-from neurohdl.rtl.neuron._common import NeuronRtl, registered, neuron_ports, stepped_neuron
-from neurohdl.rtl.neuron.cuba_lif import sext, ssig, trunc_decay, zext
+from neurohdl.rtl.common.declare import declare
+from neurohdl.rtl.neuron._common import (clip_to, fire_reset, neuron_ports, sext,
+                                         ssig, stepped_core, stepped_type, trunc_decay, zext)
 
 
 def ports(p: AlifParams):
@@ -44,11 +44,6 @@ def ports(p: AlifParams):
 def state_width(p: AlifParams) -> int:
     """Bits of the packed state {a, v} (m_out_tdata without the spike bit)."""
     return p.width + p.a_width
-
-
-def init_word(p: AlifParams) -> int:
-    """The packed state after reset: v = 0, a = 0."""
-    return 0
 
 
 @block
@@ -67,10 +62,6 @@ def alif_step(st, x, nst, fire, sat_o, p: AlifParams):
     thr_c = const(p.threshold, tw)
     inc_c = const(p.a_inc, aw + 1)
     amax_c = const(p.a_max, aw)
-    vmax = const(smax(vw), sw - 1)
-    vlim = const(1 << (vw - 1), sw - 1)
-    vmax_v = const(smax(vw), vw)
-    vmin_v = const(1 << (vw - 1), vw)
 
     v = ssig(vw)
     a = Signal(intbv(0)[aw:])
@@ -117,45 +108,22 @@ def alif_step(st, x, nst, fire, sat_o, p: AlifParams):
     def integ():
         u.next = v_l_x.signed() + i_x.signed()
 
-    @always_comb
-    def clip():
-        if u > vmax:
-            v_i.next = vmax_v.signed()
-            clip_v.next = 1
-        elif u < -vlim:
-            v_i.next = vmin_v.signed()
-            clip_v.next = 1
-        else:
-            v_i.next = u[vw:].signed()
-            clip_v.next = 0
+    clip = clip_to(u, v_i, clip_v, vw)
 
     @always_comb
     def compare():
         fire.next = v_i_x.signed() >= theta_x.signed()
 
+    theta_lo = None                                 # reset to zero
     if p.reset == "subtract":
         theta_lo = theta(vw, 0) if tw >= vw else zext(theta, vw)
+    after = fire_reset(fire, v_i, v_new, theta_lo)
 
-        @always_comb
-        def after():
-            if fire:
-                v_new.next = v_i - theta_lo.signed()
-            else:
-                v_new.next = v_i
-    else:
-        @always_comb
-        def after():
-            if fire:
-                v_new.next = 0
-            else:
-                v_new.next = v_i
+    inc_on = ConcatSignal(*([fire] * (aw + 1)))    # all ones when the neuron fires
 
     @always_comb
     def adapt_sum():
-        if fire:
-            a_sum.next = a_dec_x + inc_c
-        else:
-            a_sum.next = a_dec_x
+        a_sum.next = a_dec_x + (inc_c & inc_on)    # + a_inc when it fires
 
     @always_comb
     def adapt_sat():
@@ -175,17 +143,8 @@ def alif_step(st, x, nst, fire, sat_o, p: AlifParams):
             adapt_sat, pack)
 
 
-@block
-def alif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
-         m_out_tready, status_sat, p: AlifParams):
-    return stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
-                          m_out_tvalid, m_out_tready, status_sat, alif_step, state_width(p),
-                          init_word(p), p)
-
-
-
 # neuron.engine runs the combinational timestep between two registers
-NEURON_RTL = NeuronRtl(model.NEURON, registered(alif_step, model.NEURON), state_width)
+NEURON_RTL = stepped_type(model.NEURON, alif_step, state_width)
 
 
 def vectors(p: AlifParams, rng, n: int) -> Vectors:
@@ -195,17 +154,14 @@ def vectors(p: AlifParams, rng, n: int) -> Vectors:
                    outputs={"m_out": [int(w) for w in words]})
 
 
-CORE = CoreDecl(
-    name="neuron.alif", version=__version__, params=AlifParams, top=alif, ports=ports,
-    description="Adaptive-threshold LIF neuron (LSNN/ALIF), theta = threshold + beta_a a, "
-                "multiplicative leak, reset by subtraction or to zero",
-    arith={"leak": "exact: v * beta in vw + Fb bits (beta < 2^Fb), magnitude shift by Fb "
-                   "(round toward 0); |v_l| <= |v|",
-           "integrate": "saturate: v_l + i in max(vw, in_width) + 1 bits clipped to vw bits, "
-                        "status_sat",
-           "threshold": "exact: threshold + (beta_a a) >> Fb in theta_width bits",
-           "compare": "exact: signed v_i >= theta in max(vw, theta_width + 1) bits",
-           "reset": "exact: v_i - theta in [0, v_i) when fire (theta >= 1)",
-           "adaptation": "saturate: (a rho) >> Fb + a_inc clipped to 2^aw - 1, status_sat"},
-    vectors=vectors,
-)
+CORE = declare("neuron.alif", AlifParams, stepped_core, ports, """
+    Adaptive-threshold LIF neuron (LSNN/ALIF), theta = threshold + beta_a a, multiplicative leak,
+    reset by subtraction or to zero
+    leak: exact: v * beta in vw + Fb bits (beta < 2^Fb), magnitude shift by Fb (round toward 0);
+        |v_l| <= |v|
+    integrate: saturate: v_l + i in max(vw, in_width) + 1 bits clipped to vw bits, status_sat
+    threshold: exact: threshold + (beta_a a) >> Fb in theta_width bits
+    compare: exact: signed v_i >= theta in max(vw, theta_width + 1) bits
+    reset: exact: v_i - theta in [0, v_i) when fire (theta >= 1)
+    adaptation: saturate: (a rho) >> Fb + a_inc clipped to 2^aw - 1, status_sat
+    """, vectors=vectors)

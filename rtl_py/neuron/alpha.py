@@ -23,59 +23,29 @@ import random
 
 from myhdl import ConcatSignal, Signal, always_comb, block, concat
 
-from neurohdl import __version__
-from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors, const
 from neurohdl.models.neuron import alpha as model
 from neurohdl.models.neuron._common import smax
 from neurohdl.models.neuron._common import stimulus as one_stimulus
 from neurohdl.models.neuron.alpha import AlphaParams
-from neurohdl.rtl.neuron.cuba_lif import sext, ssig, trunc_decay
-from neurohdl.rtl.neuron._common import NeuronRtl, registered, stepped_neuron
+from neurohdl.rtl.common.declare import declare
+from neurohdl.rtl.neuron._common import (clip_to, core_ports, fire_reset, sext, ssig, stepped_core,
+                                         stepped_type, trunc_decay)
 
 
 def ports(p: AlphaParams):
-    return (clk_rst()
-            + stream("s_in", p.tdata_in_width, "{I_inh, I_exc}: [in_width-1:0] excitatory, "
-                                               "[2 in_width-1:in_width] inhibitory input, each "
-                                               "signed two's complement, membrane LSB")
-            + stream("m_out", p.out_width, "{i_inh, i_exc, v, spike}: [0] spike, [width:1] v, "
-                                           "[width+i_width:width+1] i_exc, [width+2 i_width:"
-                                           "width+i_width+1] i_inh, all after the step, signed")
-            + [Port("status_sat", OUT, 1, "status", "sticky until reset: a current or the "
-                                                     "membrane clipped at least once")])
-
-
-@block
-def clip_to(u, y, flag, width: int):
-    """y = u clipped to ``width`` signed bits (len(u) > width); flag = clipped."""
-    sw = len(u)
-    hi = const(smax(width), sw - 1)
-    lim = const(1 << (width - 1), sw - 1)
-    hi_y = const(smax(width), width)
-    lo_y = const(1 << (width - 1), width)
-
-    @always_comb
-    def comb():
-        if u > hi:
-            y.next = hi_y.signed()
-            flag.next = 1
-        elif u < -lim:
-            y.next = lo_y.signed()
-            flag.next = 1
-        else:
-            y.next = u[width:].signed()
-            flag.next = 0
-
-    return comb
+    return core_ports(p.tdata_in_width, "{I_inh, I_exc}: [in_width-1:0] excitatory, [2 in_width-1:"
+                                        "in_width] inhibitory input, each signed two's "
+                                        "complement, membrane LSB",
+                      p.out_width, "{i_inh, i_exc, v, spike}: [0] spike, [width:1] v, [width+"
+                                   "i_width:width+1] i_exc, [width+2 i_width:width+i_width+1] "
+                                   "i_inh, all after the step, signed",
+                      "sticky until reset: a current or the membrane clipped at least once")
 
 
 def state_width(p: AlphaParams) -> int:
     """Bits of the packed state {i_inh, i_exc, v} (m_out_tdata without the spike bit)."""
     return p.width + 2 * p.i_width
-
-
-def init_word(p: AlphaParams) -> int:
-    return 0
 
 
 @block
@@ -137,20 +107,7 @@ def alpha_step(st, x, nst, fire, sat_o, p: AlphaParams):
     def compare():
         fire.next = v_i >= thr_c
 
-    if p.reset == "subtract":
-        @always_comb
-        def after():
-            if fire:
-                v_new.next = v_i - thr_v.signed()
-            else:
-                v_new.next = v_i
-    else:
-        @always_comb
-        def after():
-            if fire:
-                v_new.next = 0
-            else:
-                v_new.next = v_i
+    after = fire_reset(fire, v_i, v_new, thr_v if p.reset == "subtract" else None)
 
     @always_comb
     def pack():
@@ -159,15 +116,6 @@ def alpha_step(st, x, nst, fire, sat_o, p: AlphaParams):
 
     return (unpack, dec_e, dec_h, dec_v, clip_e, clip_h, clip_v, syn, memb, compare, after,
             pack)
-
-
-@block
-def alpha(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
-          m_out_tready, status_sat, p: AlphaParams):
-    return stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
-                          m_out_tvalid, m_out_tready, status_sat, alpha_step, state_width(p),
-                          init_word(p), p)
-
 
 
 def stimulus(p: AlphaParams, rng, n: int) -> list[tuple[int, int]]:
@@ -181,7 +129,7 @@ def stimulus(p: AlphaParams, rng, n: int) -> list[tuple[int, int]]:
 
 
 # neuron.engine runs the combinational timestep between two registers
-NEURON_RTL = NeuronRtl(model.NEURON, registered(alpha_step, model.NEURON), state_width)
+NEURON_RTL = stepped_type(model.NEURON, alpha_step, state_width)
 
 
 def vectors(p: AlphaParams, rng, n: int) -> Vectors:
@@ -190,17 +138,13 @@ def vectors(p: AlphaParams, rng, n: int) -> Vectors:
     return Vectors(inputs={"s_in": model.to_tdata(p, i)}, outputs={"m_out": words})
 
 
-CORE = CoreDecl(
-    name="neuron.alpha", version=__version__, params=AlphaParams, top=alpha, ports=ports,
-    description="Alpha neuron (mlxsnn alpha), excitatory and inhibitory decaying synaptic "
-                "currents into a leaky membrane, v = beta v + i_exc - i_inh",
-    arith={"synapse_decay": "exact: i * alpha in iw + Fb bits, magnitude shift by Fb (round "
-                            "toward 0)",
-           "synapse": "saturate: decayed current + input clipped to iw bits, status_sat",
-           "leak": "exact: v * beta in vw + Fb bits, magnitude shift by Fb",
-           "membrane": "saturate: v_l + i_exc - i_inh in max(vw, iw) + 2 bits clipped to vw "
-                       "bits, status_sat",
-           "compare": "exact: signed v_i >= threshold",
-           "reset": "exact: v_i - threshold in [0, v_i) when firing (threshold >= 1)"},
-    vectors=vectors,
-)
+CORE = declare("neuron.alpha", AlphaParams, stepped_core, ports, """
+    Alpha neuron (mlxsnn alpha), excitatory and inhibitory decaying synaptic currents into a leaky
+    membrane, v = beta v + i_exc - i_inh
+    synapse_decay: exact: i * alpha in iw + Fb bits, magnitude shift by Fb (round toward 0)
+    synapse: saturate: decayed current + input clipped to iw bits, status_sat
+    leak: exact: v * beta in vw + Fb bits, magnitude shift by Fb
+    membrane: saturate: v_l + i_exc - i_inh in max(vw, iw) + 2 bits clipped to vw bits, status_sat
+    compare: exact: signed v_i >= threshold
+    reset: exact: v_i - threshold in [0, v_i) when firing (threshold >= 1)
+    """, vectors=vectors)

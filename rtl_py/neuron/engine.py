@@ -29,11 +29,11 @@ block RAM cannot be reset.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import OUT, Port, Vectors, clk_rst, const, stream, CoreDecl
+from neurohdl.core import OUT, Port, Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import engine as model
 from neurohdl.models.neuron._common import reset_word
 from neurohdl.models.neuron.engine import EngineParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.neuron import types
 from neurohdl.rtl.neuron.engine_parts import (spike_output, state_memory, syn_accumulate,
                                               update_pipeline)
@@ -199,18 +199,14 @@ def vectors(p: EngineParams, rng, n: int) -> Vectors:
                    outputs={"m_aer": []}, cfg={"timestep_start": 0})
 
 
-CORE = CoreDecl(
-    name="neuron.engine", version=__version__, params=EngineParams, top=engine, ports=ports,
-    description="Time-multiplexed neuron engine: N neurons of one registered type (if, lif, li, "
-                "cuba_lif, alif, alpha, izhikevich), state in block RAM, one update per clock "
-                "(S0..S5 sweep, timestep N + 11 cycles), synaptic (address, weight) stream "
-                "accumulated with read-modify-write forwarding, AER spike output",
-    arith={"accumulate": "saturate: acc + w exact in iw + 1 bits, clipped to in_width bits "
-                         "per event; status_acc_sat sticky",
-           "update": "saturate: the neuron type's own step, its core's policies (if/lif/li: "
-                     "exact leak and compare, integrate clipped to vw bits); status_sat "
-                     "sticky",
-           "address": "exact: sweep counter 0..N-1; events with address >= N dropped "
-                      "(status_drop)"},
-    vectors=vectors,
-)
+CORE = declare("neuron.engine", EngineParams, engine, ports, """
+    Time-multiplexed neuron engine: N neurons of one registered type (if, lif, li, cuba_lif, alif,
+    alpha, izhikevich), state in block RAM, one update per clock (S0..S5 sweep, timestep N + 11
+    cycles), synaptic (address, weight) stream accumulated with read-modify-write forwarding, AER
+    spike output
+    accumulate: saturate: acc + w exact in iw + 1 bits, clipped to in_width bits per event;
+        status_acc_sat sticky
+    update: saturate: the neuron type's own step, its core's policies (if/lif/li: exact leak and
+        compare, integrate clipped to vw bits); status_sat sticky
+    address: exact: sweep counter 0..N-1; events with address >= N dropped (status_drop)
+    """, vectors=vectors)

@@ -20,7 +20,7 @@ from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv,
 
 from neurohdl.core import const
 from neurohdl.models.neuron._common import smax, smin, to_bits
-from neurohdl.rtl.neuron._common import sext
+from neurohdl.rtl.neuron._common import en_regs, sext
 
 
 @block
@@ -280,13 +280,7 @@ def update_pipeline(clk, rst, adv, issue, flush, cnt, initing, v_q, acc_q, raddr
             v_wd.next = nst
         status_sat.next = sat_r
 
-    @always(clk.posedge)
-    def seq_addr():
-        if adv:
-            p1_a.next = cnt
-            p2_a.next = p1_a
-            p3_a.next = p2_a
-            p4_a.next = p3_a
+    seq_addr = en_regs(clk, adv, ((cnt, p1_a), (p1_a, p2_a), (p2_a, p3_a), (p3_a, p4_a)))
 
     @always_seq(clk.posedge, reset=rst)
     def seq_ctl():

@@ -28,13 +28,13 @@ timestep per cycle, tdata held while stalled, no combinational path to
 """
 import warnings
 
-from myhdl import ConcatSignal, Signal, always_comb, block, concat, intbv
+from myhdl import Signal, always_comb, block, concat, intbv
 
-from neurohdl import __version__
-from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors
 from neurohdl.models.neuron import izhikevich as model
 from neurohdl.models.neuron.izhikevich import IzhikevichParams
-from neurohdl.rtl.neuron._common import NeuronRtl, registered, stepped_neuron
+from neurohdl.rtl.common.declare import declare
+from neurohdl.rtl.neuron._common import core_ports, sconst, sext, ssig, stepped_core, stepped_type
 
 
 # unused_frac is never read on purpose (Verilator's *unused* idiom); MyHDL's conversion warning
@@ -43,15 +43,11 @@ warnings.filterwarnings("ignore", message=r".*Signal is driven but not read: \w*
 
 
 def ports(p: IzhikevichParams):
-    W = p.width
-    return (clk_rst()
-            + stream("s_in", W, f"input current I of the timestep, Q{p.int_bits}.{p.frac_bits} "
-                                "two's complement")
-            + stream("m_out", 2 * W + 1, f"bit 0 = spike, bits [{W}:1] = v (mV), bits "
-                                         f"[{2 * W}:{W + 1}] = u, after the step, "
-                                         f"Q{p.int_bits}.{p.frac_bits}")
-            + [Port("status_sat", OUT, 1, "status", "sticky until reset: v' or u' was clipped "
-                                                     "in some step")])
+    W, q = p.width, f"Q{p.int_bits}.{p.frac_bits}"
+    return core_ports(W, f"input current I of the timestep, {q} two's complement",
+                      2 * W + 1, f"bit 0 = spike, bits [{W}:1] = v (mV), bits [{2 * W}:{W + 1}] "
+                                 f"= u, after the step, {q}",
+                      "sticky until reset: v' or u' was clipped in some step")
 
 
 def swidth(lo: int, hi: int) -> int:
@@ -103,23 +99,6 @@ def widths(p: IzhikevichParams) -> dict:
     return w
 
 
-def _s(width: int, val: int = 0):
-    return Signal(intbv(val, min=-(1 << (width - 1)), max=1 << (width - 1)))
-
-
-def sext(sig, width: int):
-    """All bits of ``sig`` sign-extended to ``width``: an unsigned shadow, used as .signed()."""
-    have = len(sig)
-    if have == width:
-        return sig
-    return ConcatSignal(*([sig(have - 1)] * (width - have)), sig)
-
-
-def sconst(value: int, width: int):
-    """A signed constant of ``width`` bits (a const() wire; use .signed())."""
-    return const(value & ((1 << width) - 1), width)
-
-
 def state_width(p: IzhikevichParams) -> int:
     """Bits of the packed state {u, v} (m_out_tdata without the spike bit)."""
     return 2 * p.width
@@ -139,21 +118,21 @@ def izhikevich_step(st, xin, nst, fire, sat_new, p: IzhikevichParams):
     W, F, DT = p.width, p.frac_bits, p.dt_shift
     w = widths(p)
     WD, WV, WE, WU = w["dv"], w["vn"], w["e"], w["un"]
-    v = _s(W)
-    u = _s(W)
-    x = _s(W)
-    vv = _s(2 * W)
-    t1p = _s(w["t1p"])
-    v5 = _s(w["v5"])
-    dv = _s(WD)
-    vn = _s(WV)
-    bvp = _s(w["bvp"])
-    e = _s(WE)
-    dup = _s(w["dup"])
-    un0 = _s(WU)
-    un1 = _s(WU + 1)
-    vnext = _s(W)
-    unext = _s(W)
+    v = ssig(W)
+    u = ssig(W)
+    x = ssig(W)
+    vv = ssig(2 * W)
+    t1p = ssig(w["t1p"])
+    v5 = ssig(w["v5"])
+    dv = ssig(WD)
+    vn = ssig(WV)
+    bvp = ssig(w["bvp"])
+    e = ssig(WE)
+    dup = ssig(w["dup"])
+    un0 = ssig(WU)
+    un1 = ssig(WU + 1)
+    vnext = ssig(W)
+    unext = ssig(W)
     unused_frac = Signal(intbv(0)[4 * F:])
 
     k004 = sconst(p.k004, w["kw"])
@@ -244,15 +223,6 @@ def izhikevich_step(st, xin, nst, fire, sat_new, p: IzhikevichParams):
     return comb_in, comb_mul, comb_v, comb_u, comb_unused, comb_next, comb_pack
 
 
-@block
-def izhikevich(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvalid,
-               m_out_tready, status_sat, p: IzhikevichParams):
-    return stepped_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
-                          m_out_tvalid, m_out_tready, status_sat, izhikevich_step, state_width(p),
-                          init_word(p), p)
-
-
-
 def stimulus(p: IzhikevichParams, rng, n: int) -> list[int]:
     """Raw inputs: runs of constant current (the model's -5 .. 25, fraction bits random, the
     presets' working range), I = 0 runs, single random values over the whole range, and
@@ -275,7 +245,7 @@ def stimulus(p: IzhikevichParams, rng, n: int) -> list[int]:
 
 
 # neuron.engine runs the combinational timestep between two registers
-NEURON_RTL = NeuronRtl(model.NEURON, registered(izhikevich_step, model.NEURON), state_width)
+NEURON_RTL = stepped_type(model.NEURON, izhikevich_step, state_width)
 
 
 def vectors(p: IzhikevichParams, rng, n: int) -> Vectors:
@@ -284,18 +254,15 @@ def vectors(p: IzhikevichParams, rng, n: int) -> Vectors:
                    outputs={"m_out": model.run(p, xs)[0]})
 
 
-CORE = CoreDecl(
-    name="neuron.izhikevich", version=__version__, params=IzhikevichParams, top=izhikevich,
-    ports=ports,
-    description="Izhikevich 2003 neuron in fixed point (Q16.16 default), Euler step dt = "
-                "2^-dt_shift ms, presets RS/FS/CH/IB, saturating v and u",
-    arith={"v_square": "exact: v*v in 2W bits, then floor >> F",
-           "k004_mul": "exact: round(0.04 2^F) * (v^2 >> F), then floor >> F",
-           "b_mul": "exact: Kb * v, then floor >> F",
-           "a_mul": "exact: Ka * (b v - u), then floor >> F",
-           "dv_sum": "exact: 0.04v^2 + 5v + 140 - u + I in a width from exact bounds",
-           "euler": "exact: v + (dv >> dt_shift), u + (du >> dt_shift) (+ d), floor",
-           "v_state": "saturate: v' clipped to W bits when not spiking, flagged in status_sat",
-           "u_state": "saturate: u' clipped to W bits, flagged in status_sat"},
-    vectors=vectors,
-)
+CORE = declare("neuron.izhikevich", IzhikevichParams, stepped_core, ports, """
+    Izhikevich 2003 neuron in fixed point (Q16.16 default), Euler step dt = 2^-dt_shift ms, presets
+    RS/FS/CH/IB, saturating v and u
+    v_square: exact: v*v in 2W bits, then floor >> F
+    k004_mul: exact: round(0.04 2^F) * (v^2 >> F), then floor >> F
+    b_mul: exact: Kb * v, then floor >> F
+    a_mul: exact: Ka * (b v - u), then floor >> F
+    dv_sum: exact: 0.04v^2 + 5v + 140 - u + I in a width from exact bounds
+    euler: exact: v + (dv >> dt_shift), u + (du >> dt_shift) (+ d), floor
+    v_state: saturate: v' clipped to W bits when not spiking, flagged in status_sat
+    u_state: saturate: u' clipped to W bits, flagged in status_sat
+    """, vectors=vectors)

@@ -18,37 +18,23 @@ form the output register.  ``s_in_tready = !rst && (!m_out_tvalid || m_out_tread
 1 cycle, throughput one step per cycle, tdata held while stalled, no combinational path to
 ``m_out_tvalid``/``m_out_tdata``.  ``status_sat`` is a sticky register (cleared by reset).
 """
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
+from myhdl import ConcatSignal, Signal, always_comb, block
 
-from neurohdl import __version__
-from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors, const
 from neurohdl.models.neuron import sc_lif as model
 from neurohdl.models.neuron.sc_lif import ScLifParams
+from neurohdl.rtl.common.declare import declare
+from neurohdl.rtl.common.stage import out_stage
+from neurohdl.rtl.neuron._common import core_ports, MEMBRANE_SAT, refractory_membrane, sext, ssig
 
 
 def ports(p: ScLifParams):
     W = p.width
-    return (clk_rst()
-            + stream("s_in", 4 * W, f"one step's inputs, each {W}-bit two's complement Q: "
-                                    f"leak_k [{W - 1}:0], gain_k [{2 * W - 1}:{W}], "
-                                    f"I_t [{3 * W - 1}:{2 * W}], noise_in [{4 * W - 1}:{3 * W}]")
-            + stream("m_out", W + 1, "{v, spike}: bit 0 = spike_out, bits [W:1] = v_out (the "
-                                     "membrane after the step, two's complement)")
-            + [Port("status_sat", OUT, 1, "status", "sticky until reset: the membrane "
-                                                     "saturated in some step")])
-
-
-def _s(width: int, val: int = 0):
-    return Signal(intbv(val, min=-(1 << (width - 1)), max=1 << (width - 1)))
-
-
-def sext(sig, hi: int, lo: int, width: int):
-    """Bits [hi-1:lo] of ``sig`` sign-extended to ``width`` bits (an unsigned shadow signal;
-    use ``.signed()`` in expressions).  Verilator -Wall wants equal operand widths in adds."""
-    part = sig(hi, lo) if (hi, lo) != (len(sig), 0) else sig
-    if hi - lo == width:
-        return part
-    return ConcatSignal(*([sig(hi - 1)] * (width - (hi - lo))), part)
+    return core_ports(4 * W, f"one step's inputs, each {W}-bit two's complement Q: "
+                             f"leak_k [{W - 1}:0], gain_k [{2 * W - 1}:{W}], "
+                             f"I_t [{3 * W - 1}:{2 * W}], noise_in [{4 * W - 1}:{3 * W}]",
+                      W + 1, "{v, spike}: bit 0 = spike_out, bits [W:1] = v_out (the membrane "
+                             "after the step, two's complement)", MEMBRANE_SAT)
 
 
 @block
@@ -56,30 +42,24 @@ def sc_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tv
            m_out_tready, status_sat, p: ScLifParams):
     W, F = p.width, p.frac_bits
     SW = p.sum_width
-    RW = p.ref_width
     m = (1 << W) - 1
-    v = _s(W, p.v_rest)                      # membrane (output register)
+    v = ssig(W, p.v_rest)                    # membrane (output register)
     spk = Signal(bool(0))
-    vld = Signal(bool(0))
     sat = Signal(bool(0))
-    rcnt = Signal(intbv(0)[RW:])
     take = Signal(bool(0))
-    leak_k, gain_k, i_t, noise = _s(W), _s(W), _s(W), _s(W)
-    d = _s(W + 1)
-    p1 = _s(2 * W + 1)
-    p2 = _s(2 * W)
-    pre = _s(SW)
-    vsat = _s(W)
-    sat_new = Signal(bool(0))
+    leak_k, gain_k, i_t, noise = ssig(W), ssig(W), ssig(W), ssig(W)
+    d = ssig(W + 1)
+    p1 = ssig(2 * W + 1)
+    p2 = ssig(2 * W)
+    pre = ssig(SW)
+    vsat = ssig(W)
     fire = Signal(bool(0))
     c_rest = const(p.v_rest & m, W)
-    c_reset = const(p.v_reset & m, W)
     c_thr = const(p.v_threshold & m, W)
-    c_max = const((1 << (W - 1)) - 1, SW)
-    c_min = const((1 << SW) - (1 << (W - 1)), SW)     # -2^(W-1) in SW bits
-    c_ref = const(p.refractory, RW)
-    c_one = const(1, RW)
-    c_zero = const(0, RW)
+    stage = out_stage(clk, rst, take, ConcatSignal(v(W, 0), spk), s_in_tvalid, s_in_tready,
+                      m_out_tdata, m_out_tvalid, m_out_tready, reset=rst)
+    mem = refractory_membrane(clk, rst, take, pre, vsat, fire, v, spk, sat, p.v_reset,
+                              p.refractory, p.ref_width)
 
     @always_comb
     def comb_fields():
@@ -97,9 +77,9 @@ def sc_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tv
     # every add operand SW bits (Verilator -Wall); the products are shifted whole (>>> F) so no
     # product bit is left unused
     t_rest = const(p.v_rest & ((1 << SW) - 1), SW)
-    t_leak = sext(p1, 2 * W + 1, 0, SW)
-    t_drive = sext(p2, 2 * W, 0, SW)
-    t_noise = sext(noise, W, 0, SW)
+    t_leak = sext(p1, SW)
+    t_drive = sext(p2, SW)
+    t_noise = sext(noise, SW)
 
     @always_comb
     def comb_sum():
@@ -107,51 +87,14 @@ def sc_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tv
                     + t_noise.signed())
 
     @always_comb
-    def comb_sat():
-        if pre > c_max.signed():
-            vsat.next = c_max[W:].signed()
-            sat_new.next = 1
-        elif pre < c_min.signed():
-            vsat.next = c_min[W:].signed()
-            sat_new.next = 1
-        else:
-            vsat.next = pre[W:].signed()
-            sat_new.next = 0
-
-    @always_comb
     def comb_fire():
         fire.next = vsat >= c_thr.signed()
 
-    @always_seq(clk.posedge, reset=rst)
-    def seq():
-        if take:
-            vld.next = 1
-            if rcnt != c_zero:
-                rcnt.next = rcnt - c_one
-                v.next = c_reset.signed()
-                spk.next = 0
-            else:
-                if sat_new:
-                    sat.next = 1
-                if fire:
-                    v.next = c_reset.signed()
-                    spk.next = 1
-                    rcnt.next = c_ref
-                else:
-                    v.next = vsat
-                    spk.next = 0
-        elif m_out_tready:
-            vld.next = 0
-
     @always_comb
     def comb():
-        s_in_tready.next = not rst and (not vld or m_out_tready)
-        take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
-        m_out_tdata.next = concat(v[W:0], spk)
-        m_out_tvalid.next = vld
         status_sat.next = sat
 
-    return comb_fields, comb_mul, comb_sum, comb_sat, comb_fire, seq, comb
+    return stage, mem, comb_fields, comb_mul, comb_sum, comb_fire, comb
 
 
 def _field(p: ScLifParams, rng, kind: str) -> int:
@@ -198,15 +141,12 @@ def vectors(p: ScLifParams, rng, n: int) -> Vectors:
     return Vectors(inputs={"s_in": beats}, outputs={"m_out": model.run(p, beats)[0]})
 
 
-CORE = CoreDecl(
-    name="neuron.sc_lif", version=__version__, params=ScLifParams, top=sc_lif, ports=ports,
-    description="The seed's Q8.8 LIF neuron (per-step leak_k, gain_k, I_t, noise_in), "
-                "saturating membrane, threshold compare, reset and refractory count",
-    arith={"leak_mul": "exact: leak_k * (v - v_rest) in 2W+1 bits, then floor >> frac_bits",
-           "gain_mul": "exact: gain_k * I_t in 2W bits, then floor >> frac_bits",
-           "sum": "exact: v_rest + leak + drive + noise_in in 2W+2 bits",
-           "membrane": "saturate: clipped to W bits, flagged in status_sat",
-           "refractory": "exact: counter of bits_for(refractory) bits, loads refractory, "
-                         "counts down to 0"},
-    vectors=vectors,
-)
+CORE = declare("neuron.sc_lif", ScLifParams, sc_lif, ports, """
+    The seed's Q8.8 LIF neuron (per-step leak_k, gain_k, I_t, noise_in), saturating membrane,
+    threshold compare, reset and refractory count
+    leak_mul: exact: leak_k * (v - v_rest) in 2W+1 bits, then floor >> frac_bits
+    gain_mul: exact: gain_k * I_t in 2W bits, then floor >> frac_bits
+    sum: exact: v_rest + leak + drive + noise_in in 2W+2 bits
+    membrane: saturate: clipped to W bits, flagged in status_sat
+    refractory: exact: counter of bits_for(refractory) bits, loads refractory, counts down to 0
+    """, vectors=vectors)

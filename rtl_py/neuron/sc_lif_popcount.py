@@ -17,33 +17,28 @@ Timing: the membrane register is the output register.  ``s_in_tready = !rst && (
 throughput one tick per cycle, tdata held while stalled, no combinational path to
 ``m_out_tvalid``/``m_out_tdata``.
 """
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
+from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Port, Vectors, OUT, clk_rst, const, stream
+from neurohdl.core import Vectors, const
 from neurohdl.fixed import bits_for
 from neurohdl.models.neuron import sc_lif_popcount as model
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.sc.apc import add_node
 from neurohdl.models.neuron.sc_lif_popcount import ScLifPopcountParams
+from neurohdl.rtl.common.stage import out_stage
+from neurohdl.rtl.neuron._common import core_ports, zext
 
 
 def ports(p: ScLifPopcountParams):
-    return (clk_rst()
-            + stream("s_in", p.k, "K-bit bitstream word of this tick (unsigned; its popcount is "
-                                  "the input)")
-            + stream("m_out", p.width + 1, "{v, spike}: bit 0 = spike, bits [width:1] = "
-                                           "membrane after the tick (unsigned)")
-            + [Port("status_sat", OUT, 1, "status", "sticky until reset: a tick clipped the "
-                                                     "membrane at 2^width - 1")])
+    return core_ports(p.k, "K-bit bitstream word of this tick (unsigned; its popcount is the "
+                           "input)",
+                      p.width + 1, "{v, spike}: bit 0 = spike, bits [width:1] = membrane after "
+                                   "the tick (unsigned)",
+                      "sticky until reset: a tick clipped the membrane at 2^width - 1")
 
 
 def _sum_width(p: ScLifPopcountParams) -> int:
     return max(p.width, bits_for((((1 << p.width) - 1) >> p.shift) + p.k))
-
-
-def _ext(sig, have: int, width: int):
-    """``sig`` zero-extended to ``width`` bits (a shadow signal; sig itself if wide enough)."""
-    return sig if have == width else ConcatSignal(const(0, width - have), sig)
 
 
 @block
@@ -69,8 +64,8 @@ def popcount(word, pc, k: int, pcw: int):
             w = bits_for(c)
             last = len(nodes) == 2                 # the root adder drives pc itself
             nxt.append((pc if last else Signal(intbv(0)[w:]), c))
-            tree.append(add_node(None, None, None, _ext(nodes[j][0], len(nodes[j][0]), w),
-                                 _ext(nodes[j + 1][0], len(nodes[j + 1][0]), w), nxt[-1][0],
+            tree.append(add_node(None, None, None, zext(nodes[j][0], w),
+                                 zext(nodes[j + 1][0], w), nxt[-1][0],
                                  False))
         nodes = nxt
     assert nodes[0][0] is pc and nodes[0][1] == k and len(pc) == pcw
@@ -85,7 +80,6 @@ def sc_lif_popcount(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
     pcw = bits_for(p.k)
     v = Signal(intbv(0)[W:])                 # membrane = output register
     spk = Signal(bool(0))
-    vld = Signal(bool(0))
     sat = Signal(bool(0))
     take = Signal(bool(0))
     pc = Signal(intbv(0)[pcw:])
@@ -93,8 +87,8 @@ def sc_lif_popcount(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
     vnew = Signal(intbv(0)[W:])
     spk_new = Signal(bool(0))
     sat_new = Signal(bool(0))
-    v_x = _ext(v, W, sw)
-    pc_x = _ext(pc, pcw, sw)
+    v_x = zext(v, sw)
+    pc_x = zext(pc, sw)
     top = const((1 << W) - 1, sw)
     thr = const(p.threshold, W)
     rst_v = const(p.v_reset, W)
@@ -148,21 +142,16 @@ def sc_lif_popcount(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata,
             else:
                 v.next = vnew
             spk.next = spk_new
-            vld.next = 1
             if sat_new:
                 sat.next = 1
-        elif m_out_tready:
-            vld.next = 0
 
     @always_comb
     def comb():
-        s_in_tready.next = not rst and (not vld or m_out_tready)
-        take.next = s_in_tvalid and not rst and (not vld or m_out_tready)
-        m_out_tdata.next = concat(v, spk)
-        m_out_tvalid.next = vld
         status_sat.next = sat
 
-    return cnt, comb_pre, comb_sat, seq, comb
+    stage = out_stage(clk, rst, take, ConcatSignal(v, spk), s_in_tvalid, s_in_tready,
+                      m_out_tdata, m_out_tvalid, m_out_tready, reset=rst)
+    return cnt, comb_pre, comb_sat, seq, comb, stage
 
 
 def stimulus(p: ScLifPopcountParams, rng, n: int) -> list[int]:
@@ -188,14 +177,11 @@ def vectors(p: ScLifPopcountParams, rng, n: int) -> Vectors:
     return Vectors(inputs={"s_in": words}, outputs={"m_out": model.run(p, words)[0]})
 
 
-CORE = CoreDecl(
-    name="neuron.sc_lif_popcount", version=__version__, params=ScLifPopcountParams,
-    top=sc_lif_popcount, ports=ports,
-    description="Pure-SC LIF neuron, membrane = running popcount of a K-bit bitstream word, "
-                "shift leak, fires when the membrane exceeds the threshold",
-    arith={"popcount": "exact: bits_for(K) bits hold 0..K",
-           "membrane": "saturate: (v >> shift) + popcount clipped at 2^width - 1, flagged in "
-                       "status_sat (cannot happen at the derived default width)",
-           "compare": "exact: unsigned v_pre > threshold"},
-    vectors=vectors,
-)
+CORE = declare("neuron.sc_lif_popcount", ScLifPopcountParams, sc_lif_popcount, ports, """
+    Pure-SC LIF neuron, membrane = running popcount of a K-bit bitstream word, shift leak, fires
+    when the membrane exceeds the threshold
+    popcount: exact: bits_for(K) bits hold 0..K
+    membrane: saturate: (v >> shift) + popcount clipped at 2^width - 1, flagged in status_sat
+        (cannot happen at the derived default width)
+    compare: exact: unsigned v_pre > threshold
+    """, vectors=vectors)

@@ -18,37 +18,23 @@ and so always holds the state after the beat on display.  ``s_in_tready = rnd_tv
 (!m_out_tvalid || m_out_tready)`` (rnd_tvalid = !rst).  Latency 1 cycle, throughput one timestep
 per cycle, tdata held while stalled, no combinational path to ``m_out_tvalid``/``m_out_tdata``.
 """
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
+from myhdl import ConcatSignal, Signal, always_comb, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import OUT, CoreDecl, Port, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors, const
 from neurohdl.models.neuron import stochastic_lif as model
 from neurohdl.models.neuron.stochastic_lif import StochasticLifParams
+from neurohdl.rtl.common.declare import declare
+from neurohdl.rtl.common.stage import out_stage
+from neurohdl.rtl.neuron._common import core_ports, MEMBRANE_SAT, refractory_membrane, sext, ssig
 from neurohdl.rtl.sc.lfsr import lfsr as lfsr_block
 
 
 def ports(p: StochasticLifParams):
     W, L = p.width, p.lfsr_width
-    return (clk_rst()
-            + stream("s_in", W, "synaptic input I of the timestep (two's complement)")
-            + stream("m_out", 1 + W + L, f"bit 0 = spike, bits [{W}:1] = membrane after the step "
-                                         f"(two's complement), bits [{W + L}:{W + 1}] = LFSR "
-                                         "state after the step")
-            + [Port("status_sat", OUT, 1, "status", "sticky until reset: the membrane "
-                                                     "saturated in some step")])
-
-
-def _s(width: int, val: int = 0):
-    return Signal(intbv(val, min=-(1 << (width - 1)), max=1 << (width - 1)))
-
-
-def sext(sig, width: int):
-    """``sig`` (all its bits) sign-extended to ``width`` bits: an unsigned shadow signal, to be
-    used as ``.signed()`` (Verilator -Wall wants equal operand widths in adds)."""
-    have = len(sig)
-    if have == width:
-        return sig
-    return ConcatSignal(*([sig(have - 1)] * (width - have)), sig)
+    return core_ports(W, "synaptic input I of the timestep (two's complement)",
+                      1 + W + L, f"bit 0 = spike, bits [{W}:1] = membrane after the step (two's "
+                                 f"complement), bits [{W + L}:{W + 1}] = LFSR state after the step",
+                      MEMBRANE_SAT)
 
 
 @block
@@ -62,28 +48,23 @@ def stochastic_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, 
     take = Signal(bool(0))
     src = lfsr_block(clk, rst, rnd, rnd_tvalid, take, p=p.lfsr())
 
-    v = _s(W, p.v_rest)                     # membrane (output register)
+    v = ssig(W, p.v_rest)                   # membrane (output register)
     spk = Signal(bool(0))
-    vld = Signal(bool(0))
     sat = Signal(bool(0))
-    rcnt = Signal(intbv(0)[p.ref_width:])
-    x = _s(W)
-    d = _s(W + 1)
-    pre = _s(A)
-    vsat = _s(W)
-    sat_new = Signal(bool(0))
+    x = ssig(W)
+    d = ssig(W + 1)
+    pre = ssig(A)
+    vsat = ssig(W)
     fire = Signal(bool(0))
     c_rest = const(p.v_rest & m, W)
-    c_reset = const(p.v_reset & m, W)
-    c_max = const((1 << (W - 1)) - 1, A)
-    c_min = const((1 << A) - (1 << (W - 1)), A)      # -2^(W-1) in A bits
-    c_ref = const(p.refractory, p.ref_width)
-    c_one = const(1, p.ref_width)
-    c_zero = const(0, p.ref_width)
+    stage = out_stage(clk, rst, take, ConcatSignal(rnd, v(W, 0), spk), s_in_tvalid, s_in_tready,
+                      m_out_tdata, m_out_tvalid, m_out_tready, enable=rnd_tvalid)
+    mem = refractory_membrane(clk, rst, take, pre, vsat, fire, v, spk, sat, p.v_reset,
+                              p.refractory, p.ref_width)
     t_v = sext(v, A)
     t_d = sext(d, A)
     t_x = sext(x, A)
-    gens = [src]
+    gens = [src, stage, mem]
 
     @always_comb
     def comb_in():
@@ -115,21 +96,8 @@ def stochastic_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, 
             pre.next = t_v.signed() - (t_d.signed() >> K) + t_x.signed()
     gens.append(comb_pre)
 
-    @always_comb
-    def comb_sat():
-        if pre > c_max.signed():
-            vsat.next = c_max[W:].signed()
-            sat_new.next = 1
-        elif pre < c_min.signed():
-            vsat.next = c_min[W:].signed()
-            sat_new.next = 1
-        else:
-            vsat.next = pre[W:].signed()
-            sat_new.next = 0
-
-    gens.append(comb_sat)
     if thr_noise:
-        theta = _s(W + 1)
+        theta = ssig(W + 1)
         c_thr1 = const(p.v_threshold & ((1 << (W + 1)) - 1), W + 1)
         t_nt = sext(nsig, W + 1)
         t_vs = sext(vsat, W + 1)
@@ -152,36 +120,11 @@ def stochastic_lif(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, 
 
         gens.append(comb_fire)
 
-    @always_seq(clk.posedge, reset=rst)
-    def seq():
-        if take:
-            vld.next = 1
-            if rcnt != c_zero:
-                rcnt.next = rcnt - c_one
-                v.next = c_reset.signed()
-                spk.next = 0
-            else:
-                if sat_new:
-                    sat.next = 1
-                if fire:
-                    v.next = c_reset.signed()
-                    spk.next = 1
-                    rcnt.next = c_ref
-                else:
-                    v.next = vsat
-                    spk.next = 0
-        elif m_out_tready:
-            vld.next = 0
-
     @always_comb
     def comb():
-        s_in_tready.next = rnd_tvalid and (not vld or m_out_tready)
-        take.next = s_in_tvalid and rnd_tvalid and (not vld or m_out_tready)
-        m_out_tdata.next = concat(rnd, v[W:0], spk)
-        m_out_tvalid.next = vld
         status_sat.next = sat
 
-    return gens, seq, comb
+    return gens, comb
 
 
 def stimulus(p: StochasticLifParams, rng, n: int) -> list[int]:
@@ -212,18 +155,14 @@ def vectors(p: StochasticLifParams, rng, n: int) -> Vectors:
                    outputs={"m_out": model.run(p, xs)[0]})
 
 
-CORE = CoreDecl(
-    name="neuron.stochastic_lif", version=__version__, params=StochasticLifParams,
-    top=stochastic_lif, ports=ports,
-    description="Stochastic LIF neuron, shift leak, LFSR noise on the membrane or the "
-                "threshold (LFSR advances once per timestep), saturating membrane, refractory",
-    arith={"noise": "exact: (lfsr & (2^b-1)) - 2^(b-1) as the b-bit field with its top bit "
-                    "inverted",
-           "leak": "exact: (v - v_rest) in W+1 bits, arithmetic shift (floor)",
-           "sum": "exact: v - leak + I + n in W+3 bits",
-           "membrane": "saturate: clipped to W bits, flagged in status_sat",
-           "threshold": "exact: v_threshold + n in W+1 bits",
-           "refractory": "exact: counter of bits_for(refractory) bits",
-           "lfsr": "wrap: GF(2) shift/XOR, no carries"},
-    vectors=vectors,
-)
+CORE = declare("neuron.stochastic_lif", StochasticLifParams, stochastic_lif, ports, """
+    Stochastic LIF neuron, shift leak, LFSR noise on the membrane or the threshold (LFSR advances
+    once per timestep), saturating membrane, refractory
+    noise: exact: (lfsr & (2^b-1)) - 2^(b-1) as the b-bit field with its top bit inverted
+    leak: exact: (v - v_rest) in W+1 bits, arithmetic shift (floor)
+    sum: exact: v - leak + I + n in W+3 bits
+    membrane: saturate: clipped to W bits, flagged in status_sat
+    threshold: exact: v_threshold + n in W+1 bits
+    refractory: exact: counter of bits_for(refractory) bits
+    lfsr: wrap: GF(2) shift/XOR, no carries
+    """, vectors=vectors)

@@ -31,10 +31,11 @@ stage (data registers load on their stage's enable only) and bubbles are squeeze
 """
 from myhdl import ConcatSignal, Signal, always, always_comb, always_seq, block, concat, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors, clk_rst, const, stream
 from neurohdl.models.neuron import wta as model
 from neurohdl.models.neuron.wta import WtaParams
+from neurohdl.rtl.common.declare import declare
+from neurohdl.rtl.neuron._common import en_reg
 
 
 def _cat(sigs):
@@ -77,16 +78,6 @@ def wta_node(ka, ia, kb, ib, ko, io):
             ko.next = ka
             io.next = concat(zero, ia)
     return comb
-
-
-@block
-def stage_reg(clk, ce, a, y):
-    """y = a through a pipeline data register loading on ``ce`` (no reset)."""
-    @always(clk.posedge)
-    def seq():
-        if ce:
-            y.next = a
-    return seq
 
 
 @block
@@ -250,9 +241,9 @@ def wta(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tvali
                 for e in nxt:
                     regd.append((Signal(intbv(0)[kw:]),
                                  None if e[1] is None else _sig(len(e[1]))))
-                    insts.append(stage_reg(clk, ce[k], e[0], regd[-1][0]))
+                    insts.append(en_reg(clk, ce[k], e[0], regd[-1][0]))
                     if e[1] is not None:
-                        insts.append(stage_reg(clk, ce[k], e[1], regd[-1][1]))
+                        insts.append(en_reg(clk, ce[k], e[1], regd[-1][1]))
                 nxt = regd
             level = nxt
         assert len(level) == 2
@@ -340,11 +331,9 @@ def vectors(p: WtaParams, rng, n: int) -> Vectors:
     return Vectors(inputs={"s_in": beats}, outputs={"m_out": model.run_tdata(p, beats)})
 
 
-CORE = CoreDecl(
-    name="neuron.wta", version=__version__, params=WtaParams, top=wta, ports=ports,
-    description="Winner-take-all over N neurons per timestep (global argmax or local square "
-                "window), membrane decides, ties to the lower index",
-    arith={"compare": "exact: comparisons of equal-width offset-binary keys only; no "
-                      "arithmetic node, nothing can overflow"},
-    vectors=vectors,
-)
+CORE = declare("neuron.wta", WtaParams, wta, ports, """
+    Winner-take-all over N neurons per timestep (global argmax or local square window), membrane
+    decides, ties to the lower index
+    compare: exact: comparisons of equal-width offset-binary keys only; no arithmetic node, nothing
+        can overflow
+    """, vectors=vectors)
