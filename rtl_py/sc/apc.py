@@ -19,11 +19,11 @@ out).  ``m_count_tvalid`` is the last valid bit, a register.  Throughput one bea
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, concat, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors, clk_rst, const, stream
 from neurohdl.fixed import bits_for
 from neurohdl.models.sc import apc as model
 from neurohdl.models.sc.apc import ApcParams, registered_levels
+from neurohdl.rtl.common.declare import declare
 
 
 def ports(p: ApcParams):
@@ -148,12 +148,9 @@ def vectors(p: ApcParams, rng, n: int) -> Vectors:
                    outputs={"m_count": [int(c) for c in model.run_tdata(p, words)]})
 
 
-CORE = CoreDecl(
-    name="sc.apc", version=__version__, params=ApcParams, top=apc, ports=ports,
-    description="Parallel counter: ones among n bitstream bits per beat, pipelined exact adder "
-                "tree",
-    arith={"tree": "exact: each node is bits_for(leaves under it) wide, operands zero-extended "
-                   "to the sum's width; the root holds 0..n",
-           "valid": "exact: one valid bit per pipeline stage, shifted on advance"},
-    vectors=vectors,
-)
+CORE = declare("sc.apc", ApcParams, apc, ports, """
+    Parallel counter: ones among n bitstream bits per beat, pipelined exact adder tree
+    tree: exact: each node is bits_for(leaves under it) wide, operands zero-extended to the sum's
+        width; the root holds 0..n
+    valid: exact: one valid bit per pipeline stage, shifted on advance
+    """, vectors=vectors)

@@ -13,10 +13,10 @@ from a register only.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors, clk_rst, const, stream
 from neurohdl.models.sc import decoder as model
 from neurohdl.models.sc.decoder import DecoderParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.sc._bitstream import segments
 
 
@@ -73,11 +73,8 @@ def vectors(p: DecoderParams, rng, n: int) -> Vectors:
                    outputs={"m_count": [int(c) for c in model.run(p, bits)]})
 
 
-CORE = CoreDecl(
-    name="sc.decoder", version=__version__, params=DecoderParams, top=decoder, ports=ports,
-    description="Stochastic bitstream decoder: ones counted over windows of length beats",
-    arith={"count": "exact: count_width = bits_for(length) holds 0..length, cannot overflow",
-           "index": "exact: beat index 0..length-1 in bits_for(length-1) bits, cleared at the "
-                    "window end"},
-    vectors=vectors,
-)
+CORE = declare("sc.decoder", DecoderParams, decoder, ports, """
+    Stochastic bitstream decoder: ones counted over windows of length beats
+    count: exact: count_width = bits_for(length) holds 0..length, cannot overflow
+    index: exact: beat index 0..length-1 in bits_for(length-1) bits, cleared at the window end
+    """, vectors=vectors)

@@ -12,10 +12,10 @@ back-pressure the output bit and the register hold, so the delay counts beats, n
 """
 from myhdl import Signal, always_seq, block, concat, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors
+from neurohdl.core import Vectors
 from neurohdl.models.sc import delay as model
 from neurohdl.models.sc.delay import DelayParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.common.stage import handshake
 from neurohdl.rtl.sc._bitstream import bit_ports, bit_vectors
 
@@ -65,9 +65,7 @@ def vectors(p: DelayParams, rng, n: int) -> Vectors:
     return bit_vectors(model, p, [int(rng.random() < dens) for _ in range(n)])
 
 
-CORE = CoreDecl(
-    name="sc.delay", version=__version__, params=DelayParams, top=delay, ports=ports,
-    description="Bitstream isolator: y = x delayed by d accepted beats (shift register)",
-    arith={"shift": "exact: d-bit shift register, no arithmetic"},
-    vectors=vectors,
-)
+CORE = declare("sc.delay", DelayParams, delay, ports, """
+    Bitstream isolator: y = x delayed by d accepted beats (shift register)
+    shift: exact: d-bit shift register, no arithmetic
+    """, vectors=vectors)

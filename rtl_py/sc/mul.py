@@ -19,11 +19,11 @@ registers, then ``s_op``.  ``m_prod_tvalid`` is the decoder's output register.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors, clk_rst, const, stream
 from neurohdl.fixed import bits_for
 from neurohdl.models.sc import mul as model
 from neurohdl.models.sc.mul import MulParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.sc.decoder import decoder
 from neurohdl.rtl.sc.sng import sng
 
@@ -96,13 +96,11 @@ def vectors(p: MulParams, rng, n: int) -> Vectors:
                    outputs={"m_prod": [int(c) for c in model.run(p, ops)]})
 
 
-CORE = CoreDecl(
-    name="sc.mul", version=__version__, params=MulParams, top=mul, ports=ports,
-    description="Unipolar stochastic multiplier: two LFSR SNGs, AND, ones counted over N cycles",
-    arith={"compare": "exact: two unsigned r < x comparators (sc.sng)",
-           "source": "wrap: two LFSRs, GF(2) shift/XOR, no carries",
-           "and": "exact: one-bit AND",
-           "count": "exact: count_width = bits_for(N) holds 0..N, cannot overflow (sc.decoder)",
-           "beat": "exact: beat index 0..N-1 in bits_for(N-1) bits, cleared at the op end"},
-    vectors=vectors,
-)
+CORE = declare("sc.mul", MulParams, mul, ports, """
+    Unipolar stochastic multiplier: two LFSR SNGs, AND, ones counted over N cycles
+    compare: exact: two unsigned r < x comparators (sc.sng)
+    source: wrap: two LFSRs, GF(2) shift/XOR, no carries
+    and: exact: one-bit AND
+    count: exact: count_width = bits_for(N) holds 0..N, cannot overflow (sc.decoder)
+    beat: exact: beat index 0..N-1 in bits_for(N-1) bits, cleared at the op end
+    """, vectors=vectors)

@@ -17,10 +17,10 @@ register only.
 """
 from myhdl import Signal, always_comb, always_seq, block, concat, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, const
+from neurohdl.core import Vectors, const
 from neurohdl.models.sc import regen as model
 from neurohdl.models.sc.regen import RegenParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.common.stage import out_stage
 from neurohdl.rtl.sc._bitstream import bit_ports, bit_vectors, segments
 from neurohdl.rtl.sc.lfsr import lfsr
@@ -87,14 +87,12 @@ def vectors(p: RegenParams, rng, n: int) -> Vectors:
                                           lambda: p.length))
 
 
-CORE = CoreDecl(
-    name="sc.regen", version=__version__, params=RegenParams, top=regen, ports=ports,
-    description="Bitstream regeneration: count over windows of L beats, re-encode the count "
-                "with an internal LFSR comparator in the next window",
-    arith={"count": "exact: count_width = bits_for(L) holds 0..L, cleared at the window end",
-           "index": "exact: beat index 0..L-1 in bits_for(L-1) bits, cleared at the window end",
-           "scale": "exact: r * L and count * 2^W both fit cmp_width = W + bits_for(L)",
-           "compare": "exact: unsigned r * L < count * 2^W",
-           "source": "wrap: LFSR GF(2) shift/XOR, no carries"},
-    vectors=vectors,
-)
+CORE = declare("sc.regen", RegenParams, regen, ports, """
+    Bitstream regeneration: count over windows of L beats, re-encode the count with an internal
+    LFSR comparator in the next window
+    count: exact: count_width = bits_for(L) holds 0..L, cleared at the window end
+    index: exact: beat index 0..L-1 in bits_for(L-1) bits, cleared at the window end
+    scale: exact: r * L and count * 2^W both fit cmp_width = W + bits_for(L)
+    compare: exact: unsigned r * L < count * 2^W
+    source: wrap: LFSR GF(2) shift/XOR, no carries
+    """, vectors=vectors)

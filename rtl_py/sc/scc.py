@@ -16,10 +16,10 @@ next window keeps filling; only the beat that would complete it waits:
 """
 from myhdl import Signal, always_comb, always_seq, block, concat, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors, clk_rst, const, stream
 from neurohdl.models.sc import scc as model
 from neurohdl.models.sc.scc import SccParams
+from neurohdl.rtl.common.declare import declare
 
 
 def ports(p: SccParams):
@@ -124,13 +124,10 @@ def vectors(p: SccParams, rng, n: int) -> Vectors:
                    outputs={"m_counts": model.pack_counts(p, model.run(p, beats))})
 
 
-CORE = CoreDecl(
-    name="sc.scc", version=__version__, params=SccParams, top=scc, ports=ports,
-    description="Correlation monitor: ones of a, b and a AND b over windows of length beats, "
-                "for the SCC of two bitstreams",
-    arith={"count": "exact: na, nb, n11 are count_width = bits_for(length) bits, hold 0..length, "
-                    "cleared at the window end",
-           "index": "exact: beat index 0..length-1 in bits_for(length-1) bits, cleared at the "
-                    "window end"},
-    vectors=vectors,
-)
+CORE = declare("sc.scc", SccParams, scc, ports, """
+    Correlation monitor: ones of a, b and a AND b over windows of length beats, for the SCC of two
+    bitstreams
+    count: exact: na, nb, n11 are count_width = bits_for(length) bits, hold 0..length, cleared at
+        the window end
+    index: exact: beat index 0..length-1 in bits_for(length-1) bits, cleared at the window end
+    """, vectors=vectors)

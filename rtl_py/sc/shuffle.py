@@ -16,10 +16,10 @@ register only.
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, const
+from neurohdl.core import Vectors, const
 from neurohdl.models.sc import shuffle as model
 from neurohdl.models.sc.shuffle import ShuffleParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.common.stage import out_stage
 from neurohdl.rtl.sc._bitstream import bit_ports, bit_vectors, segments
 
@@ -63,11 +63,9 @@ def vectors(p: ShuffleParams, rng, n: int) -> Vectors:
     return bit_vectors(model, p, segments(rng, n, lambda: rng.randint(1, 4 * p.depth)))
 
 
-CORE = CoreDecl(
-    name="sc.shuffle", version=__version__, params=ShuffleParams, top=shuffle, ports=ports,
-    description="Shuffle-buffer decorrelator: output and replace the buffer bit chosen by an "
-                "LFSR (ones conserved)",
-    arith={"index": "wrap: slot = LFSR state mod depth (low log2 depth bits)",
-           "source": "wrap: LFSR GF(2) shift/XOR, no carries"},
-    vectors=vectors,
-)
+CORE = declare("sc.shuffle", ShuffleParams, shuffle, ports, """
+    Shuffle-buffer decorrelator: output and replace the buffer bit chosen by an LFSR (ones
+    conserved)
+    index: wrap: slot = LFSR state mod depth (low log2 depth bits)
+    source: wrap: LFSR GF(2) shift/XOR, no carries
+    """, vectors=vectors)

@@ -13,10 +13,10 @@ to ``m_bit_tvalid``; under back-pressure the bit is held and ``s_x_tready`` fall
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors, clk_rst, const, stream
 from neurohdl.models.sc import sng as model
 from neurohdl.models.sc.sng import SngParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.common.stage import out_stage
 from neurohdl.rtl.sc.halton import halton
 from neurohdl.rtl.sc.lfsr import lfsr
@@ -80,12 +80,10 @@ def vectors(p: SngParams, rng, n: int) -> Vectors:
     return Vectors(inputs={"s_x": xs}, outputs={"m_bit": [int(b) for b in model.run(p, xs)]})
 
 
-CORE = CoreDecl(
-    name="sc.sng", version=__version__, params=SngParams, top=sng, ports=ports,
-    description="Comparator stochastic number generator: bit = (r < x), r from LFSR, Sobol or "
-                "Halton; unipolar or bipolar",
-    arith={"compare": "exact: unsigned r < x, both width bits",
-           "bipolar": "exact: offset binary by MSB inversion",
-           "source": "wrap: LFSR GF(2) shift/XOR or Sobol XOR / counter modulo 2^w"},
-    vectors=vectors,
-)
+CORE = declare("sc.sng", SngParams, sng, ports, """
+    Comparator stochastic number generator: bit = (r < x), r from LFSR, Sobol or Halton; unipolar
+    or bipolar
+    compare: exact: unsigned r < x, both width bits
+    bipolar: exact: offset binary by MSB inversion
+    source: wrap: LFSR GF(2) shift/XOR or Sobol XOR / counter modulo 2^w
+    """, vectors=vectors)

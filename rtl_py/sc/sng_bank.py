@@ -9,10 +9,10 @@ m_bits_tready`` (out of reset); latency 1, one beat per cycle.
 """
 from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Vectors, clk_rst, const, stream
+from neurohdl.core import Vectors, clk_rst, const, stream
 from neurohdl.models.sc import sng_bank as model
 from neurohdl.models.sc.sng_bank import SngBankParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.common.stage import out_stage
 from neurohdl.rtl.sc.lfsr import lfsr
 from neurohdl.rtl.sc.sobol import sobol
@@ -92,12 +92,10 @@ def vectors(p: SngBankParams, rng, n: int) -> Vectors:
                    outputs={"m_bits": model.tdata_bits(model.run(p, xs))})
 
 
-CORE = CoreDecl(
-    name="sc.sng_bank", version=__version__, params=SngBankParams, top=sng_bank, ports=ports,
-    description="Bank of K comparator SNGs on independent sources (Sobol dimensions sharing one "
-                "counter, or one LFSR polynomial per lane)",
-    arith={"compare": "exact: unsigned r_k < x_k per lane",
-           "bipolar": "exact: offset binary by MSB inversion",
-           "source": "wrap: Sobol index modulo 2^W / LFSR GF(2) shift-XOR"},
-    vectors=vectors,
-)
+CORE = declare("sc.sng_bank", SngBankParams, sng_bank, ports, """
+    Bank of K comparator SNGs on independent sources (Sobol dimensions sharing one counter, or one
+    LFSR polynomial per lane)
+    compare: exact: unsigned r_k < x_k per lane
+    bipolar: exact: offset binary by MSB inversion
+    source: wrap: Sobol index modulo 2^W / LFSR GF(2) shift-XOR
+    """, vectors=vectors)

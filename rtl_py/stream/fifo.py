@@ -21,10 +21,10 @@ empty), one push and one pop per cycle, also when full.  Proven in verif/stream/
 """
 from myhdl import Signal, always, always_comb, always_seq, block, intbv, modbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, Port, OUT, clk_rst, const, stream
+from neurohdl.core import Port, OUT, clk_rst, const, stream
 from neurohdl.models.stream import fifo as model
 from neurohdl.models.stream.fifo import FifoParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.stream._words import word_vectors
 
 
@@ -126,12 +126,9 @@ def fifo(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tval
     return insts
 
 
-CORE = CoreDecl(
-    name="stream.fifo", version=__version__, params=FifoParams, top=fifo, ports=ports,
-    description="First-word-fall-through stream FIFO (block RAM or LUT storage), "
-                "streams s_in -> m_out, occupancy and almost-full status",
-    arith={"pointers": "wrap: log2(depth)-bit pointers wrap round the memory by design",
-           "count": "exact: 0..depth, a push into a full or a pop from an empty FIFO is not "
-                    "a transfer"},
-    vectors=word_vectors(model),
-)
+CORE = declare("stream.fifo", FifoParams, fifo, ports, """
+    First-word-fall-through stream FIFO (block RAM or LUT storage), streams s_in -> m_out,
+    occupancy and almost-full status
+    pointers: wrap: log2(depth)-bit pointers wrap round the memory by design
+    count: exact: 0..depth, a push into a full or a pop from an empty FIFO is not a transfer
+    """, vectors=word_vectors(model))

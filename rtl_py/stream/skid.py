@@ -11,10 +11,10 @@ Timing: latency 1 cycle, one word per cycle while the sink is ready; 2 x (width 
 """
 from myhdl import Signal, always_comb, always_seq, block, intbv
 
-from neurohdl import __version__
-from neurohdl.core import CoreDecl, clk_rst, stream
+from neurohdl.core import clk_rst, stream
 from neurohdl.models.stream import skid as model
 from neurohdl.models.stream.skid import SkidParams
+from neurohdl.rtl.common.declare import declare
 from neurohdl.rtl.stream._words import word_vectors
 
 
@@ -58,10 +58,8 @@ def skid(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata, m_out_tval
     return comb, seq
 
 
-CORE = CoreDecl(
-    name="stream.skid", version=__version__, params=SkidParams, top=skid, ports=ports,
-    description="Register slice (skid buffer): registered tdata, tvalid and tready at full "
-                "throughput, streams s_in -> m_out",
-    arith={"registers": "exact: no arithmetic"},
-    vectors=word_vectors(model),
-)
+CORE = declare("stream.skid", SkidParams, skid, ports, """
+    Register slice (skid buffer): registered tdata, tvalid and tready at full throughput, streams
+    s_in -> m_out
+    registers: exact: no arithmetic
+    """, vectors=word_vectors(model))
