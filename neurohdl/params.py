@@ -627,7 +627,7 @@ class Params:
         that nested Params is drawn).  Subclasses override ``_random_field`` for special fields
         and ``_random_nested`` for a nested Params' draw.
         """
-        fixed = _merge(fixed)
+        fixed = cls._pin_bound(_merge(fixed))
         for _attempt in range(200):
             kw: dict[str, Any] = {}
             try:                    # a nested draw may find no legal value with these fields
@@ -643,6 +643,28 @@ class Params:
             except ParamError:
                 continue
         raise ParamError(f"{cls.__name__}.random: no legal configuration found with {fixed}")
+
+    @classmethod
+    def _pin_bound(cls, fixed: dict[str, Any]) -> dict[str, Any]:
+        """A pinned nested field that is bound to an outer field (``cell.in_width`` of an
+        engine) pins the outer field instead (``in_width``); pinned to another value than the
+        outer field's pin, it is the one-line error that construction would give."""
+        out = dict(fixed)
+        for f in dataclasses.fields(cls):
+            spec = _nested(f)
+            if spec is None or not isinstance(out.get(f.name), Mapping):
+                continue
+            sub = dict(out[f.name])
+            for k, src in spec.bind.items():
+                if k not in sub:
+                    continue
+                v = sub.pop(k)
+                if src in out and str(out[src]) != str(v):
+                    raise ParamError(f"{cls.__name__}.{f.name}.{k} = {_fmt(v)}: allowed "
+                                     f"{_fmt(out[src])}, the value of {src} (bound to it)")
+                out.setdefault(src, v)
+            out[f.name] = sub
+        return out
 
     @classmethod
     def _random_nested(cls, f: dataclasses.Field, rng: _random.Random, partial: "_Partial",

@@ -245,6 +245,20 @@ def test_random_pins_dotted_and_nested_values():
                                                  for _ in range(10)))
 
 
+def test_random_a_pinned_bound_field_pins_the_outer_field():
+    """``cell.in_width`` is bound to the engine's ``in_width``: pinning it pins that (a random
+    engine used to pass in_width to the cell's draw twice, a TypeError); pinned against the
+    outer pin it is the construction's one-line error."""
+    rng = random.Random(5)
+    for _ in range(10):
+        p = EngParams.random(rng, **{"neuron": "cold", "cell.in_width": 12})
+        assert (p.in_width, p.cell.in_width) == (12, 12)
+        q = SocParams.random(rng, **{"engine.n": 5})
+        assert (q.n_neurons, q.engine.n) == (5, 5)
+    e = _error(EngParams.random, rng, **{"neuron": "cold", "cell.in_width": 12, "in_width": 10})
+    assert str(e) == "EngParams.cell.in_width = 12: allowed 10, the value of in_width (bound to it)"
+
+
 # ------------------------------------------------------------------- describe and info ----
 def test_describe_rows_are_dotted_with_when():
     rows = {(r["name"], r.get("when")): r for r in SocParams.describe()}
