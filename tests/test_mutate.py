@@ -132,6 +132,21 @@ def documented_survivors(core: str) -> set[str]:
                                             re.M)}
 
 
+def configurations(text: str) -> dict[str, dict[str, str]]:
+    """The page's configurations table: ``| core | `--set a=1 --set b=2` |`` -> {core: {a: 1,
+    b: 2}} (a core whose suite takes minutes is measured in a smaller configuration)."""
+    return {m.group(1): dict(s.split("=", 1) for s in re.findall(r"--set (\S+)", m.group(2)))
+            for m in re.finditer(r"^\| ([a-z_]+\.[a-z_0-9]+) \| `((?:--set \S+ ?)+)` \|", text,
+                                 re.M)}
+
+
+def measured_params(core: str):
+    """The configuration the page measured ``core`` in: its configurations-table row, else the
+    Params defaults."""
+    text = DOCS.read_text() if DOCS.exists() else ""
+    return get(core).decl.params.from_dict(configurations(text).get(core, {}))
+
+
 def undocumented(outcomes, known: set[str]) -> list[str]:
     """Survivors and timeouts whose description is not in ``known``."""
     return [f"#{o.index} {o.description} ({o.status})" for o in outcomes
@@ -143,16 +158,19 @@ def test_an_undocumented_survivor_is_caught():
     outs = [Outcome(i, "", d, st, 0.0) for i, (d, st) in enumerate(
         [("a", "survived"), ("b", "killed"), ("c", "timeout"), ("d", "equivalent")], 1)]
     assert undocumented(outs, {"a"}) == ["#3 c (timeout)"]
-    assert "sc.and_mul" in measured_cores() and documented_survivors("sc.and_mul")
+    assert "sc.and_mul" in measured_cores()
+    assert any(documented_survivors(c) for c in measured_cores())
+    assert configurations("| x.y | `--set a=1 --set b.c=x=2` |\n| x.z | 20 | 1 |") == \
+        {"x.y": {"a": "1", "b.c": "x=2"}}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [e.name for e in cores()])
 def test_every_survivor_is_documented(name, tmp_path):
-    """The core's default configuration, yosys `mutate -list 20 -seed 1` (the sample of
-    docs/verification.md): every mutant is killed, equivalent, or listed on the page.  make
-    test draws from the cores the page has measured (not the SLOW ones); make regress runs
-    every core, and a core not yet measured fails on any survivor."""
+    """The core's measured configuration (``measured_params``), yosys `mutate -list 20 -seed
+    1` (the sample of docs/verification.md): every mutant is killed, equivalent, or listed on
+    the page.  make test draws from the cores the page has measured (not the SLOW ones); make
+    regress runs every core, and a core not yet measured fails on any survivor."""
     fast = [c for c in measured_cores() if c not in SLOW]
     chosen = rotation("mutate", names=fast)
     if chosen is not None and name not in chosen:
@@ -166,7 +184,7 @@ def test_every_survivor_is_documented(name, tmp_path):
     if not full:                # make test / make regress: a replayable sample of the list
         rng = random.Random(f"{os.environ.get('NEUROHDL_SEED', '1')}:mutate:{name}")
         only = sorted(rng.sample(range(1, LIST_N + 1), SAMPLE))
-    r = mutate_core(name, get(name).decl.params(), tmp_path, n=LIST_N, only=only)
+    r = mutate_core(name, measured_params(name), tmp_path, n=LIST_N, only=only)
     new = undocumented(r.outcomes, documented_survivors(name))
     assert not new, (f"{name}: mutants neither killed nor equivalent nor listed in {DOCS.name}: "
                      + "; ".join(new) + f" (report {tmp_path / 'report.json'})")
