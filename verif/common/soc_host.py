@@ -89,8 +89,10 @@ class UartHost:
         except BusError as e:
             raise HostError(str(e)) from None
 
-    async def wr(self, addr: int, words, fixed: bool = False) -> None:
+    async def wr(self, addr: int, words, fixed: bool = False, sel: int = 0xF) -> None:
+        """Whole words only (``sel`` 0xF): the bridge's protocol has no byte enables."""
         from neurohdl.sw.uart_protocol import BusError
+        assert sel == 0xF, f"UART host: byte enables {sel:#x} (the protocol writes whole words)"
         try:
             await self.t.write(addr, list(words), fixed)
         except BusError as e:
@@ -118,9 +120,10 @@ class WbHost:
         from neurohdl.verif.common.wishbone import WbOp
         return await self._go([WbOp(4 * (addr + (0 if fixed else i))) for i in range(n)])
 
-    async def wr(self, addr: int, words, fixed: bool = False) -> None:
+    async def wr(self, addr: int, words, fixed: bool = False, sel: int = 0xF) -> None:
+        """``sel``: the byte enables of every word."""
         from neurohdl.verif.common.wishbone import WbOp
-        await self._go([WbOp(4 * (addr + (0 if fixed else i)), int(w))
+        await self._go([WbOp(4 * (addr + (0 if fixed else i)), int(w), sel)
                         for i, w in enumerate(words)])
 
 
@@ -139,9 +142,9 @@ class ModelPort:
             out.append(d)
         return out
 
-    def wr(self, addr: int, words, fixed: bool = False) -> None:
+    def wr(self, addr: int, words, fixed: bool = False, sel: int = 0xF) -> None:
         for i, w in enumerate(words):
-            if self.m.write32(4 * (addr + (0 if fixed else i)), int(w)) != OKAY:
+            if self.m.write32(4 * (addr + (0 if fixed else i)), int(w), sel) != OKAY:
                 raise HostError("model error")
 
 

@@ -11,7 +11,9 @@ initialisation, INFO/ID, weight loading with fixed-address bursts (including ref
 and a pointer past the memory), weight read-back, SC values, spike injection (including axons
 out of range and a full input FIFO), single steps and multi-step runs, spike read-out with
 fixed-address bursts that run past the FIFO's end, an output FIFO left to overflow (drops),
-clr_cnt, reset_net, interrupts, and error responses (unmapped address, read-only register).
+clr_cnt, reset_net, interrupts, error responses (unmapped address, read-only register), an
+input FIFO flooded (IN_DROPPED past 2^5), every SC_VAL register and SCRATCH written and read
+back, and (Wishbone host) writes with byte enables.
 """
 from __future__ import annotations
 
@@ -63,10 +65,11 @@ class ProgramBench(SocBench):
                 f"access {self.k}; {self.ctx}")
         return got
 
-    async def wr(self, reg: str, words, fixed: bool = True):
+    async def wr(self, reg: str, words, fixed: bool = True, sel: int = 0xF):
+        """``sel``: byte enables (the Wishbone host port only; UART writes whole words)."""
         a = self.A[reg]
-        self.mp.wr(a, words, fixed)
-        await self.host.wr(a, words, fixed)
+        self.mp.wr(a, words, fixed, sel)
+        await self.host.wr(a, words, fixed, sel)
 
     async def error_access(self, write: bool, addr: int):
         """An access the map refuses: both the model and the DUT must answer an error."""
@@ -158,6 +161,32 @@ class ProgramBench(SocBench):
         await self.wait_idle()
         await self.check_irq()
 
+    async def flood(self):
+        """40 axons more than the input FIFO holds: IN_DROPPED counts past 2^5 (a counter bit
+        the random rounds, a few drops each, never set)."""
+        await self.wr("SPIKE_IN", [self.random.randrange(self.p.n_axons)
+                                   for _ in range(self.p.in_depth + 40)])
+        await self.rd("LEVELS")
+        await self.rd("IN_DROPPED", what="after a flood")
+
+    async def register_sweep(self):
+        """SCRATCH and the whole SC_VAL bank -- beyond sc_channels too: storage no timestep
+        reads -- written with random words and read back."""
+        bank = [r for r in self.A if r.startswith("SC_VAL_")]
+        await self.wr("SCRATCH", [self.random.getrandbits(32)])
+        await self.wr(bank[0], [self.random.getrandbits(16) for _ in bank], fixed=False)
+        await self.rd(bank[0], len(bank), fixed=False, what="SC_VAL bank")
+
+    async def byte_lanes(self):
+        """Wishbone host port: SCRATCH, TIMESTEPS and SC_VAL_0 written with each byte lane
+        enabled and not (a byte not enabled keeps its value), each read back."""
+        if self.p.host != "wishbone":         # the UART bridge writes whole words
+            return
+        for reg in ("SCRATCH", "TIMESTEPS", "SC_VAL_0"):
+            for sel in (0x1, 0x2, 0x4, 0x8, 0x5, 0xA):
+                await self.wr(reg, [self.random.getrandbits(32)], sel=sel)
+                await self.rd(reg, what=f"after a write with byte enables {sel:#x}")
+
     async def read_out(self):
         lvl = (self.m.out_fifo and len(self.m.out_fifo)) or 0
         n = lvl + self.random.choice([0, 1, 2]) if self.random.random() < 0.8 else \
@@ -190,6 +219,9 @@ async def program(b: ProgramBench, rounds: int):
     await b.read_out()
     await b.error_access(False, b.random.choice(sorted(set(range(0x60 // 4)) - set(b.A.values()))))
     await b.error_access(True, b.A["ID"])
+    await b.flood()
+    await b.register_sweep()
+    await b.byte_lanes()
     await b.rd("SCRATCH")
     m = b.m
     b.dut._log.info(f"program done: {b.k} compared reads, {len(m.spike_log)} spikes emitted, "
