@@ -13,7 +13,7 @@ out of range and a full input FIFO), single steps and multi-step runs, spike rea
 fixed-address bursts that run past the FIFO's end, an output FIFO left to overflow (drops),
 clr_cnt, reset_net, interrupts, error responses (unmapped address, read-only register), an
 input FIFO flooded (IN_DROPPED past 2^5), every SC_VAL register and SCRATCH written and read
-back, and (Wishbone host) writes with byte enables.
+back, and (Wishbone host) writes with byte enables to every plain register.
 """
 from __future__ import annotations
 
@@ -178,12 +178,14 @@ class ProgramBench(SocBench):
         await self.rd(bank[0], len(bank), fixed=False, what="SC_VAL bank")
 
     async def byte_lanes(self):
-        """Wishbone host port: SCRATCH, TIMESTEPS and SC_VAL_0 written with each byte lane
-        enabled and not (a byte not enabled keeps its value), each read back."""
+        """Wishbone host port: SCRATCH, TIMESTEPS and every SC_VAL register written with each
+        byte lane of its field enabled and not (a byte not enabled keeps its value), each read
+        back."""
         if self.p.host != "wishbone":         # the UART bridge writes whole words
             return
-        for reg in ("SCRATCH", "TIMESTEPS", "SC_VAL_0"):
-            for sel in (0x1, 0x2, 0x4, 0x8, 0x5, 0xA):
+        bank = [r for r in self.A if r.startswith("SC_VAL_")]
+        for reg in ("SCRATCH", "TIMESTEPS", *bank):
+            for sel in (0x1, 0x2) if reg in bank else (0x1, 0x2, 0x4, 0x8, 0x5, 0xA):
                 await self.wr(reg, [self.random.getrandbits(32)], sel=sel)
                 await self.rd(reg, what=f"after a write with byte enables {sel:#x}")
 
