@@ -44,6 +44,34 @@ CELLS = ("cuba256", "alif256", "alpha256", "izh256")
 RUNS = [("lif256", "ice40"), ("lif256", "ecp5"), ("lif4096", "ice40"),
         ("lif256", "xilinx_synth")] + [(c, t) for c in CELLS for t in ("ice40", "ecp5")]
 GOALS = {("lif256", "ice40"): 60.0, ("lif256", "ecp5"): 140.0}
+#: iCE40 UP5K-SG48: 5,280 logic cells, 30 EBR (4 kbit), 8 DSP (SB_MAC16)
+UP5K = {"lut": 5280, "bram": 30, "dsp": 8}
+FIT_GOALS = {("lif4096", "ice40")}
+
+
+def goal_text(r: dict) -> str:
+    """The goal column: Fmax against its goal, or whether a configuration fits the UP5K."""
+    key = (r["config"], r["target"])
+    if key in FIT_GOALS:
+        fits = all((r[k] or 0) <= cap for k, cap in UP5K.items())
+        return (("fits" if fits else "**does not fit**") +
+                f" ({r['bram']}/{UP5K['bram']} EBR, {r['lut']}/{UP5K['lut']} LC)")
+    if key not in GOALS:
+        return "-"
+    met = r["fmax"] is not None and r["fmax"] >= GOALS[key]
+    return f">= {GOALS[key]:.0f} " + ("met" if met else "**missed**")
+
+
+def markdown(rows: list[dict]) -> str:
+    """The docs table (docs/cores/neuron/engine.md) of the benchmark's rows."""
+    out = ["| config | device | Params | LUT/LC | FF | carry | BRAM | DSP | Fmax MHz | goal | "
+           "critical path (nextpnr) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        f = "-" if r["fmax"] is None else f"{r['fmax']:.1f}"
+        out.append(f"| {r['config']} | {r['device']} | {r['digest']} | {r['lut']} | {r['ff']} | "
+                   f"{r['carry']} | {r['bram']} | {r['dsp']} | {f} | {goal_text(r)} | "
+                   f"{r['path']} |")
+    return "\n".join(out)
 
 
 def critical_path(work_root: str) -> str:
@@ -78,20 +106,11 @@ def main(argv=None) -> int:
         print(res.table(), flush=True)
         rows.append({"config": name, "target": target, "device": res.device,
                      "digest": res.digest, "lut": res.lut, "ff": res.ff, "carry": res.carry,
-                     "bram": res.bram, "fmax": res.fmax_mhz, "goal": GOALS.get((name, target)),
+                     "bram": res.bram, "dsp": res.dsp, "fmax": res.fmax_mhz,
                      "path": critical_path(res.work_root) if target != "xilinx_synth" else "-",
                      "sets": CONFIGS[name]})
     print()
-    print("| config | device | Params | LUT/LC | FF | carry | BRAM | Fmax MHz | goal | "
-          "critical path (nextpnr) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        f = "-" if r["fmax"] is None else f"{r['fmax']:.1f}"
-        g = "-" if r["goal"] is None else (f">= {r['goal']:.0f} "
-                                           + ("met" if r["fmax"] and r["fmax"] >= r["goal"]
-                                              else "**missed**"))
-        print(f"| {r['config']} | {r['device']} | {r['digest']} | {r['lut']} | {r['ff']} | "
-              f"{r['carry']} | {r['bram']} | {f} | {g} | {r['path']} |")
+    print(markdown(rows))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")
     return 0
