@@ -45,3 +45,27 @@ def test_core_lc_counts_the_bare_core():
     lut = bench.core_lc("neuron.lif", {"leak": "multiply"}, dsp=False)
     assert dsp["dsp"] == 1 and lut["dsp"] == 0
     assert 10 < dsp["lc"] < lut["lc"] < 1000
+
+
+def _engine_table_digests(text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for line in text.split("<!-- engine_fmax table -->", 1)[1].split("\n\n", 1)[0].splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) > 2 and cells[0] not in ("config", "---"):
+            out.setdefault(cells[0], set()).add(cells[2])
+    return out
+
+
+def test_engine_fmax_table_is_of_the_current_configurations():
+    """docs/cores/neuron/engine.md's Fmax table (benchmarks/engine_fmax.py's output) was
+    measured on the Params the benchmark builds today: a changed configuration or Params
+    layout changes the digest and the table must be measured again."""
+    from neurohdl.models.neuron.engine import EngineParams
+    bench = _load("engine_fmax")
+    docs = BENCH.parent / "docs" / "cores" / "neuron" / "engine.md"
+    table = _engine_table_digests(docs.read_text())
+    want = {name: {EngineParams.from_dict(sets).digest()} for name, sets in bench.CONFIGS.items()
+            if any(r[0] == name for r in bench.RUNS)}
+    assert table == want
+    stale = docs.read_text().replace(next(iter(want["lif256"])), "06d73e5a01d1")
+    assert _engine_table_digests(stale) != want            # must-fail: an old digest is seen
