@@ -61,13 +61,15 @@ class EngineBench(Bench):
     def accepted(self) -> int:
         return len(self.transfers["s_syn"])
 
-    async def until(self, cond, what: str):
-        """Wait edges until ``cond()``; fail (not hang) after the bench's cycle limit."""
-        for _ in range(self.gap):
+    async def until(self, cond, what: str, extra: int = 0):
+        """Wait edges until ``cond()``; fail (not hang) after the bench's cycle limit plus
+        ``extra`` cycles (work that grows with the stimulus, e.g. events to accept)."""
+        limit = self.gap + extra
+        for _ in range(limit):
             if cond():
                 return
             await RisingEdge(self.dut.clk)
-        raise self.timeout_error(f"{what}: not within {self.gap} cycles; {self.p}")
+        raise self.timeout_error(f"{what}: not within {limit} cycles; {self.p}")
 
     async def wait_idle(self, limit=100000):
         for _ in range(limit):
@@ -123,7 +125,10 @@ async def run_timesteps(tb: EngineBench, timesteps, gap_rng=None):
         if t == 0:
             tb.send_events(events)
         total += len(events)
-        await tb.until(lambda: tb.accepted >= total, f"timestep {t}: {total} events accepted")
+        # an event takes at most 2 cycles (a back-to-back repeat) times the source's idle
+        # pattern (at most 3 idle cycles of 4): 8 cycles an event bounds it
+        await tb.until(lambda: tb.accepted >= total, f"timestep {t}: {total} events accepted",
+                       extra=8 * len(events))
         if gap_rng is not None:
             await FallingEdge(dut.clk)
             await ClockCycles(dut.clk, gap_rng.choice([0, 0, 1, 3]))
