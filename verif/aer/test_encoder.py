@@ -10,16 +10,14 @@ checks against the model one cycle late."""
 import random
 
 import cocotb
-import pytest
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from neurohdl.models.aer import encoder as model
 from neurohdl.models.aer import event
 from neurohdl.models.aer.encoder import EncoderParams
 from neurohdl.verif.aer.bench import Late, drain, send_beats, start_check, take
-from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import Bench, bad_params_test
+from neurohdl.verif.common.tb import Bench, bad_params_test, core_tests
 
 
 def timesteps(p, rng, n_steps: int):
@@ -117,13 +115,7 @@ async def cycle_check_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_encoder(i, seed, tmp_path):
-    check_core("aer.encoder", seed, tmp_path)
-
-
-def test_encoder_verilator(seed, tmp_path):
-    check_core("aer.encoder", seed, tmp_path, sim="verilator")
+test_encoder, test_encoder_verilator = core_tests("aer.encoder")
 
 
 def test_model_grants_by_hand():

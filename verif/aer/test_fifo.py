@@ -17,9 +17,8 @@ from neurohdl import ParamError
 from neurohdl.models.aer import event, fifo as model
 from neurohdl.models.aer.fifo import AerFifoParams
 from neurohdl.verif.aer.bench import drain, flat, send_beats, start_check, take
-from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import Bench
+from neurohdl.verif.common.tb import Bench, core_tests
 
 
 def invariant(dut):
@@ -108,13 +107,7 @@ async def cycle_check_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_fifo(i, seed, tmp_path):
-    check_core("aer.fifo", seed, tmp_path)
-
-
-def test_fifo_verilator(seed, tmp_path):
-    check_core("aer.fifo", seed, tmp_path, sim="verilator")
+test_fifo, test_fifo_verilator = core_tests("aer.fifo")
 
 
 def test_model_against_a_list_queue(seed):

@@ -11,16 +11,14 @@ fairness check with the bound n - 2."""
 import random
 
 import cocotb
-import pytest
 from cocotb.simtime import get_sim_time
 from cocotb.triggers import ReadOnly, RisingEdge
 
 from neurohdl.models.aer import event, merge as model
 from neurohdl.models.aer.merge import MergeParams
 from neurohdl.verif.aer.bench import Late, drain, send_beats, start_check, take
-from neurohdl.verif.common.runner import check_core
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import Bench, bad_params_test
+from neurohdl.verif.common.tb import Bench, bad_params_test, core_tests
 
 
 class PortRules:
@@ -131,13 +129,7 @@ async def fairness_check_must_fail(dut):
 
 # ---------------------------------------------------------------- pytest side -------------
 
-@pytest.mark.parametrize("i", range(5))
-def test_merge(i, seed, tmp_path):
-    check_core("aer.merge", seed, tmp_path)
-
-
-def test_merge_verilator(seed, tmp_path):
-    check_core("aer.merge", seed, tmp_path, sim="verilator")
+test_merge, test_merge_verilator = core_tests("aer.merge")
 
 
 def test_model_rules(seed):
