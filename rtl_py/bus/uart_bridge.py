@@ -102,21 +102,20 @@ def shift_in(byte, reg, y):
     return comb
 
 
-@block
-def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_sel, wb_dat_w,
-                wb_dat_r, wb_ack, wb_err, wb_stall, status_crc_err, status_framing_err,
-                status_timeout, status_bus_err, status_overrun, p: UartBridgeParams):
-    div = p.divisor
-    aw, dw = p.addr_width, p.data_width
-    ab, wbytes = p.addr_bytes, p.word_bytes
-    ib = buf_index_width(p)
-    depth = 1 << ib
-    cw = max(2, (div - 1).bit_length())
-    tcyc = p.timeout_cycles
-    tw = (tcyc - 1).bit_length()
-    fw = 8 * ab                          # address field bits
+def _count_width(div: int) -> int:
+    """Bits of the bit-time counters (counting div - 1 .. 0)."""
+    return max(2, (div - 1).bit_length())
 
-    # ---------------------------------------------------------------- receiver --------
+
+@block
+def uart_receiver(clk, rst, line, valid, ferr, byte, busy, div: int):
+    """UART 8N1 receiver at ``div`` clocks a bit: 2-flop synchroniser of ``line`` (reset to the
+    idle level 1), start bit re-checked mid-bit (a glitch shorter than half a bit is ignored),
+    data and stop bits sampled mid-bit.  ``valid`` pulses one cycle with the byte in ``byte``
+    (held until the next byte); ``ferr`` pulses instead when the stop bit is 0, after which the
+    receiver waits for the line to return high (a break is one error).  ``busy``: a character
+    is being received (the receiver is not idle)."""
+    cw = _count_width(div)
     rx_s1 = Signal(bool(1))
     rx_s2 = Signal(bool(1))
     rx_st = Signal(intbv(R_IDLE, min=0, max=5))
@@ -130,7 +129,7 @@ def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_se
 
     @always_seq(clk.posedge, reset=rst)
     def seq_rx():
-        rx_s1.next = uart_rx
+        rx_s1.next = line
         rx_s2.next = rx_s1
         rx_valid.next = False
         rx_ferr.next = False
@@ -172,10 +171,26 @@ def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_se
             if rx_s2:
                 rx_st.next = R_IDLE
 
-    # ---------------------------------------------------------------- transmitter -----
+    @always_comb
+    def comb_rx():
+        valid.next = rx_valid
+        ferr.next = rx_ferr
+        byte.next = rx_sh
+        busy.next = rx_st != R_IDLE
+
+    return seq_rx, comb_rx
+
+
+@block
+def uart_transmitter(clk, rst, go, byte, busy, line, div: int):
+    """UART 8N1 transmitter at ``div`` clocks a bit.  With ``busy`` low, ``go`` high at an edge
+    loads ``byte``: from the next cycle the line sends the start bit, 8 data bits LSB first and
+    the stop bit, ``div`` clocks each; ``busy`` is high from that edge until the edge that ends
+    the stop bit (so a byte occupies 10 * div cycles of busy, and a ``go`` held high starts the
+    next byte one cycle after busy falls: 10 * div + 1 cycles a byte).  ``line`` idles high."""
+    cw = _count_width(div)
+    full = const(div - 1, cw)
     tx_busy = Signal(bool(0))
-    tx_go = Signal(bool(0))
-    tx_byte = Signal(intbv(0)[8:])
     tx_sh = Signal(intbv(0)[9:])
     tx_n = Signal(intbv(0)[4:])
     tx_cnt = Signal(intbv(0)[cw:])
@@ -184,8 +199,8 @@ def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_se
     @always_seq(clk.posedge, reset=rst)
     def seq_tx():
         if not tx_busy:
-            if tx_go:
-                tx_sh.next = concat(True, tx_byte)
+            if go:
+                tx_sh.next = concat(True, byte)
                 tx_q.next = False
                 tx_cnt.next = full
                 tx_n.next = 9
@@ -201,6 +216,38 @@ def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_se
                     tx_cnt.next = full
             else:
                 tx_cnt.next = tx_cnt - 1
+
+    @always_comb
+    def comb_tx():
+        busy.next = tx_busy
+        line.next = tx_q
+
+    return seq_tx, comb_tx
+
+
+@block
+def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_sel, wb_dat_w,
+                wb_dat_r, wb_ack, wb_err, wb_stall, status_crc_err, status_framing_err,
+                status_timeout, status_bus_err, status_overrun, p: UartBridgeParams):
+    div = p.divisor
+    aw, dw = p.addr_width, p.data_width
+    ab, wbytes = p.addr_bytes, p.word_bytes
+    ib = buf_index_width(p)
+    depth = 1 << ib
+    tcyc = p.timeout_cycles
+    tw = (tcyc - 1).bit_length()
+    fw = 8 * ab                          # address field bits
+
+    # ---------------------------------------------------------------- UART ------------
+    rx_busy = Signal(bool(0))
+    rx_sh = Signal(intbv(0)[8:])
+    rx_valid = Signal(bool(0))
+    rx_ferr = Signal(bool(0))
+    rx_inst = uart_receiver(clk, rst, uart_rx, rx_valid, rx_ferr, rx_sh, rx_busy, div)
+    tx_busy = Signal(bool(0))
+    tx_go = Signal(bool(0))
+    tx_byte = Signal(intbv(0)[8:])
+    tx_inst = uart_transmitter(clk, rst, tx_go, tx_byte, tx_busy, uart_tx, div)
 
     # ---------------------------------------------------------------- word buffer -----
     mem = [Signal(intbv(0)[dw:]) for _ in range(depth)]
@@ -370,7 +417,7 @@ def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_se
                 f_fr.next = True
                 st.next = S_DISCARD
                 timer.next = 0
-            elif rx_st != R_IDLE or rx_valid or st == S_IDLE:
+            elif rx_busy or rx_valid or st == S_IDLE:
                 timer.next = 0
             elif timer == timeout_at:
                 timer.next = 0
@@ -529,7 +576,6 @@ def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_se
 
     @always_comb
     def comb_out():
-        uart_tx.next = tx_q
         wb_cyc.next = cyc_r
         wb_stb.next = stb_r
         wb_we.next = we_r
@@ -548,7 +594,7 @@ def uart_bridge(clk, rst, uart_rx, uart_tx, wb_cyc, wb_stb, wb_we, wb_adr, wb_se
         wb_sel.next = sel_ones
 
     extra = (comb_hinz,) if fw > aw else ()
-    return extra + (seq_rx, seq_tx, seq_mem, seq_ctl, crc_rx_inst, crc_tx_inst, comb_issue, comb_al,
+    return extra + (rx_inst, tx_inst, seq_mem, seq_ctl, crc_rx_inst, crc_tx_inst, comb_issue, comb_al,
             comb_abad, comb_ra, comb_rbyte, comb_ain, comb_win, comb_out, comb_sel)
 
 
