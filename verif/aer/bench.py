@@ -88,7 +88,7 @@ class CycleCheck:
                 for m in (n[:-len("_tvalid")] for n in want if n.endswith("_tvalid")):
                     if want[f"{m}_tvalid"] and ins[f"{m}_tready"]:
                         self.beats.setdefault(m, []).append(
-                            (want[f"{m}_tdata"], want[f"{m}_tlast"], want[f"{m}_tuser"]))
+                            (want[f"{m}_tdata"], want[f"{m}_tlast"], want.get(f"{m}_tuser", 0)))
                 if self.invariants is not None:
                     self.errors += self.invariants(dut)[:max(0, 20 - len(self.errors))]
             if value(dut.rst):
