@@ -422,22 +422,37 @@ def test_population_equals_independent_neurons(seed):
 
 
 def test_neuron_records_agree():
-    """Each type's record: the RTL state width is the model layout's total, the reset word the
-    single core's; the engine's RTL names no type (it looks the record up)."""
+    """Each type's record: the RTL state width is the model layout's total; the record's reset
+    state, stepped by its ``step_population``, gives the spikes and membranes of the type's own
+    model module run from ITS reset state (``run_population`` without a start state), and the
+    reset word is the single core's ``init_word`` where the single core defines one; the
+    engine's RTL names no type (it looks the record up)."""
+    import importlib
     from pathlib import Path
     from neurohdl.models.neuron._common import reset_word
     from neurohdl.rtl.neuron import engine as engine_rtl, engine_parts, types as rtl_types
-    r = random.Random(1)
+    r, rng = random.Random(1), np.random.default_rng(1)
     for name, nt in rtl_types.TYPES.items():
         assert nt.model is model.types.TYPES[name]
+        module = "if_" if name == "if" else name
+        single_model = importlib.import_module(f"neurohdl.models.neuron.{module}")
+        single_rtl = importlib.import_module(f"neurohdl.rtl.neuron.{module}")
         for _ in range(5):
             e = EngineParams.random(r, neuron=name)
             q = e.cell
             assert isinstance(q, nt.model.params)
             assert nt.state_width(q) == sum(w for _, w in nt.model.layout(q)) == e.state_width
-            single = getattr(__import__(f"neurohdl.rtl.neuron.{'if_' if name == 'if' else name}",
-                                        fromlist=["x"]), "init_word", lambda q: 0)
-            assert reset_word(nt.model, q) == single(q), name
+            if hasattr(single_rtl, "init_word"):
+                assert reset_word(nt.model, q) == single_rtl.init_word(q), name
+            n, t = 3, 12
+            I = rng.integers(0, 1 << (e.in_width - 1), size=(t, n, nt.model.accumulators)
+                             if nt.model.accumulators == 2 else (t, n))
+            want_spikes, want_v = single_model.run_population(q, I)[:2]
+            state = {k: np.full(n, v, dtype=np.int64) for k, v in nt.model.reset(q).items()}
+            for k in range(t):
+                spikes, state, _ = nt.model.step_population(q, I[k], state)
+                assert spikes.tolist() == np.asarray(want_spikes[k]).tolist(), (name, k, q)
+                assert state["v"].tolist() == np.asarray(want_v[k]).tolist(), (name, k, q)
     for mod in (engine_rtl, engine_parts):
         code = Path(mod.__file__).read_text()
         assert not [n for n in rtl_types.TYPES if f"'{n}'" in code or f'"{n}"' in code], mod
