@@ -54,6 +54,34 @@ class _SynEvent:
 
 
 @block
+def key_check(s_in_tdata, s_in_tuser, key, ok, p: DecoderParams):
+    """``key`` = the event's key bits; ``ok`` = an event (no tuser) whose key is < n (no
+    compare when every key is: n = 2^key_bits)."""
+    kb = p.key_bits
+
+    if p.event.width == 1:               # a 1-bit port is a scalar: no slice
+        @always_comb
+        def comb_key():
+            key.next = s_in_tdata
+    else:
+        @always_comb
+        def comb_key():
+            key.next = s_in_tdata[kb:]
+
+    if p.n == 1 << kb:
+        @always_comb
+        def comb_ok():
+            ok.next = not s_in_tuser
+    else:
+        last_key = const(p.n - 1, kb)
+
+        @always_comb
+        def comb_ok():
+            ok.next = not s_in_tuser and key <= last_key
+    return comb_key, comb_ok
+
+
+@block
 def decoder_lines(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_in_tuser,
                   m_spk_tdata, m_spk_tvalid, m_spk_tlast, m_spk_tready,
                   status_in, status_done, status_dropped, status_markers, p: DecoderParams):
@@ -67,15 +95,10 @@ def decoder_lines(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_
     o_vec = Signal(intbv(0)[n:])
     n_in, n_done, n_drop, n_mark = (Signal(modbv(0)[cw:]) for _ in range(4))
     one_n = const(1, n)
-    last_key = const(n - 1, kb)
-
-    @always_comb
-    def comb_key():
-        key.next = s_in_tdata[kb:]
+    check = key_check(s_in_tdata, s_in_tuser, key, ok, p)
 
     @always_comb
     def comb():
-        ok.next = not s_in_tuser and key <= last_key
         ready.next = not o_valid or not s_in_tlast
         s_in_tready.next = ready
         m_spk_tvalid.next = o_valid
@@ -111,7 +134,7 @@ def decoder_lines(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_
                     n_done.next = n_done + 1
                 else:
                     n_drop.next = n_drop + 1
-    return comb_key, comb, comb_onehot, seq
+    return check, comb, comb_onehot, seq
 
 
 @block
@@ -132,7 +155,7 @@ def decoder_fanout(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s
     t_sdata = Signal(intbv(0)[sw:])
     # input and stage P
     key = Signal(intbv(0)[kb:])
-    k_idx = Signal(intbv(0)[ib:])
+    k_idx = key if ib == kb else Signal(intbv(0)[ib:])
     take, ok = Signal(bool(0)), Signal(bool(0))
     pv, p_ok, p_last = Signal(bool(0)), Signal(bool(0)), Signal(bool(0))
     p_q = Signal(intbv(0)[pw:])                 # the pointer RAM's read register
@@ -147,21 +170,35 @@ def decoder_fanout(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s
     syn_q = Signal(intbv(0)[sw:])               # the synapse RAM's read register
     o_valid, o_last, o_user = Signal(bool(0)), Signal(bool(0)), Signal(bool(0))
     n_in, n_done, n_drop, n_mark, n_out = (Signal(modbv(0)[cw:]) for _ in range(5))
-    last_key = const(p.n - 1, kb)
+    insts = [key_check(s_in_tdata, s_in_tuser, key, ok, p)]
     zero_c, one_c = const(0, cb), const(1, cb)
     one_s = const(1, sb)
     zero_w = const(0, sw)
 
     @always_comb
     def comb_in():
-        key.next = s_in_tdata[kb:]
-        k_idx.next = s_in_tdata[ib:]
         t_sel.next = s_tbl_tdata[ab + db]
         t_paddr.next = s_tbl_tdata[db + ib:db]
         t_saddr.next = s_tbl_tdata[db + sb:db]
         t_pdata.next = s_tbl_tdata[pw:]
         t_sdata.next = s_tbl_tdata[sw:]
         p_start.next = p_q[sb:]
+
+    if cb == 1:                              # max_fanout 1: every count is <= 1
+        p_short = const(1, 1)
+    else:
+        p_short = Signal(bool(0))
+
+        @always_comb
+        def comb_short():
+            p_short.next = p_cnt <= one_c
+        insts.append(comb_short)
+
+    if k_idx is not key:
+        @always_comb
+        def comb_idx():
+            k_idx.next = key[ib:]
+        insts.append(comb_idx)
 
     @always_comb
     def comb_cnt():
@@ -172,7 +209,6 @@ def decoder_fanout(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s
 
     @always_comb
     def comb():
-        ok.next = not s_in_tuser and key <= last_key
         adv.next = not o_valid or m_syn_tready
         ready.next = not pv or (adv and not bv)
         if bv:
@@ -184,7 +220,7 @@ def decoder_fanout(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s
     def comb_out():
         take.next = s_in_tvalid and ready
         fin.next = adv and ((bv and b_left == one_c) or
-                            (not bv and pv and p_ok and p_cnt <= one_c))
+                            (not bv and pv and p_ok and p_short))
         s_in_tready.next = ready
         s_tbl_tready.next = 1
         m_syn_tvalid.next = o_valid
@@ -258,7 +294,7 @@ def decoder_fanout(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s
                 n_mark.next = n_mark + 1
             if not o_user:
                 n_out.next = n_out + 1
-    return comb_in, comb_cnt, comb, comb_out, seq_ptr_mem, seq_syn_mem, seq
+    return insts + [comb_in, comb_cnt, comb, comb_out, seq_ptr_mem, seq_syn_mem, seq]
 
 
 def decoder(p: DecoderParams = None, **sigs):
