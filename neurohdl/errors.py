@@ -26,6 +26,11 @@ class DRCError(NeurohdlError):
     """A generated design breaks a design rule (port directions, undeclared arithmetic...)."""
 
 
+class NirError(NeurohdlError):
+    """A NIR graph cannot be read or holds what neurohdl does not support (every unsupported
+    node and parameter named in one message, before anything is written)."""
+
+
 class CoreNotFound(NeurohdlError, KeyError):
     """No core of that name is registered."""
 
