@@ -170,6 +170,26 @@ def test_synaptic_word_is_the_engines():
             assert model.syn_word(p, a, w) == engine.pack_event(ep, a, w)
 
 
+def test_decoded_timesteps_drive_the_engine(seed):
+    """m_syn beats, read back by ``syn_timesteps``, run neuron.engine's model to the same spikes
+    and membranes as the expansion's (target, weight) lists."""
+    r = random.Random(seed)
+    ep = EngineParams(n=6, w_width=6, cell={"threshold": 20})
+    p = DecoderParams(n=8, synapses=32, max_fanout=6, target_bits=ep.aw, w_width=ep.w_width,
+                      event={"neuron_bits": 3})
+    lo, hi = p.weight_range()
+    fanout = {k: [(r.randrange(ep.n), r.randint(lo, hi)) for _ in range(r.randint(0, 4))]
+              for k in range(p.n)}
+    steps = event.random_timesteps(p.event, r, 40)
+    _, out = run(p, model.loaded(p, model.build_table(p, fanout)), event.beats(steps), r)
+    got = model.syn_timesteps(p, out)
+    want = [[(t, w) for k in ts for t, w in fanout.get(int(k), [])] for ts in steps]
+    assert got == want
+    b1, v1, _ = engine.run(ep, got)
+    b2, v2, _ = engine.run(ep, want)
+    assert b1 == b2 and (v1 == v2).all()
+
+
 def test_lines_feed_the_encoder(seed):
     """Lines mode: the vectors, through aer.encoder's model, give back each timestep's set of
     in-range keys."""

@@ -62,6 +62,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from neurohdl.errors import ParamError
+from neurohdl.models.aer import event
 from neurohdl.models.aer.event import EventParams
 from neurohdl.params import Params, pfield, pfield_params
 
@@ -365,3 +366,20 @@ def loaded(p: DecoderParams, table: Table) -> State:
     st = reset(p)
     return st._replace(ptr=tuple(ptr_word(p, s, c) for s, c in table.ptr),
                        syn=tuple(syn_word(p, t, w) for t, w in table.syn))
+
+
+def syn_timesteps(p: DecoderParams, beats) -> list[list[tuple[int, int]]]:
+    """The closed timesteps of m_syn beats as (target, weight) lists (weight signed when
+    ``w_signed``): what ``neuron.engine``'s model takes per timestep (``engine.run``)."""
+    closed, _ = event.timesteps(beats)
+    out = []
+    for words in closed:
+        ts = []
+        for w in words:
+            t, wt = w & ((1 << p.target_bits) - 1), w >> p.target_bits
+            if p.w_signed and wt >> (p.w_width - 1):
+                wt -= 1 << p.w_width
+            ts.append((t, wt))
+        out.append(ts)
+    return out
+
