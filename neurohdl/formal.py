@@ -51,6 +51,17 @@ PROOFS: dict[str, Proof] = {
                  {"depth": 4, "full": "stall", "storage": "lut", "counter_bits": 4,
                   "event": {"neuron_bits": 2}}),
         depth=4),
+    "aer.priority_queue": Proof(
+        harness="verif/aer/formal_priority_queue.sv",
+        what="in = out + dropped + occupancy (mod 2^counter_bits); the drop latch (sticky, "
+             "saturating, drop_clear); a beat offered afresh has the largest key of the "
+             "eligible (head timestep), the oldest on ties; a stalled m_out keeps its beat; "
+             "two tracked beats keep arrival order and leave with their data",
+        configs=({"depth": 3, "full": "drop", "priority_bits": 1, "counter_bits": 4,
+                  "drop_bits": 2, "event": {"neuron_bits": 2}},
+                 {"depth": 4, "full": "stall", "priority_bits": 2, "priority_order": "low",
+                  "counter_bits": 4, "drop_bits": 1, "event": {"neuron_bits": 2}}),
+        depth=4),
     "stream.fifo": Proof(
         harness="verif/stream/formal_fifo.sv",
         what="no loss, no duplication, order kept (two tracked words); occupancy = pushes - "

@@ -37,6 +37,17 @@ MUTANTS = {
     # aer.fifo (drop mode): always ready, so a marker meeting a full FIFO is taken and lost
     "aer-fifo-drops-markers": ("aer.fifo", _replace("assign ready = (room || (!s_in_tlast));",
                                                     "assign ready = 1'b1;"), 8),
+    # aer.priority_queue: the compare-select tree keeps the younger beat on a tie
+    "aer-pq-youngest-on-tie": ("aer.priority_queue", _replace(
+        "if ((pq_leaf1_key > pq_leaf0_key)) begin", "if ((pq_leaf1_key >= pq_leaf0_key)) begin"),
+        5),
+    # aer.priority_queue: a dropped beat not counted breaks in = out + dropped + occupancy
+    "aer-pq-uncounted-drop": ("aer.priority_queue", _replace(
+        "n_drop <= (n_drop + 1);", "n_drop <= n_drop;"), 8),
+    # aer.priority_queue: the tlast of a beat dequeued above the bottom is lost, not moved down
+    "aer-pq-tlast-lost": ("aer.priority_queue", _replace(
+        "mark = ((cnt != zero_c) && m_out_tready && head[2] && (sel != zero_i));",
+        "mark = 1'b0;"), 8),
     # the bypass register never selected: the head after a push into an empty FIFO is stale
     "fifo-no-bypass": ("stream.fifo", _replace("byp <= (do_push && (cnt == zero_c));",
                                                "byp <= 1'b0;"), 4),
