@@ -325,4 +325,6 @@ CORE = CoreDecl(
                        "wrap, so in = done + dropped + in flight holds modulo 2**counter_bits",
            "lines": "exact: a line is set by OR, a key >= n is dropped (no shift past n)"},
     vectors=vectors,
+    small=lambda: DecoderParams(n=12, synapses=32, max_fanout=8, target_bits=4, w_width=6,
+                                event={"neuron_bits": 4}),
 )
