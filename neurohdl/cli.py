@@ -362,7 +362,8 @@ def cmd_formal(args) -> int:
 
     if args.core is None:                       # the cores that have a proof
         for name, pr in sorted(PROOFS.items()):
-            print(f"{name:<12} k-induction depth {pr.depth}, {len(pr.configs)} "
+            how = "k-induction depth" if pr.mode == "prove" else "bounded model check, steps"
+            print(f"{name:<12} {how} {pr.depth}, {len(pr.configs)} "
                   f"configuration(s): {pr.what}")
         return 0
     entry = get(args.core)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import NeurohdlError, ParamError, ToolError
+from .params import Params
 from .registry import REPO_ROOT, get
 
 
@@ -39,7 +40,8 @@ class Proof:
     harness: str                        # repository path of the property file
     what: str                           # one line: what the properties say
     configs: tuple[dict, ...] = ({},)   # Params fields of each proven configuration
-    depth: int = 4                      # k-induction depth (sby ``depth``)
+    depth: int = 4                      # k-induction depth (sby ``depth``), or BMC steps
+    mode: str = "prove"                 # "prove" (k-induction) or "bmc" (bounded, from reset)
 
 
 PROOFS: dict[str, Proof] = {
@@ -62,6 +64,18 @@ PROOFS: dict[str, Proof] = {
                  {"depth": 4, "full": "stall", "priority_bits": 2, "priority_order": "low",
                   "counter_bits": 4, "drop_bits": 1, "event": {"neuron_bits": 2}}),
         depth=4),
+    "aer.mesh_router": Proof(
+        harness="verif/aer/formal_mesh_router.sv",
+        what="every event leaving output o has the XY route o from this router and a "
+             "destination inside the mesh (no misroute); marker beats leave as (0, tlast, "
+             "tuser), events without tlast; tied-off outputs stay quiet",
+        configs=({"cols": 3, "rows": 3, "x": 1, "y": 1, "depth": 2, "counter_bits": 4,
+                  "event": {"neuron_bits": 1, "x_bits": 2, "y_bits": 2}},
+                 {"cols": 2, "rows": 2, "x": 0, "y": 0, "depth": 2, "counter_bits": 4,
+                  "event": {"neuron_bits": 1, "x_bits": 1, "y_bits": 1}},
+                 {"cols": 4, "rows": 3, "x": 3, "y": 2, "depth": 4, "counter_bits": 4,
+                  "event": {"neuron_bits": 2, "x_bits": 2, "y_bits": 2, "payload_bits": 1}}),
+        depth=2),
     "stream.fifo": Proof(
         harness="verif/stream/formal_fifo.sv",
         what="no loss, no duplication, order kept (two tracked words); occupancy = pushes - "
@@ -109,13 +123,17 @@ def check_depth(k) -> int:
     return k
 
 
-def _defines(p) -> list[str]:
+def _defines(p, prefix: str = "P_") -> list[str]:
     """```define P_<NAME> <value>`` for every Params field and derived value (bools as 0/1, a
-    text value as ``P_<NAME>_<VALUE>`` when it is an identifier; None defines nothing)."""
+    text value as ``P_<NAME>_<VALUE>`` when it is an identifier; None defines nothing); a
+    nested Params' values as ``P_<FIELD>_<NAME>`` (``P_EVENT_X_LSB``)."""
     values = {**p.to_dict(), **p.derived()}
     out = []
     for name, v in sorted(values.items()):
-        key = f"P_{name.upper()}"
+        key = f"{prefix}{name.upper()}"
+        if isinstance(getattr(p, name, None), Params):
+            out += _defines(getattr(p, name), f"{key}_")
+            continue
         if v is None:
             continue
         if isinstance(v, bool):
@@ -166,10 +184,11 @@ def _harness_text(proof: Proof) -> str:
 
 
 def run_proof(core: str, params=None, depth: int | None = None, out_dir=None,
-              mutate: Callable[[str], str] | None = None, mode: str = "prove",
+              mutate: Callable[[str], str] | None = None, mode: str | None = None,
               log=print) -> ProofResult:
     """Prove ``core``'s properties on ``params`` (default: the proof's first configuration) by
-    k-induction at ``depth`` (default: the proof's).  ``mutate`` rewrites the converted Verilog
+    k-induction at ``depth`` (default: the proof's; ``mode`` default: the proof's, "bmc" for a
+    bounded check from reset).  ``mutate`` rewrites the converted Verilog
     first (must-fail tests: a mutated design must fail the proof; ``mode="bmc"`` then looks
     for the counterexample from reset only, which is cheaper).  Work goes to ``out_dir``
     (default: a fresh folder under ./build/formal)."""
@@ -177,6 +196,7 @@ def run_proof(core: str, params=None, depth: int | None = None, out_dir=None,
     proof = proof_of(entry.name)
     p = params if params is not None else entry.decl.params.from_dict(proof.configs[0])
     k = check_depth(proof.depth if depth is None else depth)
+    mode = proof.mode if mode is None else mode
     if mode not in ("prove", "bmc"):
         raise ParamError(f"formal mode = {mode!r}: allowed 'prove', 'bmc'")
     harness = _harness_text(proof)

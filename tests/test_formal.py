@@ -51,6 +51,12 @@ MUTANTS = {
     # the bypass register never selected: the head after a push into an empty FIFO is stale
     "fifo-no-bypass": ("stream.fifo", _replace("byp <= (do_push && (cnt == zero_c));",
                                                "byp <= 1'b0;"), 4),
+    # aer.mesh_router (3x3 interior): the local input's "east" route sent west (a misroute)
+    "mesh-router-misroute": ("aer.mesh_router", _replace(
+        "assign router_input4_hot_e = 5'd2;", "assign router_input4_hot_e = 5'd8;"), 5),
+    # aer.mesh_router: events leave south with tlast (a marker rule broken)
+    "mesh-router-event-tlast": ("aer.mesh_router", _replace(
+        "router_output2_o_last <= router_output2_mark;", "router_output2_o_last <= 1'b1;"), 5),
     # wb_err on every request: ACK and ERR together for a good access
     "csr-err-with-ack": ("bus.csr", _replace(
         "wb_err <= (a_stb && (!(a_hit && (a_wok || (!a_we)))));", "wb_err <= a_stb;"), 3),
