@@ -265,37 +265,29 @@ def link(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_in_tuser,
     return insts + [comb, seq]
 
 
-def bench(p: LinkParams, name: str, n: int, seed: int, fault: bool = False) -> str:
-    """Self-checking Verilog bench for the FuseSoC ``sim`` target: ``link_tx`` looped back to
-    ``link_rx``; min(n, 24) random beats go in on ``s_in`` with pseudo-random idle cycles and
-    must come out of ``m_out`` (pseudo-random back-pressure) in order, each compared with the
-    model's frame round trip."""
-    import random as _r
-    rng = _r.Random(seed)
-    beats = event.beats(event.random_timesteps(p.event, rng, max(1, min(n, 24))))
-    got, counts = model.receive(p, [("byte", b) for b in model.encode_all(p, beats)])
-    exp = [event.beat_word(p.event, b) for b in got]
-    ins = [event.beat_word(p.event, b) for b in beats]
-    if fault:
-        exp[len(exp) // 2] ^= 1
+def loopback_bench(decl, p, name: str, seed: int, ins, exp, loop: list[str], conns: str,
+                   done: str, limit: int) -> str:
+    """Self-checking Verilog bench for the FuseSoC ``sim`` target of a core whose output side
+    loops back to its input side (aer.link: the serial line; aer.handshake4: REQ/ACK/data):
+    the beat words ``ins`` go in on ``s_in`` with pseudo-random idle cycles and must come out of
+    ``m_out`` (pseudo-random back-pressure) as ``exp``, in order.  ``loop``: Verilog
+    declarations of the loop's nets; ``conns``: the DUT's other port connections; ``done``: a
+    Verilog condition that must hold too at the end; ``limit``: cycles before a timeout."""
     w = p.event.width
-    L = [f"// self-checking bench for {CORE.vlnv()} ({type(p).__name__} {p.digest()}), seed "
+    L = [f"// self-checking bench for {decl.vlnv()} ({type(p).__name__} {p.digest()}), seed "
          f"{seed}: do not edit", "`timescale 1ns/10ps", f"module {name}_tb;",
          "reg clk = 1'b0;", "reg rst = 1'b1;", "always #5 clk = ~clk;",
          "reg [31:0] prng = 32'h%08x;" % ((seed & 0xFFFFFFFF) or 1),
          "always @(posedge clk) prng <= {prng[30:0], prng[31] ^ prng[21] ^ prng[1] ^ prng[0]};",
          f"reg [{w + 1}:0] ins [0:{len(ins) - 1}];", f"reg [{w + 1}:0] exp [0:{len(exp) - 1}];",
          "integer i = 0, o = 0, cycles = 0;",
-         f"reg [{w - 1}:0] s_tdata = 0;", "reg s_tvalid = 0, s_tlast = 0, s_tuser = 0, m_tready = 0;",
-         f"wire [{w - 1}:0] m_tdata;", "wire s_tready, m_tvalid, m_tlast, m_tuser, line;",
-         f"wire [{p.counter_bits - 1}:0] n_sent, n_recv, n_crc, n_over, n_out;",
-         f"wire [{p.rx_depth.bit_length() - 1}:0] n_count;",
+         f"reg [{w - 1}:0] s_tdata = 0;",
+         "reg s_tvalid = 0, s_tlast = 0, s_tuser = 0, m_tready = 0;",
+         f"wire [{w - 1}:0] m_tdata;", "wire s_tready, m_tvalid, m_tlast, m_tuser;"] + loop + [
          f"{name} dut (.clk(clk), .rst(rst), .s_in_tdata(s_tdata), .s_in_tvalid(s_tvalid), "
          ".s_in_tlast(s_tlast), .s_in_tready(s_tready), .s_in_tuser(s_tuser), "
          ".m_out_tdata(m_tdata), .m_out_tvalid(m_tvalid), .m_out_tlast(m_tlast), "
-         ".m_out_tready(m_tready), .m_out_tuser(m_tuser), .link_tx(line), .link_rx(line), "
-         ".status_sent(n_sent), .status_received(n_recv), .status_crc_err(n_crc), "
-         ".status_overflow(n_over), .status_out(n_out), .status_count(n_count));",
+         f".m_out_tready(m_tready), .m_out_tuser(m_tuser), {conns});",
          "initial begin"]
     L += [f"    ins[{i}] = {w + 2}'d{v};" for i, v in enumerate(ins)]
     L += [f"    exp[{i}] = {w + 2}'d{v};" for i, v in enumerate(exp)]
@@ -305,20 +297,42 @@ def bench(p: LinkParams, name: str, n: int, seed: int, fault: bool = False) -> s
           "    if (s_tvalid && s_tready) i = i + 1;",
           "    if (!s_tvalid || s_tready) begin",
           f"        if (i < {len(ins)} && !(prng[0] & prng[3])) begin",
-          f"            s_tvalid <= 1'b1; {{s_tuser, s_tlast, s_tdata}} <= ins[i];",
+          "            s_tvalid <= 1'b1; {s_tuser, s_tlast, s_tdata} <= ins[i];",
           "        end else s_tvalid <= 1'b0;", "    end",
           "    if (m_tvalid && m_tready) begin",
           f"        if (o >= {len(exp)} || {{m_tuser, m_tlast, m_tdata}} !== exp[o]) begin",
           '            $display("FAIL m_out beat %0d: rtl %h", o, {m_tuser, m_tlast, m_tdata});',
           "            $fatal(1);", "        end", "        o = o + 1;", "    end",
           "    m_tready <= !(prng[5] & prng[7]);",
-          f"    if (o == {len(exp)} && n_crc == 0 && n_over == 0) begin",
-          f'        $display("PASS {name}_tb: all model transactions matched after %0d cycles", cycles);',
+          f"    if (o == {len(exp)} && {done}) begin",
+          f'        $display("PASS {name}_tb: all model transactions matched after %0d '
+          'cycles", cycles);',
           "        $finish;", "    end",
-          f"    if (cycles > {(len(ins) + 4) * p.frame_cycles * 2}) begin",
-          f'        $display("FAIL {name}_tb: timeout after %0d cycles (%0d of {len(exp)} beats)", cycles, o);',
+          f"    if (cycles > {limit}) begin",
+          f'        $display("FAIL {name}_tb: timeout after %0d cycles (%0d of {len(exp)} '
+          'beats)", cycles, o);',
           "        $fatal(1);", "    end", "end", "endmodule"]
     return "\n".join(L) + "\n"
+
+
+def bench(p: LinkParams, name: str, n: int, seed: int, fault: bool = False) -> str:
+    """The FuseSoC ``sim`` bench: ``link_tx`` looped back to ``link_rx``; min(n, 24) random
+    beats through the model's frame round trip, no CRC error, no overflow."""
+    import random as _r
+    beats = event.beats(event.random_timesteps(p.event, _r.Random(seed), max(1, min(n, 24))))
+    got, _ = model.receive(p, [("byte", b) for b in model.encode_all(p, beats)])
+    exp = [event.beat_word(p.event, b) for b in got]
+    if fault:                 # neurohdl.bench's must-fail: one expected beat corrupted
+        exp[len(exp) // 2] ^= 1
+    cw = p.counter_bits
+    return loopback_bench(
+        CORE, p, name, seed, [event.beat_word(p.event, b) for b in beats], exp,
+        ["wire line;", f"wire [{cw - 1}:0] n_sent, n_recv, n_crc, n_over, n_out;",
+         f"wire [{p.rx_depth.bit_length() - 1}:0] n_count;"],
+        ".link_tx(line), .link_rx(line), .status_sent(n_sent), .status_received(n_recv), "
+        ".status_crc_err(n_crc), .status_overflow(n_over), .status_out(n_out), "
+        ".status_count(n_count)", "n_crc == 0 && n_over == 0",
+        (len(beats) + 4) * p.frame_cycles * 2)
 
 
 CORE = declare("aer.link", LinkParams, link, ports, """

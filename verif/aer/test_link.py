@@ -15,7 +15,8 @@ on the shared testbench.
 * ``overflow_counted``: ``m_out`` held while rx_depth + 2 good frames arrive: 2 overflows, the
   first rx_depth beats delivered.
 * must-fail: the sender against a model one cycle late, and the line-error run against a
-  receiver model that does not check the CRC (a corrupted frame let through), both fail.
+  receiver model blind to the flipped bits (a corrupted frame let through), both fail; a
+  planted RTL bug (the CRC check removed) fails ``line_errors_counted`` (rotated).
 """
 import binascii
 import random
@@ -30,7 +31,7 @@ from neurohdl.models.aer.link import SYNC, LinkParams
 from neurohdl.models.bus.uart_bridge import crc8
 from neurohdl.verif.aer.bench import Late, drain, flat, send_beats, start_check, take
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import Bench, bad_params_test, core_tests
+from neurohdl.verif.common.tb import Bench, bad_params_test, core_tests, planted_bug_test
 
 COUNTERS = ("sent", "received", "crc_err", "overflow", "out")
 
@@ -237,6 +238,12 @@ async def crc_must_fail(dut):
 # ---------------------------------------------------------------- pytest side -------------
 
 test_link, test_link_verilator = core_tests("aer.link")
+
+test_planted_bug_is_caught = planted_bug_test("aer.link", {
+    # the receiver's CRC check removed: a corrupted frame goes through undetected
+    "crc_unchecked": ([(r"if \(\(\(receiver0_crc_nx == 0\) && receiver0_pad_ok\)\)",
+                       "if (receiver0_pad_ok)")], "line_errors_counted"),
+})
 
 
 def _crc8_maxim(data) -> int:
