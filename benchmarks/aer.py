@@ -45,8 +45,8 @@ ROUTER = {"cols": 3, "rows": 3, "x": 1, "y": 1, "depth": 2}
 TARGETS = {"ice40": "iCE40 UP5K", "ecp5": "ECP5-85F"}
 FMAX_GOAL = {"ice40": 60.0, "ecp5": 150.0}
 LUT_GOAL = 600
-#: REFERENCES.md section 9.1 (same yosys/nextpnr, median of 3 seeds): LUT4 on UP5K, MHz on
-#: UP5K and ECP5-85F, events / cycle / output port
+#: the project references, section 9.1 (same yosys/nextpnr, median of 3 seeds): LUT4 on
+#: UP5K, MHz on UP5K and ECP5-85F, events / cycle / output port
 REFS = [("RANC `Router`", 2850, 19.6, 57.8, "0.5"),
         ("verilog-axis `axis_switch` 5x5", 1339, 21.4, 77.0, "<= 1"),
         ("plain 5-port XY router (unicast)", 844, 24.6, 83.0, "1"),
@@ -94,14 +94,16 @@ def load_point(p: mesh.MeshParams, load: int, seed: int = 1, pattern: str = "uni
             "delivered": len(done) / max(1, len(window))}
 
 
-def sweep(rows: int, cols: int, loads=LOADS, seed: int = 1, log=print, **kw) -> list[dict]:
-    p = mesh_params(rows, cols)
+def sweep(rows: int, cols: int, loads=LOADS, seed: int = 1, log=print, depth: int = 2,
+          **kw) -> list[dict]:
+    p = mesh_params(rows, cols, depth)
     out = []
     for load in loads:
         t0 = time.time()
         r = load_point(p, load, seed, **kw)
-        log(f"  {rows}x{cols} load {r['load']:.2f}: offered {r['offered']:.3f}, accepted "
-            f"{r['accepted']:.3f} ev/cycle/tile, latency {_lat(r)} ({time.time() - t0:.1f} s)")
+        log(f"  {rows}x{cols} depth {depth} load {r['load']:.2f}: offered {r['offered']:.3f}, "
+            f"accepted {r['accepted']:.3f} ev/cycle/tile, latency {_lat(r)} "
+            f"({time.time() - t0:.1f} s)")
         out.append(r)
     return out
 
@@ -275,6 +277,8 @@ def main(argv=None) -> int:
     ap.add_argument("--loads", nargs="+", type=int, default=list(LOADS), metavar="PERMILLE")
     ap.add_argument("--pattern", default="uniform", choices=tr.PATTERNS)
     ap.add_argument("--seed", type=int, default=1, help="traffic seed (default 1)")
+    ap.add_argument("--depth", type=int, default=2,
+                    help="input buffer beats per router port (default 2, the .core default)")
     ap.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3],
                     help="nextpnr placement seeds (default 1 2 3; the median is reported)")
     ap.add_argument("--targets", nargs="+", default=list(TARGETS), choices=list(TARGETS))
@@ -284,7 +288,8 @@ def main(argv=None) -> int:
         sweeps = {}
         for rows, cols in a.sizes:
             print(f"load sweep {rows}x{cols} ({a.pattern}, seed {a.seed}):", flush=True)
-            sweeps[(rows, cols)] = sweep(rows, cols, a.loads, a.seed, pattern=a.pattern,
+            sweeps[(rows, cols)] = sweep(rows, cols, a.loads, a.seed, depth=a.depth,
+                                         pattern=a.pattern,
                                          log=lambda s: print(s, flush=True))
         print()
         print(load_table([r for pts in sweeps.values() for r in pts]))
@@ -293,7 +298,7 @@ def main(argv=None) -> int:
                     + ("met" if saturation(pts) >= GOAL_SATURATION else "**missed**") + ")"
                     if (rows, cols) == (4, 4) and a.pattern == "uniform" else "")
             print(f"\nsaturation {rows}x{cols}: {saturation(pts):.3f} events/cycle/tile{goal}")
-        if a.pattern == "uniform":
+        if a.pattern == "uniform" and a.depth == 2:
             for f in plot(sweeps, Path(a.out)):
                 print(f"plot: {f}")
     if a.what in ("hops", "all"):

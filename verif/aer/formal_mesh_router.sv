@@ -17,7 +17,7 @@
 // Not covered here (tracking one event through the buffers needs an invariant over the FIFO
 // contents): no loss / duplication, no Y->X turn (the XY scheme's turn rule is the model's,
 // checked in simulation against the converted design), the grant bound; see
-// docs/aer_performance.md "Formal".
+// docs/aer_performance.md "Verification".
 `ifdef FORMAL
 localparam integer F_W = `P_EVENT_WIDTH;
 
