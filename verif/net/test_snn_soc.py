@@ -13,7 +13,8 @@ out of range and a full input FIFO), single steps and multi-step runs, spike rea
 fixed-address bursts that run past the FIFO's end, an output FIFO left to overflow (drops),
 clr_cnt, reset_net, interrupts, error responses (unmapped address, read-only register), an
 input FIFO flooded (IN_DROPPED past 2^5), every SC_VAL register and SCRATCH written and read
-back, and (Wishbone host) writes with byte enables to every plain register.
+back, (Wishbone host) writes with byte enables to every plain register, and TSTEP preloaded
+past 2^26 by a backdoor deposit (the only state no host access can reach in a simulation).
 """
 from __future__ import annotations
 
@@ -170,9 +171,14 @@ class ProgramBench(SocBench):
         await self.rd("IN_DROPPED", what="after a flood")
 
     async def register_sweep(self):
-        """SCRATCH and the whole SC_VAL bank -- beyond sc_channels too: storage no timestep
-        reads -- written with random words and read back."""
+        """SCRATCH (all ones, all zeros, both alternating patterns, each read back: a random
+        word can leave a bit never 1 where another bit decides it) and the whole SC_VAL bank --
+        beyond sc_channels too: storage no timestep reads -- written with random words and
+        read back."""
         bank = [r for r in self.A if r.startswith("SC_VAL_")]
+        for word in (0xFFFFFFFF, 0, 0xAAAAAAAA, 0x55555555):    # each bit 1 and 0, next to both
+            await self.wr("SCRATCH", [word])
+            await self.rd("SCRATCH", what=f"after writing {word:#010x}")
         await self.wr("SCRATCH", [self.random.getrandbits(32)])
         await self.wr(bank[0], [self.random.getrandbits(16) for _ in bank], fixed=False)
         await self.rd(bank[0], len(bank), fixed=False, what="SC_VAL bank")
@@ -188,6 +194,21 @@ class ProgramBench(SocBench):
             for sel in (0x1, 0x2) if reg in bank else (0x1, 0x2, 0x4, 0x8, 0x5, 0xA):
                 await self.wr(reg, [self.random.getrandbits(32)], sel=sel)
                 await self.rd(reg, what=f"after a write with byte enables {sel:#x}")
+
+    async def far_tstep(self):
+        """TSTEP past 2^24 and 2^26 (16.7 and 67 million timesteps: no run gets there): the
+        timestep counter preloaded by a backdoor deposit while the SoC is idle, the model's
+        counter set to the same value, then read back, one step with a spike to fan out, read
+        back again with the spikes' tags."""
+        far = (1 << 26) | (1 << 24) | 0xFD          # bits 7, 24 and 26 set, a carry two away
+        self.dut.soc_body0_tstep.value = far
+        self.m.tstep = far
+        await self.rd("TSTEP", what="preloaded")
+        await self.wr("SPIKE_IN", [0])
+        await self.wr("CTRL", [2])                         # step
+        await self.wait_idle()
+        await self.rd("TSTEP", what="one step after the preload")
+        await self.read_out()
 
     async def read_out(self):
         lvl = (self.m.out_fifo and len(self.m.out_fifo)) or 0
@@ -225,6 +246,7 @@ async def program(b: ProgramBench, rounds: int):
     await b.register_sweep()
     await b.byte_lanes()
     await b.rd("SCRATCH")
+    await b.far_tstep()
     m = b.m
     b.dut._log.info(f"program done: {b.k} compared reads, {len(m.spike_log)} spikes emitted, "
                     f"{m.ev_drop} dropped out, {m.in_dropped} dropped in, TSTEP {m.tstep}; "

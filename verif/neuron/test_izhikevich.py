@@ -45,6 +45,23 @@ stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail
     TESTS.standard(corners)
 
 
+def below_rest(p: IzhikevichParams, rng=None) -> list[int]:
+    """From rest, a negative current of 100 .. 3,000 mV for one step (v lands at about -130 to
+    -900 mV, where 0.04 v^2 + 5 v is positive but small), then the most negative input for one
+    step (the neuron does not fire: v falls far), then four steps of 0: the membrane below
+    -125 mV without a spike, which the random and corner drives never give (they either fire
+    from there or arrive far below).  Currents limited to the format's range."""
+    lo, top_mv = -(1 << (p.width - 1)), (1 << (p.int_bits - 1)) - 1
+    xs = []
+    for a in range(100, 3100, 150):
+        xs += [model.current(p, -min(a, top_mv)), lo, 0, 0, 0, 0]
+    return xs
+
+
+large_negative_membranes = TESTS.scenario("large_negative_membranes", below_rest,
+                                          below_rest.__doc__)
+
+
 # ---------------------------------------------------------------- pytest side -------------
 
 test_izhikevich, test_izhikevich_verilator = core_tests("neuron.izhikevich")
@@ -59,6 +76,18 @@ def test_izhikevich_saturating(seed, tmp_path):
     _, v, sat, u = model.run_population(p, np.array([lo, hi] * 40)[:, None], with_u=True)
     assert sat.any() and ((u == lo) | (u == hi)).any() and (v == lo).any()
     check_core("neuron.izhikevich", seed, tmp_path, p=p)
+
+
+def test_below_rest_reaches_large_negative_membranes():
+    """At the defaults the ``large_negative_membranes`` drive puts v at -125 mV or below,
+    where 0.04 v^2 + 5 v >= 0, with no spike on the step (at least 10 times in its 120)."""
+    p = IzhikevichParams()
+    F, xs = 1 << p.frac_bits, below_rest(p)
+    spikes, v, _ = model.run_population(p, np.array(xs)[:, None])
+    before = np.concatenate([[p.v_init], v[:-1, 0]]).astype(np.int64)
+    quad = p.k004 * (before * before // F) // F + 5 * before
+    hits = (before <= -125 * F) & (quad >= 0) & ~spikes[:, 0].astype(bool)
+    assert hits.sum() >= 10
 
 
 def reference(p: IzhikevichParams, xs, check_widths: bool = False):

@@ -1,16 +1,23 @@
 # SPDX-License-Identifier: Apache-2.0
 """sc.sng_bank: converted Verilog vs the model over random configurations (Sobol and LFSR
-banks, unipolar and bipolar), idle and back-pressure on both streams; lane independence."""
+banks, unipolar and bipolar), idle and back-pressure on both streams; lane independence; the
+comparators at a far index (every Sobol direction number in the register)."""
 import itertools
 
+import cocotb
 import numpy as np
+from cocotb.clock import Clock
+from cocotb.triggers import ReadOnly, RisingEdge, Timer
 
 from neurohdl.models.sc import sng_bank as model
 from neurohdl.models.sc.bitstream import scc_counts
 from neurohdl.models.sc.lfsr import is_maximal
 from neurohdl.models.sc.sng_bank import SngBankParams, distinct_maximal_taps
 from neurohdl.rtl.sc.sng_bank import stimulus
-from neurohdl.verif.common.tb import StandardTests, bad_params_test, core_tests
+from neurohdl.simrun import params_from_env
+from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.stream import reset, run_seed
+from neurohdl.verif.common.tb import CLOCK_NS, StandardTests, bad_params_test, core_tests
 
 
 def mutant(p: SngBankParams, xs):
@@ -29,6 +36,88 @@ TESTS = StandardTests(model=lambda p, xs: model.tdata_bits(model.run(p, xs)),
 stream_matches_model = TESTS.model_match()
 reset_restarts_sources = TESTS.reset_mid_stream("reset_restarts_sources")
 scoreboard_must_fail = TESTS.must_fail()
+
+#: Beats of each window compared one by one (x = r + 1 twice, x = r twice, ...).
+WINDOW = 8
+
+
+def gray_full(width: int) -> int:
+    """The index whose Gray code has its low ``width`` bits set (as sc.sobol's
+    ``every_direction_number``): each of those direction numbers has been XORed into every
+    lane's register an odd number of times."""
+    k, mask = (1 << width) - 1, ((1 << width) - 1) >> 1
+    while mask:                     # the inverse Gray code of all ones
+        k, mask = k ^ mask, mask >> 1
+    return k
+
+
+def windows(p: SngBankParams) -> list[int]:
+    """First indices of the compared windows: each 2^j - 4 (the step that XORs in direction
+    number j - 1, mid-window: every bit of every lane's number is seen both 0 and 1, the low
+    ones early, the high ones late) and the Gray-all-ones index, for j < min(W, 16) (at most
+    43,690 beats, about 2 s).  LFSR lanes have no index-dependent part: the windows up to
+    2^8."""
+    w = min(p.width, 16) if p.source == "sobol" else min(p.width, 8)
+    starts = {max(0, (1 << j) - 4) for j in range(2, w)}
+    return sorted(starts | ({gray_full(w)} if p.source == "sobol" else set()))
+
+
+def boundary_rows(p: SngBankParams, r) -> list[list[int]]:
+    """Lane tdata values whose compares sit on the random numbers ``r`` (one row a beat):
+    x = r + 1 on rows 0, 1 mod 4 (a larger r turns the bit to 0; capped at 2^W - 1) and x = r
+    on rows 2, 3 mod 4 (a smaller r turns it to 1), in the lane's encoding (bipolar: MSB
+    inverted).  Period 4, not 2: a wrong bit that the XOR register carries on every other beat
+    meets both kinds."""
+    top, msb = (1 << p.width) - 1, (1 << (p.width - 1)) if p.bipolar else 0
+    return [[(min(int(v) + 1, top) if j % 4 < 2 else int(v)) ^ msb for v in row]
+            for j, row in enumerate(r)]
+
+
+def far_beats(p: SngBankParams) -> dict[int, list[int]]:
+    """Beat index -> lane tdata values of every compared beat (:func:`windows`,
+    :func:`boundary_rows`); every other beat carries x = 0."""
+    starts = windows(p)
+    r = model.numbers(p, starts[-1] + WINDOW)
+    return {s + j: row for s in starts
+            for j, row in enumerate(boundary_rows(p, r[s:s + WINDOW]))}
+
+
+@cocotb.test()
+async def comparators_at_far_indices(dut):
+    """One idle cycle after reset (the index register's hold path), then beats at one a cycle (a
+    simulator-side clock: no Python per beat between the windows) with x = 0, and in each window of :func:`windows` (up to the Gray-all-ones Sobol
+    index) lane values on that beat's random numbers from the model (x = r + 1 or x = r), so a
+    changed r (up on the first kind, down on the second) flips a bit.  The outputs of the
+    window beats match the model (x = 0 elsewhere: the bits are 0 whatever the numbers)."""
+    p = params_from_env(SngBankParams)
+    directed = far_beats(p)
+    last = max(directed) + 1
+    zero = [(1 << (p.width - 1)) if p.bipolar else 0] * p.lanes    # x = 0, lane encoding
+    xs = [directed.get(i, zero) for i in range(last)]
+    want_all = model.tdata_bits(model.run(p, xs))
+    want = expected([want_all[i] for i in sorted(directed)], run_seed())
+    dut.m_bits_tready.value = 1
+    dut.s_x_tvalid.value = 0
+    Clock(dut.clk, CLOCK_NS, unit="ns", impl="gpi").start(start_high=False)
+    await reset(dut)
+    await RisingEdge(dut.clk)       # one idle cycle first: the index register holds
+    await Timer(1, unit="ns")
+    dut.s_x_tvalid.value = 1
+    got, taken = [], 0              # taken: beats accepted so far
+    for i in sorted(directed):
+        if i > taken:               # i - taken beats of x = 0: a timer, then the last edge
+            dut.s_x_tdata.value = model.pack(p, [zero])[0]
+            await Timer((i - taken - 1) * CLOCK_NS + 1, unit="ns")
+            await RisingEdge(dut.clk)
+            await Timer(1, unit="ns")
+        dut.s_x_tdata.value = model.pack(p, [directed[i]])[0]
+        await RisingEdge(dut.clk)   # beat i taken
+        await ReadOnly()
+        assert int(dut.m_bits_tvalid.value), f"m_bits_tvalid low after beat {i}; {p}"
+        got.append(int(dut.m_bits_tdata.value))
+        await Timer(1, unit="ns")
+        taken = i + 1
+    compare(got, want, f"m_bits at beats {sorted(directed)[:3]}..{last - 1}", str(p))
 
 
 # ---------------------------------------------------------------- pytest side -------------
@@ -49,6 +138,23 @@ def _mean_abs_scc(p, n=1024, trials=60):
             out.append(abs(scc_counts(a11, a10, a01, n - a11 - a10 - a01)))
             err.append(a11 / n - int(v[i]) * int(v[j]) / 4.0 ** p.width)
     return float(np.mean(out)), float(np.sqrt(np.mean(np.square(err))))
+
+
+def test_far_windows_see_every_bit_both_ways():
+    """The windows of ``comparators_at_far_indices`` at the defaults: every bit of every lane's
+    random number is 1 on some x = r beat and 0 on some x = r + 1 beat, so a bit stuck or
+    flipped anywhere in a number changes a compared output."""
+    p = SngBankParams()
+    beats = far_beats(p)
+    r = model.numbers(p, max(beats) + 1)
+    seen = set()
+    for i, row in beats.items():
+        for lane, (x, v) in enumerate(zip(row, r[i])):
+            for b in range(p.width):
+                bit = int(v) >> b & 1
+                if (x == int(v)) == bool(bit):      # x = r with the bit 1, x = r + 1 with it 0
+                    seen.add((lane, b, bit))
+    assert len(seen) == 2 * p.lanes * p.width
 
 
 def test_lanes_are_independent():
