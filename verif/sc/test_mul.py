@@ -50,6 +50,29 @@ TESTS = StandardTests(model=model.run, stimulus=stimulus, mutant=mutant,
                       settle=lambda p: p.length + 5, gap=lambda p: 5 * p.length + GAP)
 stream_matches_model = TESTS.model_match()
 reset_restarts_lfsrs = TESTS.reset_mid_stream("reset_restarts_lfsrs")
+
+
+def boundary_ops(p: MulParams, rng) -> list[tuple[int, int]]:
+    """Twelve ops whose count turns on one compare: operand a (then b) set to r + 1 or r for
+    the random number r it meets on one cycle of its window (from the model's sources), the
+    other operand at 2^W - 1.  A random number that differs on that cycle (up for r + 1, down
+    for r) changes the count by one.  For r + 1 the cycle is the one whose r has the most low
+    bits 0 (a wrong low bit raises r), for r the one with the most low bits 1: a flipped bit
+    k of r changes a random compare with probability 2^(k - W), so the low bits are the ones
+    random operands miss."""
+    top, low = (1 << p.width) - 1, (1 << min(p.width, 8)) - 1
+    plan = [(side, up) for side in (0, 1) for up in (True, False) for _ in range(3)]
+    rs = [sng.numbers(q, len(plan) * p.length)[0] for q in (p.sng_a(), p.sng_b())]
+    ops = []
+    for i, (side, up) in enumerate(plan):
+        window = [int(r) for r in rs[side][i * p.length:(i + 1) * p.length]]
+        r = max(window, key=lambda v: bin((~v if up else v) & low).count("1"))
+        x = min(r + 1, top) if up else r
+        ops.append((x, top) if side == 0 else (top, x))
+    return ops
+
+
+comparator_boundary = TESTS.scenario("comparator_boundary", boundary_ops, boundary_ops.__doc__)
 scoreboard_must_fail = TESTS.must_fail()
 
 
