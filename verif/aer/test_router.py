@@ -1,0 +1,224 @@
+# SPDX-License-Identifier: Apache-2.0
+"""aer.router: converted Verilog vs the cycle model over random configurations (2..5 ports,
+random index_bits, key windows and event formats) on the shared bench (verif/bus/bench.py):
+the route RAM is cleared after reset, a random ternary table is loaded through the Wishbone
+CSR port by the host driver (neurohdl.sw.aer_router: INFO read, compile, TADDR/TDATA burst,
+DEF_ROUTE), then random timesteps of events (half of them on table keys) go in with idle on
+the input and independent random back-pressure on every output port.  Every cycle every
+output (the streams, s_in_tready, the Wishbone responses, hence every CSR read) is compared
+with the model; each port's beats with the model's transfers and, independently of the model
+and of the table compiler, with a straightforward SpiNNaker first-match routing of the ternary
+table (:func:`reference`); the counters read over the bus with counts made from the ports.
+Must-fails (in the same run, to keep it short): the model one cycle late; the reference
+with entry 0 routed elsewhere."""
+import json
+import random
+from pathlib import Path
+
+import cocotb
+from cocotb.triggers import ClockCycles, SimTimeoutError, with_timeout
+
+from neurohdl.errors import ParamError
+from neurohdl.models.aer import event, router as model
+from neurohdl.models.aer.router import Entry, RouterParams
+from neurohdl.regmap import RegMap
+from neurohdl.sw.aer_router import AsyncRouter
+from neurohdl.sw.regmap_driver import Table
+from neurohdl.verif.aer.bench import CycleCheck, Late, drain, send_beats, start_check, take
+from neurohdl.verif.bus.bench import PortBench
+from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.verif.common.soc_host import WbAsyncTransport, WbHost
+from neurohdl.verif.common.tb import bad_params_test, core_tests
+from neurohdl.verif.common.wishbone import ack_err_rule
+
+
+def reference(p: RouterParams, entries, default, beats):
+    """Per port, the beats it must receive, from the definition: an event goes to the ports of
+    the first entry with ``address & mask == key`` (else the default ports); a beat with tlast
+    reaches every port (as a marker where the event does not go)."""
+    out = [[] for _ in range(p.ports)]
+    for d, last, user in beats:
+        a = d & ((1 << p.event.address_bits) - 1)
+        ports = set(next((e.ports for e in entries if a & e.mask == e.key), default))
+        for i in range(p.ports):
+            if i in ports and not user:
+                out[i].append((d, last, 0))
+            elif last:
+                out[i].append(event.MARKER)
+    return out
+
+
+def random_table(p: RouterParams, rng: random.Random):
+    """1..10 ternary entries inside the key window (often overlapping), and default ports."""
+    g = p.geometry
+    bits = [b for b in range(g.address_bits) if g.window >> b & 1]
+
+    def ports():
+        return tuple(i for i in range(p.ports) if rng.random() < 0.4)
+    entries = []
+    for _ in range(rng.randint(1, 10)):
+        mask = sum(1 << b for b in bits if rng.random() < 0.7)
+        entries.append(Entry(rng.getrandbits(g.address_bits) & mask, mask, ports()))
+    return entries, ports()
+
+
+def random_beats(p: RouterParams, entries, rng: random.Random, n: int):
+    """About ``n`` events in timesteps: half of the addresses on an entry's key (the first
+    event's and others' on entry 0's), the other bits random."""
+    steps = event.random_timesteps(p.event, rng, n)
+    amask = (1 << p.event.address_bits) - 1
+    first = True
+    for ts in steps:
+        for j, w in enumerate(ts):
+            if first or rng.random() < 0.5:
+                e = entries[0] if first or rng.random() < 0.3 else rng.choice(entries)
+                first = False
+                ts[j] = (w & ~amask) | e.key | (w & amask & ~e.mask)
+    return event.beats(steps)
+
+
+def sim_regmap():
+    """The router's register map from the regmap.json generated beside the simulated HDL
+    (``<build>/hdl/regmap``; elaborating the .rdl inside the simulation costs seconds), else
+    from the .rdl."""
+    f = Path.cwd().parent / "hdl" / "regmap" / "regmap.json"
+    if f.is_file():
+        rm = RegMap.from_dict(json.loads(f.read_text()))
+        try:
+            model.use_regmap(rm)
+            return rm
+        except ParamError:
+            pass
+    return model.regmap()
+
+
+class RouterBench(PortBench):
+    """The shared bench with the Wishbone host port and the router's driver on it."""
+
+    def __init__(self, dut, idle=None, stall=None, **kw):
+        super().__init__(dut, idle, stall, params=RouterParams, **kw)
+
+    def setup(self):
+        self.host = WbHost(self.dut, self.random)
+        self.driver = AsyncRouter(WbAsyncTransport(self.host), Table(sim_regmap().to_dict()))
+        self.rule(ack_err_rule(self.dut, "wb"))
+
+
+def busy_check(dut, p: RouterParams):
+    """busy(dut): the router holds a beat or clears its RAM (s_in not ready), or offers one."""
+    valids = [getattr(dut, f"m_out{i}_tvalid") for i in range(p.ports)]
+    return lambda d: not int(d.s_in_tready.value) or any(int(h.value) for h in valids)
+
+
+async def phase(tb, rng, n: int, what: str, table=None):
+    """Load a random table through the driver (``table``: keep that (entries, default) and
+    write only the new default route), send about ``n`` events, drain, read the counters;
+    check the ports against the reference and the counters against port counts.  Returns
+    (entries, default, beats, received beats per port, s_in transfer cycles)."""
+    p = tb.p
+    if table is None:
+        entries, default = random_table(p, rng)
+        await tb.driver.load(entries, default)
+    else:
+        entries, default = table[0], random_table(p, rng)[1]
+        await tb.driver.set_default(default)
+    await tb.driver.clear_counters()
+    first = len(tb.transfers["s_in"])
+    beats = random_beats(p, entries, rng, n)
+    send_beats(tb, beats, "s_in")
+    try:                     # (drain waits for the source without a limit)
+        await with_timeout(drain(tb, busy_check(tb.dut, p)), 50 * (len(beats) + 100), "ns")
+    except SimTimeoutError:
+        raise AssertionError(f"{what}: the router did not drain ({tb.sources['s_in'].count()} "
+                             f"beats not taken); {p}") from None
+    got = [take(tb.sinks[f"m_out{i}"]) for i in range(p.ports)]
+    counters = await tb.driver.counters()
+    ctx = f"{what}: {p} table {entries} default {default} seed={tb.seed}"
+    check_ports(tb, p, entries, default, beats, got, ctx)
+    check_counters(tb, p, entries, default, beats, got, counters, ctx)
+    return entries, default, beats, got, tb.transfers["s_in"][first:]
+
+
+def check_ports(tb, p, entries, default, beats, got, ctx):
+    """Each port's beats against :func:`reference` (tdata << 2 | tlast << 1 | tuser)."""
+    want = reference(p, entries, default, beats)
+    for i in range(p.ports):
+        compare([d << 2 | last << 1 | user for d, last, user in got[i]],
+                expected([d << 2 | last << 1 | user for d, last, user in want[i]], tb.seed + i),
+                f"m_out{i} vs the ternary reference", ctx)
+
+
+def check_counters(tb, p, entries, default, beats, got, counters, ctx):
+    """The counters read over the bus against counts made from the ports and the table."""
+    amask, cmask = (1 << p.event.address_bits) - 1, (1 << p.counter_bits) - 1
+    events = [d & amask for d, _, user in beats if not user]
+    hits = sum(any(a & e.mask == e.key for e in entries) for a in events)
+    routes = [next((e.ports for e in entries if a & e.mask == e.key), default) for a in events]
+    dropped = sum(not r for r in routes)
+    want = {"EVENTS_IN": len(events), "EVENTS_OUT": len(events) - dropped, "DROPPED": dropped,
+            "HITS": hits, "MISSES": len(events) - hits,
+            "MARKERS": sum(last for _, last, _ in beats)}
+    names = sorted(want)
+    compare([counters[c] for c in names] + counters["PORT_OUT"],
+            expected([want[c] & cmask for c in names]
+                     + [sum(1 for b in g if not b[2]) & cmask for g in got], tb.seed),
+            f"counters {names} + PORT_OUT", ctx)
+
+
+@cocotb.test()
+async def routes_match_model(dut):
+    """After the clearing sweep: a table loaded by the driver, traffic with random idle and
+    independent random back-pressure per port; then a new default route and traffic without
+    pauses, taken back to back (one event a clock).  Every cycle against the
+    model, every port against the ternary reference, the counters.  Must-fails in the same
+    run: the model one cycle late (followed beside the model) shows mismatches; the port
+    check with entry 0 routed elsewhere fails."""
+    tb = await RouterBench.start(dut, "random", "random", salt="router")
+    p, rng = tb.p, tb.rng("router")
+    late = CycleCheck(dut, Late(model), p)
+    late_task = cocotb.start_soon(late.run())
+    check = await start_check(tb, model)
+    await ClockCycles(dut.clk, p.entries)          # the clearing sweep
+    entries, default, beats, got, _ = await phase(tb, rng, 60, "random pauses")
+    late_task.cancel()                             # (it has followed the load and traffic)
+    tb.idle = tb.stall = None
+    tb.release()                                   # no pauses from here on
+    for bfm in tb.sources.values():                # (a stopped pause pattern leaves its
+        bfm.pause = False                          # last value)
+    _, _, _, got2, ins = await phase(tb, rng, 30, "no pauses", (entries, default))
+    compare(ins, expected(list(range(ins[0], ins[0] + len(ins))), tb.seed),
+            "s_in transfer cycles without pauses (back to back)", str(p))
+    check.check(tb, {f"m_out{i}": got[i] + got2[i] for i in range(p.ports)}, "model")
+    assert not tb.host.wb.errors, tb.host.wb.errors[:3]
+    tb.check()
+    # the must-fails of the two checks
+    assert late.errors, f"the model one cycle late was not caught; {p}"
+    e0 = entries[0]
+    wrong = [Entry(e0.key, e0.mask, tuple(set(e0.ports) ^ {0}))] + entries[1:]
+    try:
+        check_ports(tb, p, wrong, default, beats, got, "wrong table")
+    except AssertionError:
+        pass
+    else:
+        raise AssertionError(f"entry 0 routed to other ports was not caught; {p}")
+
+
+# ---------------------------------------------------------------- pytest side -------------
+
+test_router, test_router_verilator = core_tests("aer.router")
+
+test_bad_params_raise = bad_params_test(RouterParams, [
+    ({"ports": 1}, ["RouterParams.ports = 1", "2..8"]),
+    ({"ports": 9}, ["RouterParams.ports = 9", "2..8"]),
+    ({"index_bits": 7}, ["RouterParams.index_bits = 7", "8..12"]),
+    ({"index_bits": 9}, ["RouterParams.index_bits = 9", "event.address_bits = 8"]),
+    ({"key_shift": 2, "event": {"neuron_bits": 9}},
+     ["RouterParams.index_bits = 8", "key_shift = 2"]),
+])
+
+
+def test_random_configs_cover_corners():
+    ps = [RouterParams.random(random.Random(s)) for s in range(100)]
+    assert {2, 5} <= {p.ports for p in ps}
+    assert {8, 9} <= {p.index_bits for p in ps}
+    assert any(p.key_shift for p in ps)
