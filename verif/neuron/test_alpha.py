@@ -37,6 +37,18 @@ stream_matches_model, saturation_corners, reset_mid_stream, scoreboard_must_fail
     TESTS.standard(corners)
 
 
+def slow_climb(p: AlphaParams, rng=None) -> list[tuple[int, int]]:
+    """Small excitatory currents (1 .. 13 LSB) held for 30 steps, each followed by 10 silent
+    ones: v climbs through the values just below the threshold, one or a few LSB a step, so
+    the fire compare meets almost every sub-threshold value (the random drives jump over
+    them; a compare bit wrong only there went unseen).  Currents capped at the input range."""
+    return [x for c in (1, 2, 3, 5, 8, 13)
+            for x in [(min(c, smax(p.in_width)), 0)] * 30 + [(0, 0)] * 10]
+
+
+threshold_approach = TESTS.scenario("threshold_approach", slow_climb, slow_climb.__doc__)
+
+
 # ---------------------------------------------------------------- pytest side -------------
 
 # configurations 0..2 pin the reset modes and the memoryless corner; 3..5 are random
