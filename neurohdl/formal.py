@@ -66,9 +66,11 @@ PROOFS: dict[str, Proof] = {
         depth=4),
     "aer.mesh_router": Proof(
         harness="verif/aer/formal_mesh_router.sv",
-        what="every event leaving output o has the XY route o from this router and a "
-             "destination inside the mesh (no misroute); marker beats leave as (0, tlast, "
-             "tuser), events without tlast; tied-off outputs stay quiet",
+        what="every event leaving output o has the XY route o and a destination inside the "
+             "mesh (no misroute); marker beats leave as (0, tlast, tuser), events without "
+             "tlast; tied-off outputs quiet; interior router: a tracked event is never lost, "
+             "duplicated or changed (entered = left + inside + dropped), reaches only outputs "
+             "its input feeds (no Y->X turn, no U-turn), is dropped only when illegal",
         configs=({"cols": 3, "rows": 3, "x": 1, "y": 1, "depth": 2, "counter_bits": 4,
                   "event": {"neuron_bits": 1, "x_bits": 2, "y_bits": 2}},
                  {"cols": 2, "rows": 2, "x": 0, "y": 0, "depth": 2, "counter_bits": 4,

@@ -57,6 +57,10 @@ MUTANTS = {
     # aer.mesh_router: events leave south with tlast (a marker rule broken)
     "mesh-router-event-tlast": ("aer.mesh_router", _replace(
         "router_output2_o_last <= router_output2_mark;", "router_output2_o_last <= 1'b1;"), 5),
+    # aer.mesh_router: the local input pops an event it was not granted (the event is lost)
+    "mesh-router-loses-events": ("aer.mesh_router", _replace(
+        "router_input4_pop = (((router_input4_granted ||",
+        "router_input4_pop = (((router_input4_evh ||"), 6),
     # wb_err on every request: ACK and ERR together for a good access
     "csr-err-with-ack": ("bus.csr", _replace(
         "wb_err <= (a_stb && (!(a_hit && (a_wok || (!a_we)))));", "wb_err <= a_stb;"), 3),
