@@ -22,7 +22,7 @@ from neurohdl.errors import ParamError
 from neurohdl.models.aer import event, router as model
 from neurohdl.models.aer.router import Entry, RouterParams
 from neurohdl.regmap import RegMap
-from neurohdl.sw.aer_router import AsyncRouter
+from neurohdl.sw.aer_router import AsyncRouter, word_addr
 from neurohdl.sw.regmap_driver import Table
 from neurohdl.verif.aer.bench import CycleCheck, Late, drain, send_beats, start_check, take
 from neurohdl.verif.bus.bench import PortBench
@@ -165,11 +165,30 @@ def check_counters(tb, p, entries, default, beats, got, counters, ctx):
             f"counters {names} + PORT_OUT", ctx)
 
 
+async def rewrite_under_traffic(tb, rng, entries):
+    """Route RAM words the traffic uses rewritten (random words) while events flow: the
+    model's rule decides each event's ports (checked every cycle by the caller); the counter
+    invariants hold once drained."""
+    p, t = tb.p, tb.driver.transport
+    cmask = (1 << p.counter_bits) - 1
+    send_beats(tb, random_beats(p, entries, rng, 20), "s_in")
+    for e in entries[:4]:
+        await t.write(word_addr(tb.driver.table, "TADDR"), [p.geometry.index(e.key)], True)
+        await t.write(word_addr(tb.driver.table, "TDATA"), [rng.getrandbits(9)], True)
+    await drain(tb, busy_check(tb.dut, p))
+    c = await tb.driver.counters()
+    compare([(c["EVENTS_OUT"] + c["DROPPED"]) & cmask, (c["HITS"] + c["MISSES"]) & cmask],
+            expected([c["EVENTS_IN"]] * 2, tb.seed), "EVENTS_OUT + DROPPED, HITS + MISSES "
+            "after a rewrite under traffic", str(p))
+    return [take(tb.sinks[f"m_out{i}"]) for i in range(p.ports)]
+
+
 @cocotb.test()
 async def routes_match_model(dut):
     """After the clearing sweep: a table loaded by the driver, traffic with random idle and
     independent random back-pressure per port; then a new default route and traffic without
-    pauses, taken back to back (one event a clock).  Every cycle against the
+    pauses, taken back to back (one event a clock); then route RAM words rewritten while
+    events flow.  Every cycle against the
     model, every port against the ternary reference, the counters.  Must-fails in the same
     run: the model one cycle late (followed beside the model) shows mismatches; the port
     check with entry 0 routed elsewhere fails."""
@@ -188,7 +207,8 @@ async def routes_match_model(dut):
     _, _, _, got2, ins = await phase(tb, rng, 30, "no pauses", (entries, default))
     compare(ins, expected(list(range(ins[0], ins[0] + len(ins))), tb.seed),
             "s_in transfer cycles without pauses (back to back)", str(p))
-    check.check(tb, {f"m_out{i}": got[i] + got2[i] for i in range(p.ports)}, "model")
+    got3 = await rewrite_under_traffic(tb, rng, entries)
+    check.check(tb, {f"m_out{i}": got[i] + got2[i] + got3[i] for i in range(p.ports)}, "model")
     assert not tb.host.wb.errors, tb.host.wb.errors[:3]
     tb.check()
     # the must-fails of the two checks
