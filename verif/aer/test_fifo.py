@@ -11,14 +11,17 @@ import random
 
 import cocotb
 import pytest
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge, Timer
 
 from neurohdl import ParamError
 from neurohdl.models.aer import event, fifo as model
 from neurohdl.models.aer.fifo import AerFifoParams
 from neurohdl.verif.aer.bench import drain, flat, send_beats, start_check, take
+from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import Bench, core_tests
+from neurohdl.verif.common.stream import reset
+from neurohdl.verif.common.tb import CLOCK_NS, Bench, core_tests
 
 
 def invariant(dut):
@@ -96,6 +99,52 @@ async def reset_mid_stream(dut):
     send_beats(tb, stimulus(tb, "after", tb.p.depth + 4))
     await drain(tb, lambda d: int(d.status_count.value))
     check.check(tb, {"m_out": take(tb.sink)}, "after reset")
+
+
+async def _counters_at(dut, checkpoints, ready: int) -> list[tuple[int, ...]]:
+    """Beats (event word 0, no tlast) offered one a cycle with m_out_tready = ``ready``, a
+    simulator-side clock and no Python per beat; at each cumulative count of ``checkpoints``
+    the source stops for four cycles and (status_in, status_out, status_dropped,
+    status_count) are read."""
+    for name in ("s_in_tdata", "s_in_tlast", "s_in_tuser"):
+        getattr(dut, name).value = 0
+    dut.s_in_tvalid.value = 0
+    dut.m_out_tready.value = ready
+    await reset(dut)
+    await Timer(1, unit="ns")
+    got, sent = [], 0
+    for n in checkpoints:
+        dut.s_in_tvalid.value = 1               # n - sent beats: a timer, then the last edge
+        await Timer((n - sent - 1) * CLOCK_NS + 1, unit="ns")
+        await RisingEdge(dut.clk)
+        await Timer(1, unit="ns")
+        dut.s_in_tvalid.value = 0
+        await ClockCycles(dut.clk, 4)
+        await ReadOnly()
+        got.append(tuple(int(getattr(dut, f"status_{s}").value)
+                         for s in ("in", "out", "dropped", "count")))
+        await Timer(1, unit="ns")
+        sent = n
+    return got
+
+
+@cocotb.test()
+async def counters_far(dut):
+    """The counters through every bit and past their wrap (2^counter_bits + 1 beats, one a
+    cycle): read at each all-ones count 1, 3, 7, ..., 2^bits - 1 and after the wrap.  Sink
+    ready: in = out = beats (mod 2^bits), nothing dropped, nothing held.  Drop mode, sink
+    held: the FIFO fills (count = depth) and every later beat is dropped and counted."""
+    Clock(dut.clk, CLOCK_NS, unit="ns", impl="gpi").start(start_high=False)
+    p = params_from_env(AerFifoParams)
+    bits, mask = p.counter_bits, (1 << p.counter_bits) - 1
+    points = [(1 << j) - 1 for j in range(1, bits + 1)] + [(1 << bits) + 1]
+    got = await _counters_at(dut, points, ready=1)
+    want = [(n & mask, n & mask, 0, 0) for n in points]
+    if p.full == "drop":
+        got += await _counters_at(dut, [n + p.depth for n in points], ready=0)
+        want += [((n + p.depth) & mask, 0, n & mask, p.depth) for n in points]
+    compare([v for t in got for v in t], expected([v for t in want for v in t], 0),
+            "(in, out, dropped, count) at each checkpoint", str(p))
 
 
 @cocotb.test(expect_fail=True)
