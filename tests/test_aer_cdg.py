@@ -130,3 +130,29 @@ def test_find_cycle_on_small_graphs():
     assert cdg.find_cycle({1: {2: 0}, 2: {3: 0}, 3: {2: 0}}) == [2, 3, 2]
     # a diamond is not a cycle (a node reached twice from one root)
     assert cdg.find_cycle({1: {2: 0, 3: 0}, 2: {4: 0}, 3: {4: 0}}) is None
+
+
+@pytest.mark.parametrize("rows, cols", [(1, 3), (2, 2), (3, 3), (4, 4), (3, 5)])
+def test_the_mesh_models_routing_is_deadlock_free(rows, cols):
+    """The routing function of aer.mesh_router's model (models/aer/_mesh.py ``route``: XY,
+    illegal turns dropped), traced flow by flow: acyclic, every event delivered at its tile,
+    the same channels as cdg.xy."""
+    from neurohdl.models.aer import _mesh, event
+    from neurohdl.models.aer.mesh_router import MeshRouterParams
+
+    bits = max(1, (max(rows, cols) - 1).bit_length())
+    ev = {"neuron_bits": 1, "x_bits": bits, "y_bits": bits}
+    rps = {(x, y): MeshRouterParams(event=ev, cols=cols, rows=rows, x=x, y=y)
+           for y in range(rows) for x in range(cols)}
+
+    def route(r, in_port, dest):
+        p = rps[r]
+        word = int(event.pack(p.event, 0, dest % cols, dest // cols))
+        o = _mesh.route(p, cdg.PORTS.index(in_port), word)
+        return () if o == _mesh.DROP else (cdg.PORTS[o],)
+
+    n = rows * cols
+    model = cdg.Routing(rows, cols, route, {t: tuple(range(n)) for t in range(n)}, "mesh model")
+    g = cdg.check_acyclic(model)
+    assert g.delivered == {(s, d): frozenset([d]) for s in range(n) for d in range(n)}
+    assert g.taken == cdg.xy(rows, cols).graph().taken
