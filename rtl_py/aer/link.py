@@ -86,6 +86,8 @@ def crc_byte(c_in, d_in, c_out, poly: int):
 @block
 def sender(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_in_tuser, link_tx,
            n_sent, p: LinkParams):
+    """s_in beats -> frames on ``link_tx``; ``idx`` is the frame byte handed to the
+    transmitter next (0 SYNC, 1..B beat bytes, then the CRC bytes); ``n_sent`` counts beats."""
     w, bb, cb = p.event.width, p.beat_bytes, p.crc_bits
     fw = 8 * bb
     last = p.frame_bytes - 1

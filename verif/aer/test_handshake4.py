@@ -10,8 +10,8 @@ know no clock: every REQ, ACK and data change of the test happens after a random
   4-phase order.
 * ``stream_to_async``: random beats on ``s_in`` (random idle); an async receiver answers
   ``aer_out_req`` with ACK after random delays, reading ``aer_out_data`` at REQ's rise and
-  again before its ACK (it must not change); every beat once, in order; the 4-phase order of
-  REQ against ACK.
+  again before its ACK (it must not change); ``aer_out_data`` changes only when a beat is
+  taken; every beat once, in order; the 4-phase order of REQ against ACK.
 * ``both_ways``: both at once.
 * must-fail: a planted bug (the receive half acknowledges the next REQ without waiting for
   REQ to fall: duplicates) fails ``async_to_stream`` (rotated with the must-fail check).
@@ -19,7 +19,7 @@ know no clock: every REQ, ACK and data change of the test happens after a random
 from __future__ import annotations
 
 import cocotb
-from cocotb.triggers import Edge, Timer, with_timeout
+from cocotb.triggers import Edge, ReadOnly, Timer, with_timeout
 
 from neurohdl.models.aer import event, handshake4 as model
 from neurohdl.models.aer.handshake4 import Handshake4Params
@@ -79,6 +79,17 @@ async def async_receiver(dut, rng, got: list, edges: list, errors: list):
         edges.append(("ack", 0))
 
 
+async def data_held(dut, errors: list):
+    """aer_out_data changes only at the edge that takes a beat on s_in (after it, the send half
+    is in set-up: s_in_tready and aer_out_req low), so it holds from one beat to the next."""
+    while True:
+        await Edge(dut.aer_out_data)
+        await ReadOnly()
+        if int(dut.s_in_tready.value) or int(dut.aer_out_req.value):
+            errors.append(f"aer_out_data changed to {int(dut.aer_out_data.value):#x} with no "
+                          "beat taken")
+
+
 async def start(dut, idle="random", stall="random") -> Bench:
     dut.aer_in_req.value = 0
     dut.aer_in_data.value = 0
@@ -110,6 +121,7 @@ async def run(dut, inbound: bool, outbound: bool):
         beats_out = event.beats(event.random_timesteps(tb.p.event, tb.rng("out"), n))
         got_out, edges_out, errors = [], [], []
         cocotb.start_soon(async_receiver(dut, tb.rng("out-delays"), got_out, edges_out, errors))
+        cocotb.start_soon(data_held(dut, errors))
         send_beats(tb, beats_out, "s_in")
         checks.append(("aer_out", beats_out, edges_out, got_out))
     if inbound:
