@@ -134,11 +134,20 @@ async def start_check(tb, model, p=None, invariants=None) -> CycleCheck:
     return check
 
 
-async def drain(tb, busy, limit: int = 5000, quiet: int = 8):
+async def drain(tb, busy, limit: int = 5000, quiet: int = 8, send_limit: int | None = None):
     """Wait until every source is drained and ``busy(dut)`` has been false for ``quiet``
-    cycles (the core holds nothing); fails after ``limit`` cycles."""
-    for source in tb.sources.values():
-        await source.wait()
+    cycles (the core holds nothing); fails after ``limit`` cycles.  ``send_limit``: fail too
+    when the sources have not drained within that many cycles (default: wait for them)."""
+    if send_limit is None:
+        for source in tb.sources.values():
+            await source.wait()
+    else:
+        for _ in range(send_limit):
+            if all(source.idle() for source in tb.sources.values()):
+                break
+            await RisingEdge(tb.dut.clk)
+        else:
+            raise AssertionError(f"inputs not taken within {send_limit} cycles; {tb.p}")
     calm = 0
     for _ in range(limit):
         await RisingEdge(tb.dut.clk)
