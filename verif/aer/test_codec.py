@@ -12,13 +12,13 @@ model whose escape code is one bit wider."""
 import random
 
 import cocotb
-from cocotb.triggers import RisingEdge
+from cocotb.triggers import RisingEdge, with_timeout
 
 from neurohdl.models.aer import codec as model, event
 from neurohdl.models.aer.codec import CodecParams
 from neurohdl.verif.aer.bench import Late, drain, flat, send_beats, start_check, take
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import Bench, bad_params_test, core_tests
+from neurohdl.verif.common.tb import CLOCK_NS, Bench, bad_params_test, core_tests
 
 
 def spike_train(p, rng, n_steps: int) -> list[list[int]]:
@@ -82,6 +82,13 @@ def busy(dut) -> int:
     return int(getattr(dut, f"{out}_tvalid").value)
 
 
+async def emptied(tb, n_beats: int):
+    """``drain`` within 20 cycles a beat (a train's beats: one per event and per timestep): a
+    design that stops taking or giving fails the test instead of hanging on the source."""
+    limit = 20 * n_beats + 200
+    await with_timeout(drain(tb, busy, limit=limit), limit * CLOCK_NS, "ns")
+
+
 async def run_train(dut, idle, stall, check_model=Checked(model), model_p=None,
                     n_steps=40):
     """Encoder: the train's beats in, words out; decoder: the host's words in, beats out.
@@ -95,7 +102,7 @@ async def run_train(dut, idle, stall, check_model=Checked(model), model_p=None,
     host_words = model.encode(p, beats)
     if p.direction == "encode":
         send_beats(tb, beats)
-        await drain(tb, busy, limit=20 * len(beats) + 200)
+        await emptied(tb, len(beats))
         got = words_of(tb.sink)
         assert not check.errors, f"{len(check.errors)} cycle mismatches, first " \
                                  f"{check.errors[:3]}; {p}"
@@ -105,7 +112,7 @@ async def run_train(dut, idle, stall, check_model=Checked(model), model_p=None,
         decoded, rest = event.timesteps(model.decode(p, got))
     else:
         tb.send(host_words)
-        await drain(tb, busy, limit=20 * len(beats) + 200)
+        await emptied(tb, len(beats))
         got = take(tb.sink)
         check.check(tb, {"m_out": got}, f"pauses={idle}/{stall}")
         compare(flat(got), expected(flat(model.decode(p, host_words)), tb.seed + 1),
@@ -144,7 +151,7 @@ async def one_word_a_cycle(dut):
     else:
         tb.send(model.encode(p, beats))
         want = [b[0] for b in model.decode(p, model.encode(p, beats))]
-    await drain(tb, busy)
+    await emptied(tb, len(beats))
     got = words_of(tb.sink)
     assert not check.errors, check.errors[:3]
     compare(got, expected(want, tb.seed), "outputs", str(p))
@@ -182,12 +189,12 @@ async def run_train_after_reset(tb):
     beats = event.beats(steps)
     if tb.p.direction == "encode":
         send_beats(tb, beats)
-        await drain(tb, busy, limit=20 * len(beats) + 200)
+        await emptied(tb, len(beats))
         got = words_of(tb.sink)
         want = model.encode(tb.p, beats)
     else:
         tb.send(model.encode(tb.p, beats))
-        await drain(tb, busy, limit=20 * len(beats) + 200)
+        await emptied(tb, len(beats))
         got = flat(take(tb.sink))
         want = flat(model.decode(tb.p, model.encode(tb.p, beats)))
     assert not check.errors, check.errors[:3]

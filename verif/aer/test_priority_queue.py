@@ -15,13 +15,13 @@ import random
 
 import cocotb
 import pytest
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge, with_timeout
 
 from neurohdl.models.aer import event, priority_queue as model
 from neurohdl.models.aer.priority_queue import PriorityQueueParams
 from neurohdl.verif.aer.bench import Late, drain, flat, send_beats, start_check, take
 from neurohdl.verif.common.scoreboard import compare, expected
-from neurohdl.verif.common.tb import Bench, bad_params_test, core_tests
+from neurohdl.verif.common.tb import CLOCK_NS, Bench, bad_params_test, core_tests
 
 
 def invariant(dut):
@@ -61,13 +61,20 @@ def idle_queue(dut) -> int:
     return int(dut.status_count.value)
 
 
+async def emptied(tb, n_beats: int):
+    """``drain`` within 40 cycles a beat: a design that stops taking or giving beats fails
+    the test instead of hanging on the source."""
+    limit = 40 * n_beats + 200
+    await with_timeout(drain(tb, idle_queue, limit=limit), limit * CLOCK_NS, "ns")
+
+
 async def run_traffic(dut, idle, stall, check_model=model, model_p=None):
     tb = await start(dut, idle, stall, clear_rate=0.05)
     p = None if model_p is None else model_p(tb.p)
     check = await start_check(tb, check_model, p, invariant)
     beats = stimulus(tb, f"{idle}/{stall}", 4 * tb.p.depth + 10)
     send_beats(tb, beats)
-    await drain(tb, idle_queue)
+    await emptied(tb, len(beats))
     got = take(tb.sink)
     check.check(tb, {"m_out": got}, f"pauses={idle}/{stall}")
     tb.check_protocol()
@@ -111,7 +118,7 @@ async def strict_priority_drain(dut):
     assert int(dut.status_count.value) == len(held), f"held {int(dut.status_count.value)}"
     await RisingEdge(dut.clk)
     tb.release()
-    await drain(tb, idle_queue)
+    await emptied(tb, len(held))
     got = take(tb.sink)
     want = held[:1] + model.drain(tb.p, held[1:])
     compare(flat(got), expected(flat(want), tb.seed), "drain order", str(tb.p))
@@ -137,7 +144,7 @@ async def run_full(dut, model_p=None):
     await ClockCycles(dut.clk, tb.p.depth + 3)
     send_beats(tb, beats[tb.p.depth:])
     tb.release()
-    await drain(tb, idle_queue)
+    await emptied(tb, len(beats))
     got = take(tb.sink)
     check.check(tb, {"m_out": got}, "full")
     return tb, beats, got
@@ -188,7 +195,7 @@ async def drop_latch(dut):
     assert int(dut.status_dropped.value) == want[2], "status_dropped cleared by drop_clear"
     await RisingEdge(dut.clk)
     tb.release()
-    await drain(tb, idle_queue)
+    await emptied(tb, p.depth + k)
     check.check(tb, {"m_out": take(tb.sink)}, "latch")
 
 
@@ -208,8 +215,9 @@ async def reset_mid_stream(dut):
     assert not any(left.values()), f"after reset {left}; {tb.p}"
     await RisingEdge(dut.clk)
     tb.release()
-    send_beats(tb, stimulus(tb, "after", 2 * tb.p.depth + 4))
-    await drain(tb, idle_queue)
+    after = stimulus(tb, "after", 2 * tb.p.depth + 4)
+    send_beats(tb, after)
+    await emptied(tb, len(after))
     check.check(tb, {"m_out": take(tb.sink)}, "after reset")
 
 
