@@ -24,6 +24,15 @@ from neurohdl.verif.common.stream import reset
 from neurohdl.verif.common.tb import CLOCK_NS, Bench, core_tests
 
 
+#: Cycles the sources may take to send a test's beats (a few hundred with pauses): a design
+#: that stops taking input fails the test instead of hanging it.
+SEND_LIMIT = 5000
+
+
+def held(dut) -> int:
+    return int(dut.status_count.value)
+
+
 def invariant(dut):
     """in = out + dropped + count, modulo 2**counter_bits, on the design's own ports."""
     n_in, n_out, n_drop = (int(getattr(dut, f"status_{s}").value) for s in ("in", "out", "dropped"))
@@ -43,7 +52,7 @@ async def run_traffic(dut, idle, stall, model_p=None):
     check = await start_check(tb, model, None if model_p is None else model_p(tb.p), invariant)
     beats = stimulus(tb, f"{idle}/{stall}", 3 * tb.p.depth + 8)
     send_beats(tb, beats)
-    await drain(tb, lambda d: int(d.status_count.value))
+    await drain(tb, held, send_limit=SEND_LIMIT)
     got = take(tb.sink)
     check.check(tb, {"m_out": got}, f"pauses={idle}/{stall}")
     tb.check_protocol()
@@ -72,7 +81,7 @@ async def full_throughput(dut):
     check = await start_check(tb, model, invariants=invariant)
     beats = stimulus(tb, "throughput", 40)
     send_beats(tb, beats)
-    await drain(tb, lambda d: int(d.status_count.value))
+    await drain(tb, held, send_limit=SEND_LIMIT)
     got = take(tb.sink)
     check.check(tb, {"m_out": got}, "throughput")
     ins, outs = tb.transfers["s_in"], tb.transfers["m_out"]
@@ -97,7 +106,7 @@ async def reset_mid_stream(dut):
     await RisingEdge(dut.clk)
     tb.release()
     send_beats(tb, stimulus(tb, "after", tb.p.depth + 4))
-    await drain(tb, lambda d: int(d.status_count.value))
+    await drain(tb, held, send_limit=SEND_LIMIT)
     check.check(tb, {"m_out": take(tb.sink)}, "after reset")
 
 
