@@ -24,9 +24,9 @@ from neurohdl.verif.common.stream import reset
 from neurohdl.verif.common.tb import CLOCK_NS, Bench, core_tests
 
 
-#: Cycles the sources may take to send a test's beats (a few hundred with pauses): a design
-#: that stops taking input fails the test instead of hanging it.
-SEND_LIMIT = 5000
+#: Cycles the sources may take to send a test's beats (at most a few hundred with pauses):
+#: a design that stops taking input fails the test instead of hanging it.
+SEND_LIMIT = 1500
 
 
 def held(dut) -> int:
