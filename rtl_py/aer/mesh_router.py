@@ -64,10 +64,12 @@ def router_input(clk, rst, tdata, tvalid, tlast, tready, tuser, head, req, drop,
     count = Signal(intbv(0)[fp.count_width:])
     sent = Signal(bool(0))
     taken = Signal(intbv(0)[5:])
-    mk, evh, out_mesh = Signal(bool(0)), Signal(bool(0)), Signal(bool(0))
+    mk, evh = Signal(bool(0)), Signal(bool(0))
+    out_mesh = Signal(bool(0))
     route = Signal(intbv(0)[5:])             # one-hot N, E, S, W, L of the XY route
-    dx = dout(ev.x_lsb + ev.x_bits, ev.x_lsb)
-    dy = dout(ev.y_lsb + ev.y_bits, ev.y_lsb)
+    # the destination fields (a 1-bit field as a bool: VHDL compares no 1-bit vectors)
+    dx = dout(ev.x_lsb) if ev.x_bits == 1 else dout(ev.x_lsb + ev.x_bits, ev.x_lsb)
+    dy = dout(ev.y_lsb) if ev.y_bits == 1 else dout(ev.y_lsb + ev.y_bits, ev.y_lsb)
     h_last, h_user = dout(w), dout(w + 1)
     feed = mask(o for o in _mesh.FEED[i] if p.live(o))
     feed_c, zero5 = const(feed, 5), const(0, 5)
@@ -75,35 +77,31 @@ def router_input(clk, rst, tdata, tvalid, tlast, tready, tuser, head, req, drop,
     granted, zero_g = Signal(bool(0)), const(0, len(gnt))
     insts = [stream_fifo(clk, rst, din, tvalid, tready, dout, hvalid, pop, count, p=fp)]
 
-    # a destination outside the mesh (only where the fields can name one)
-    part_x, part_y = p.cols < 1 << ev.x_bits, p.rows < 1 << ev.y_bits
-    cols_c = const(p.cols, ev.x_bits) if part_x else None
-    rows_c = const(p.rows, ev.y_bits) if part_y else None
-    if part_x and part_y:
+    # a destination outside the mesh (only where the fields can name one): per axis d >= n
+    outside = []
+    for d, n, bits in ((dx, p.cols, ev.x_bits), (dy, p.rows, ev.y_bits)):
+        if n < 1 << bits:
+            outside.append(Signal(bool(0)))
+            insts.append(compare_const(d, n, bits, outside[-1], "ge"))
+    if len(outside) == 2:
+        ox, oy = outside
+
         @always_comb
         def comb_mesh():
-            out_mesh.next = dx >= cols_c or dy >= rows_c
+            out_mesh.next = ox or oy
         insts.append(comb_mesh)
-    elif part_x:
-        @always_comb
-        def comb_mesh():
-            out_mesh.next = dx >= cols_c
-        insts.append(comb_mesh)
-    elif part_y:
-        @always_comb
-        def comb_mesh():
-            out_mesh.next = dy >= rows_c
-        insts.append(comb_mesh)
+    elif outside:
+        out_mesh = outside[0]
     else:
         out_mesh = const(0, 1)
 
     # dest vs here, per axis (a comparison that cannot hold is a constant 0, not a compare)
     cmp = []
     for d, here, bits in ((dx, p.x, ev.x_bits), (dy, p.y, ev.y_bits)):
-        for greater, holds in ((True, here < (1 << bits) - 1), (False, here > 0)):
+        for op, holds in (("gt", here < (1 << bits) - 1), ("lt", here > 0)):
             cmp.append(Signal(bool(0)) if holds else const(0, 1))
             if holds:
-                insts.append(compare_const(d, const(here, bits), cmp[-1], greater))
+                insts.append(compare_const(d, here, bits, cmp[-1], op))
     gt_x, lt_x, gt_y, lt_y = cmp
 
     @always_comb
@@ -160,18 +158,36 @@ def router_input(clk, rst, tdata, tvalid, tlast, tready, tuser, head, req, drop,
 
 
 @block
-def compare_const(d, c, r, greater: bool):
-    """r = d > c (greater) or d < c."""
-    if greater:
+def compare_const(d, value: int, bits: int, r, op: str):
+    """r = d > value ('gt'), d < value ('lt') or d >= value ('ge'), for a comparison that can
+    go both ways; a 1-bit ``d`` is a bool: the comparison is d or not d."""
+    if bits == 1:            # gt: value 0 -> d; lt: value 1 -> !d; ge: value 1 -> d
+        if op == "lt":
+            @always_comb
+            def comb_not():
+                r.next = not d
+            return comb_not
+
+        @always_comb
+        def comb_bit():
+            r.next = d
+        return comb_bit
+    c = const(value, bits)
+    if op == "gt":
         @always_comb
         def comb_gt():
             r.next = d > c
         return comb_gt
+    if op == "lt":
+        @always_comb
+        def comb_lt():
+            r.next = d < c
+        return comb_lt
 
     @always_comb
-    def comb_lt():
-        r.next = d < c
-    return comb_lt
+    def comb_ge():
+        r.next = d >= c
+    return comb_ge
 
 
 @block
