@@ -8,8 +8,9 @@ the model every cycle and every output beat with the model's.  Model-free: each 
 synaptic events against a plain dict-of-lists expansion of the table (lines mode: each
 timestep's lines against the set of its keys), the counters at the end, and 0 <= in - done -
 dropped <= 2 every cycle (0 in lines mode).  One synaptic event a clock (cycles per event =
-max(1, fan-out)); a reset keeps the table; must-fail: the model one cycle late, and a table
-that differs from the reference by one synapse (lines mode: a reference missing one line)."""
+max(1, fan-out)); tlast after a fan-out of 0, 1, 2 and max_fanout; a reset keeps the table;
+must-fail: the model one cycle late, and a table that differs from the reference by one synapse
+(lines mode: a reference missing one line)."""
 import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
 
@@ -211,6 +212,31 @@ async def one_synaptic_event_per_clock(dut):
     if not fanout.get(keys[-1]):
         want.append(slot - 1)                       # the marker beat of the last event
     compare(tb.transfers["m_syn"], expected(want, tb.seed), "m_syn transfer cycles", str(p))
+
+
+@cocotb.test()
+async def every_fanout_closes_its_timestep(dut):
+    """Each key its own timestep (tlast on its event), the keys' fan-outs 1, 0, max_fanout, 2,
+    1, 0, ... (as the synapse RAM allows): tlast on the last synaptic event whatever the
+    fan-out, a marker beat for none; against the model and the reference, under random
+    back-pressure."""
+    tb = await Bench.start(dut, None, "random")
+    p = tb.p
+    check = await start_check(tb, KeepTables())
+    rng = tb.rng("every")
+    lo, hi = p.weight_range()
+    fanout, left = {}, p.synapses
+    for k in range(p.n):
+        c = min(left, [1, 0, p.max_fanout, 2][k % 4])
+        fanout[k], left = [(rng.randrange(1 << p.target_bits), rng.randint(lo, hi))
+                           for _ in range(c)], left - c
+    await load(tb, fanout)
+    steps = [[k] for k in range(p.n)]
+    send_beats(tb, event.beats(steps), "s_in")
+    await settle(tb, p.n)
+    got = take_out(tb)
+    check.check(tb, {out_name(p): got}, "every fan-out")
+    check_reference(tb, fanout, steps, got, "every fan-out")
 
 
 @cocotb.test()
