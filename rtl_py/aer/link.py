@@ -89,11 +89,11 @@ def sender(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_in_tuse
     """s_in beats -> frames on ``link_tx``; ``idx`` is the frame byte handed to the
     transmitter next (0 SYNC, 1..B beat bytes, then the CRC bytes); ``n_sent`` counts beats."""
     w, bb, cb = p.event.width, p.beat_bytes, p.crc_bits
-    fw = 8 * bb
+    fw = max(8, w + 2)                        # the beat word; zeros shift in from the top
     last = p.frame_bytes - 1
     busy = Signal(bool(0))                    # a frame is waiting to be handed on
     idx = Signal(intbv(0, min=0, max=p.frame_bytes))
-    word = Signal(intbv(0)[fw:])              # beat bytes not yet sent, LSB first
+    word = Signal(intbv(0)[fw:])              # beat bits not yet sent, LSB first
     crc, crc_nx = Signal(intbv(0)[cb:]), Signal(intbv(0)[cb:])
     go, tx_busy = Signal(bool(0)), Signal(bool(0))
     tx_byte = Signal(intbv(0)[8:])

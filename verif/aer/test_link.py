@@ -10,8 +10,9 @@ on the shared testbench.
   receiver's invariant received = out + overflow + count every cycle; the counters at the end.
 * ``line_errors_counted``: the test drives ``link_rx`` itself with frames from the model, some
   with a flipped bit (in a beat or CRC byte), a stop bit of 0, a truncation followed by an idle
-  line, stray bytes between them; the received beats and the counters against the model's
-  receiver (which decides what each corruption does).
+  line, stray bytes between them, a one-cycle glitch inside a frame (ignored); the received
+  beats and the counters against the model's receiver (which decides what each corruption
+  does).
 * ``overflow_counted``: ``m_out`` held while rx_depth + 2 good frames arrive: 2 overflows, the
   first rx_depth beats delivered.
 * must-fail: the sender against a model one cycle late, and the line-error run against a
@@ -108,19 +109,24 @@ async def loopback_matches_model(dut):
 # ---------------------------------------------------------------- driving the line ---------
 
 async def drive(tb, chars):
-    """Drive ``link_rx`` with ``chars``: (byte, stop level, idle cycles after it)."""
+    """Drive ``link_rx`` with ``chars``: (byte, stop level, idle cycles after it); byte None is
+    a glitch (the line low for one cycle, shorter than half a bit: no character)."""
     dut, div = tb.dut, tb.p.divisor
     for byte, stop, idle in chars:
-        for level in [0] + [(byte >> i) & 1 for i in range(8)] + [stop]:
-            dut.link_rx.value = level
-            await ClockCycles(dut.clk, div)
+        if byte is None:
+            dut.link_rx.value = 0
+            await ClockCycles(dut.clk, 1)
+        else:
+            for level in [0] + [(byte >> i) & 1 for i in range(8)] + [stop]:
+                dut.link_rx.value = level
+                await ClockCycles(dut.clk, div)
         dut.link_rx.value = 1
         if idle:
             await ClockCycles(dut.clk, idle)
 
 
 #: what happens to each frame of a line-error run (shuffled): half of them broken one way
-KINDS = ["good"] * 5 + ["flip", "flip", "ferr", "cut", "stray"]
+KINDS = ["good"] * 5 + ["flip", "flip", "ferr", "cut", "stray", "glitch"]
 
 
 def line_traffic(p: LinkParams, rng, beats):
@@ -157,6 +163,10 @@ def line_traffic(p: LinkParams, rng, beats):
                 char(b, stop=0, idle=p.divisor)
             elif kind == "flip" and i == at:
                 char(b ^ 1 << rng.randrange(8), seen=b)
+            elif kind == "glitch" and i == at:  # a one-cycle low pulse before the character
+                chars[-1] = chars[-1][:2] + (2,)
+                chars.append((None, 1, p.divisor))
+                char(b)
             else:
                 char(b)
         if rng.random() < 0.3:
