@@ -36,12 +36,20 @@ def busy(dut):
     return int(dut.m_aer_tvalid.value) or not int(dut.s_spk_tready.value)
 
 
+async def drain_beats(tb, n_beats: int):
+    """Wait for the encoder to empty; its input must be taken within 10 n cycles a beat
+    (pauses included: a vector leaves in at most n cycles), so a design that stops taking
+    input fails the test instead of hanging it."""
+    await drain(tb, busy, send_limit=10 * tb.p.n * n_beats + 100)
+
+
 async def run_traffic(dut, idle, stall, check_model=model, n_steps=8):
     tb = await Bench.start(dut, idle, stall)
     check = await start_check(tb, check_model)
     steps = timesteps(tb.p, tb.rng(f"{idle}/{stall}"), n_steps)
-    send_beats(tb, [(v, last, 0) for ts in steps for v, last in ts])
-    await drain(tb, busy)
+    beats = [(v, last, 0) for ts in steps for v, last in ts]
+    send_beats(tb, beats)
+    await drain_beats(tb, len(beats))
     got = take(tb.sink)
     check.check(tb, {"m_aer": got}, f"pauses={idle}/{stall}")
     tb.check_protocol()
@@ -76,7 +84,7 @@ async def one_event_per_cycle(dut):
     tb = await Bench.start(dut)
     check = await start_check(tb, model)
     send_beats(tb, [((1 << tb.p.n) - 1, 1, 0)])
-    await drain(tb, busy)
+    await drain_beats(tb, 1)
     got = take(tb.sink)
     check.check(tb, {"m_aer": got}, "full vector")
     (t_in,), outs = tb.transfers["s_spk"], tb.transfers["m_aer"]
@@ -102,8 +110,9 @@ async def reset_mid_stream(dut):
     assert not any(left.values()), f"after reset {left}; {tb.p}"
     await RisingEdge(dut.clk)
     tb.release()
-    send_beats(tb, [(v, last, 0) for ts in steps for v, last in ts])
-    await drain(tb, busy)
+    beats = [(v, last, 0) for ts in steps for v, last in ts]
+    send_beats(tb, beats)
+    await drain_beats(tb, len(beats))
     check.check(tb, {"m_aer": take(tb.sink)}, "after reset")
 
 
