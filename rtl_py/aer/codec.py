@@ -185,4 +185,5 @@ CORE = CoreDecl(
            "units": "exact: 1..2**neuron_bits pending escape units, emitted when full",
            "markers": "exact: the decoder counts U markers per escape unit, unit by unit"},
     vectors=vectors,
+    small=lambda: CodecParams(timestamp_bits=3, event={"neuron_bits": 4}),
 )

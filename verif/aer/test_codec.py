@@ -21,15 +21,23 @@ from neurohdl.verif.common.scoreboard import compare, expected
 from neurohdl.verif.common.tb import CLOCK_NS, Bench, bad_params_test, core_tests
 
 
+SHORT = 255        # escapes are exercised when U is at most this (a gap of U costs U cycles)
+
+
+def first_gap(p) -> int:
+    """The empty timesteps a train starts with: U (one escape unit), or 3 when U > SHORT."""
+    return p.escape if p.escape <= SHORT else 3
+
+
 def spike_train(p, rng, n_steps: int) -> list[list[int]]:
     """Timesteps of 0..3 random event words: about half of them empty, long empty runs
-    (beyond U, and beyond a full escape when that is at most 80 timesteps), and at the start
-    exactly U empty timesteps then an event (an escape of one unit in front of it)."""
+    (U..3U when U <= SHORT, beyond a full escape when that is at most 80 timesteps), and at
+    the start ``first_gap`` empty timesteps then an event."""
     u, full = p.escape, p.escape << p.neuron_bits
-    steps = [[] for _ in range(u)] + [[event.random_word(p.event, rng)]]
+    steps = [[] for _ in range(first_gap(p))] + [[event.random_word(p.event, rng)]]
     while len(steps) < n_steps:
         r = rng.random()
-        if r < 0.08:
+        if r < 0.08 and u <= SHORT:
             steps += [[] for _ in range(rng.randint(u, 3 * u))]
         elif r < 0.12 and full <= 80:
             steps += [[] for _ in range(rng.randint(full, full + u))]
@@ -210,11 +218,12 @@ async def late_model_must_fail(dut):
 
 @cocotb.test(expect_fail=True)
 async def escape_rule_must_fail(dut):
-    """The same checks against a model whose timestamps are one bit wider must fail: the
-    train starts with a gap of exactly U timesteps (an escape unit here, a plain delta
-    there)."""
+    """The same checks against a model with another escape code must fail: the train starts
+    with a gap of ``first_gap`` timesteps: U (an escape unit here, a plain delta for a model
+    one timestamp bit wider), or 3 when U > SHORT (a plain delta here, an escape unit for a
+    model of 2 timestamp bits)."""
     await run_train(dut, None, None, model_p=lambda p: p.replace(
-        timestamp_bits=p.timestamp_bits + 1), n_steps=10)
+        timestamp_bits=p.timestamp_bits + 1 if p.escape <= SHORT else 2), n_steps=10)
 
 
 # ---------------------------------------------------------------- pytest side -------------
