@@ -18,6 +18,7 @@ records, per event, the cycle it was offered, accepted and delivered.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, NamedTuple
 
 from neurohdl.models.aer import event, mesh_router as router
@@ -67,9 +68,10 @@ def coords(p: MeshParams, i: int) -> tuple[int, int]:
     return i % p.cols, i // p.cols
 
 
-def routers(p: MeshParams) -> list[MeshRouterParams]:
-    """The routers' Params, by tile index."""
-    return [p.router(*coords(p, i)) for i in range(p.tiles)]
+@lru_cache(maxsize=32)
+def routers(p: MeshParams) -> tuple[MeshRouterParams, ...]:
+    """The routers' Params, by tile index (cached: the cycle functions ask every cycle)."""
+    return tuple(p.router(*coords(p, i)) for i in range(p.tiles))
 
 
 def neighbour(p: MeshParams, i: int, port: int) -> tuple[int, int] | None:
