@@ -98,14 +98,14 @@ async def emptied(tb, n_beats: int):
 
 
 async def run_train(dut, idle, stall, check_model=Checked(model), model_p=None,
-                    n_steps=40):
+                    n_steps=40, make_steps=None):
     """Encoder: the train's beats in, words out; decoder: the host's words in, beats out.
     Every cycle against the model; the outputs against the model's transfers and the
     transaction-level functions; the round trip."""
     tb = await Bench.start(dut, idle, stall)
     p = tb.p
     check = await start_check(tb, check_model, None if model_p is None else model_p(p))
-    steps = spike_train(p, tb.rng(f"{idle}/{stall}"), n_steps)
+    steps = (make_steps or spike_train)(p, tb.rng(f"{idle}/{stall}"), n_steps)
     beats = event.beats(steps)
     host_words = model.encode(p, beats)
     if p.direction == "encode":
@@ -142,6 +142,21 @@ async def train_matches_model(dut, idle, stall):
     """A random spike train with escapes, every cycle against the model, and the round trip
     through the host functions."""
     await run_train(dut, idle, stall)
+
+
+def long_silence(p, rng, n_steps: int) -> list[list[int]]:
+    """An event, a silence of up to 4000 timesteps (past a full escape where that fits, so
+    the pending unit count runs through its high bits), an event, then a random train."""
+    quiet = min((p.escape << p.neuron_bits) + p.escape + 1, 4000)
+    return ([[event.random_word(p.event, rng)]] + [[] for _ in range(quiet)]
+            + [[event.random_word(p.event, rng)]] + spike_train(p, rng, n_steps))
+
+
+@cocotb.test()
+async def long_silence_matches_model(dut):
+    """A silence of up to 4000 timesteps between two events (full escapes where they fit,
+    else one escape word of many units): every cycle against the model, the round trip."""
+    await run_train(dut, None, "random", make_steps=long_silence, n_steps=10)
 
 
 @cocotb.test()
