@@ -80,7 +80,10 @@ async def run_traffic(dut, idle, stall, check_model=model, bound=None, n_steps=5
     steps = streams(tb.p, tb.rng(f"{idle}/{stall}"), n_steps, events)
     for i, ts in enumerate(steps):
         send_beats(tb, event.beats(ts), f"s_in{i}")
-    await drain(tb, lambda d: int(d.m_out_tvalid.value))
+    # every input beat taken within 20 cycles a beat (pauses included; one beat leaves a
+    # cycle): a design that stops taking input fails the test instead of hanging it
+    n_beats = sum(len(event.beats(ts)) for ts in steps)
+    await drain(tb, lambda d: int(d.m_out_tvalid.value), send_limit=20 * n_beats + 200)
     got = take(tb.sink)
     check.check(tb, {"m_out": got}, f"pauses={idle}/{stall}")
     assert not rules.errors, f"{rules.errors[:3]}; {tb.p}"
