@@ -227,7 +227,7 @@ async def every_fanout_closes_its_timestep(dut):
     lo, hi = p.weight_range()
     fanout, left = {}, p.synapses
     for k in range(p.n):
-        c = min(left, [1, 0, p.max_fanout, 2][k % 4])
+        c = min(left, p.max_fanout, [1, 0, p.max_fanout, 2][k % 4])
         fanout[k], left = [(rng.randrange(1 << p.target_bits), rng.randint(lo, hi))
                            for _ in range(c)], left - c
     await load(tb, fanout)
