@@ -202,11 +202,16 @@ class ProgramBench(SocBench):
     async def far_tstep(self):
         """TSTEP past 2^24 and 2^26 (16.7 and 67 million timesteps: no run gets there): the
         timestep counter preloaded by a backdoor deposit while the SoC is idle, the model's
-        counter set to the same value, then read back, one step with a spike to fan out, read
-        back again with the spikes' tags.  Wishbone host only: the counter does not depend on
+        counter set to the same value, then read back, one step with exactly one event to fan
+        out (the input FIFO emptied and the SC lanes silenced first: a change made in every
+        fan-out would cancel over an even number), read back again with the spikes' tags.  Wishbone host only: the counter does not depend on
         the host port, and through the UART each access costs ~10^4 cycles."""
         if self.p.host != "wishbone":
             return
+        if self.p.sc_channels:                  # no SC lane events: one fan-out below
+            await self.wr("SC_VAL_0", [0] * self.p.sc_channels, fixed=False)
+        await self.wr("CTRL", [2])              # a step empties the input FIFO
+        await self.wait_idle()
         far = (1 << 26) | (1 << 24) | 0xFD          # bits 0, 7, 24 and 26 set
         self.dut.soc_body0_tstep.value = far
         self.m.tstep = far
