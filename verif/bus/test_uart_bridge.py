@@ -500,23 +500,23 @@ WALK = """
 def _relation_miter(ports: dict, top_in: list, relations: dict) -> str:
     """Verilog module ``rel``: ``gold`` and ``gate`` (registers exposed as outputs) on shared
     inputs; ``trigger`` high when an output differs or the register relation fails."""
-    name = lambda n: "r_" + re.sub(r"\W", "_", n)                    # noqa: E731
-    decl, cg, cu, bad = [], [], [], []
+    decl, cg, cu, bad, keys = [], [], [], [], set()
     for n, q in ports.items():
         w = len(q["bits"])
         rng = f"[{w - 1}:0] " if w > 1 else ""
-        pin = n if re.fullmatch(r"\w+", n) else f"\\{n} "
+        pin = n if re.fullmatch(r"\w+", n) else f"\\{n} "     # mem[0]: an escaped name
         if q["direction"] == "input":
             decl.append(f"  input {rng}{n};")
             cg.append(f".{pin}({n})")
             cu.append(f".{pin}({n})")
             continue
-        decl.append(f"  wire {rng}g_{name(n)[2:]}, u_{name(n)[2:]};")
-        cg.append(f".{pin}(g_{name(n)[2:]})")
-        cu.append(f".{pin}(u_{name(n)[2:]})")
-        key = name(n)[2:]
+        key = re.sub(r"\W", "_", n)
+        keys.add(key)
+        decl.append(f"  wire {rng}g_{key}, u_{key};")
+        cg.append(f".{pin}(g_{key})")
+        cu.append(f".{pin}(u_{key})")
         bad.append(f"!({relations[key]})" if key in relations else f"(g_{key} != u_{key})")
-    unknown = set(relations) - {name(n)[2:] for n in ports}
+    unknown = set(relations) - keys
     assert not unknown, f"relation on registers the netlist does not have: {unknown}"
     return (f"module rel({', '.join(top_in)}, trigger);\n" + "\n".join(decl) + "\n"
             + "  output trigger;\n" + WALK
