@@ -9,14 +9,15 @@ routers; here they are wired to constants and unread wires.  Counters: popcounts
 transfers on the tile ports, and the sum of the routers' drop counters (the routers' own
 in/out counters are left unconnected: synthesis removes them).
 """
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, intbv, modbv
+from myhdl import ConcatSignal, Signal, always_comb, block, intbv, modbv
 
 from neurohdl import __version__
 from neurohdl.core import CoreDecl, Port, Vectors, OUT, clk_rst, const
 from neurohdl.models.aer import _mesh, event, mesh as model
 from neurohdl.models.aer.mesh import MeshParams
 from neurohdl.rtl.aer.fifo import event_stream
-from neurohdl.rtl.aer.mesh_router import STREAM, Bundle, bundles, popcount_add, router_block
+from neurohdl.rtl.aer.mesh_router import (STREAM, Bundle, bundles, popcount_add, router_block,
+                                          status_ports)
 
 
 def ports(p: MeshParams):
@@ -108,13 +109,7 @@ def mesh_block(clk, rst, s, m, status_in, status_out, status_dropped, p: MeshPar
         nxt = Signal(modbv(0)[cw:])
         insts.append(add(total, d, nxt))
         total = nxt
-
-    @always_comb
-    def comb():
-        status_in.next = n_in
-        status_out.next = n_out
-        status_dropped.next = total
-    return insts + [comb]
+    return insts + [status_ports(n_in, n_out, total, status_in, status_out, status_dropped)]
 
 
 def bus(sigs):

@@ -351,16 +351,21 @@ def router_block(clk, rst, s, m, status_in, status_out, status_dropped, p: MeshR
         insts.append(router_output(clk, rst, **port, reqv=bus([reqs[i](o) for i in lines[o]]),
                                    g=grants[o], sel=acc[-1], offers=offer_o, mark=marks[o],
                                    out_ev=out_ev[o], p=p))
-    insts += [popcount_add(clk, rst, bus(in_ev), n_in, cw),
-              popcount_add(clk, rst, bus(out_ev), n_out, cw),
-              popcount_add(clk, rst, bus(drops), n_drop, cw)]
+    return insts + [popcount_add(clk, rst, bus(in_ev), n_in, cw),
+                    popcount_add(clk, rst, bus(out_ev), n_out, cw),
+                    popcount_add(clk, rst, bus(drops), n_drop, cw),
+                    status_ports(n_in, n_out, n_drop, status_in, status_out, status_dropped)]
 
+
+@block
+def status_ports(n_in, n_out, n_drop, status_in, status_out, status_dropped):
+    """The three counters onto the status ports."""
     @always_comb
     def comb():
         status_in.next = n_in
         status_out.next = n_out
         status_dropped.next = n_drop
-    return insts + [comb]
+    return comb
 
 
 class Bundle:
