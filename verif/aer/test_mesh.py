@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
-"""aer.mesh: converted Verilog vs the cycle model over random meshes (a 3 x 3, and 1 x 1 ..
-3 x 3, event formats, depth) on the shared testbench: every tile sends the same number of
-timesteps (0..3 events each to random tiles, a few outside the mesh) under idle on every tile
-input and back-pressure on every tile output; every output (each s_tile*_tready, m_tile*, the
-counters) against the model every cycle and every tile's beats against the model's.
-Model-free, from the ports: tile d's timestep t holds exactly the events the tiles sent to d in their timestep
-t (the barrier), every tile closes every timestep, the counters end at the counts the stimulus
-implies.  Zero load: an event crosses the mesh corner to corner in 2 (hops + 1) cycles.
-Must-fail: the model one cycle late."""
+"""aer.mesh: converted Verilog vs the cycle model over random meshes (a 3 x 3, and 1 x 1 .. 3 x 3,
+event formats, depth) on the shared testbench: every tile sends the same number of timesteps
+(0..3 events each to random tiles, a few outside the mesh) under idle on every tile input and
+back-pressure on every tile output; every output (each s_tile*_tready, m_tile*, the counters)
+against the model every cycle and every tile's beats against the model's. Model-free, from the
+ports: tile d's timestep t holds exactly the events the tiles sent to d in their timestep t (the
+barrier), every tile closes every timestep, the counters end at the counts the stimulus implies.
+Zero load: an event crosses the mesh corner to corner in 2 (hops + 1) cycles. Must-fail: the
+model one cycle late."""
 import cocotb
 
 from neurohdl.models.aer import event, mesh as model
