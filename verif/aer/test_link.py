@@ -24,7 +24,7 @@ import random
 
 import cocotb
 import pytest
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
 
 from neurohdl import ParamError
 from neurohdl.models.aer import event, link as model
@@ -86,8 +86,9 @@ async def run_loopback(dut, idle, stall, sender_model=model, n: int = 5):
     cocotb.start_soon(loopback(dut))
     beats = stimulus(tb, f"loop/{idle}/{stall}", n)
     send_beats(tb, beats)
-    await drain(tb, idle_all(), limit=(len(beats) + 4) * tb.p.frame_cycles,
-                quiet=2 * tb.p.byte_cycles)
+    limit = (len(beats) + 4) * tb.p.frame_cycles
+    await with_timeout(tb.source.wait(), 10 * limit, "ns")    # a sender that never finishes
+    await drain(tb, idle_all(), limit=limit, quiet=2 * tb.p.byte_cycles)
     got = take(tb.sink)
     check.check(tb, {}, f"sender, pauses={idle}/{stall}")
     want, n = model.receive(tb.p, [("byte", b) for b in model.encode_all(tb.p, beats)])
