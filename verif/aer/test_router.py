@@ -183,21 +183,89 @@ async def rewrite_under_traffic(tb, rng, entries):
     return [take(tb.sinks[f"m_out{i}"]) for i in range(p.ports)]
 
 
+def counter_handles(dut, p: RouterParams) -> dict:
+    """The counter registers of the converted HDL (MyHDL names the ``counter`` instances in
+    the order of :data:`model.COUNTERS`, the ports' ``port_out<i>``); a wrong guess shows as
+    a read-back mismatch in :func:`far_counters`."""
+    h = {c: getattr(dut, f"counter{i}_count") for i, c in enumerate(model.COUNTERS)}
+    h.update({f"PORT_OUT{i}": getattr(dut, f"port_out{i}_count") for i in range(p.ports)})
+    return h
+
+
+async def far_counters(tb, rng):
+    """The counters' high bits and carries (no run counts to 2^31): with the router idle,
+    every counter preloaded by a backdoor deposit to 2^counter_bits - k and read back over
+    the bus; then one route RAM word made invalid and two batches of events on its index
+    (every one misses the table: HITS stays put, MISSES counts them), the first with a random
+    non-empty default route, the second (an odd number) with none (dropped), tlast on some;
+    the counters read after each batch: each = its preload + the count so far made from the
+    ports and the beats, mod 2^counter_bits.  k (1 up to the counter's first-batch count,
+    else its total) makes each counter that counts wrap through zero, in the first batch
+    where it counts there, so that an error that toggles with each count after the wrap
+    shows in one of the two reads.  After the cycle check: the model does not know the
+    deposits."""
+    p, t, dut = tb.p, tb.driver.transport, tb.dut
+    g, cmask = p.geometry, (1 << p.counter_bits) - 1
+    amask = (1 << p.event.address_bits) - 1
+    ix = rng.getrandbits(p.index_bits)
+    await t.write(word_addr(tb.driver.table, "TADDR"), [ix], True)
+    await t.write(word_addr(tb.driver.table, "TDATA"), [0], True)       # bit 8 = 0: invalid
+    on = tuple(i for i in range(p.ports) if rng.random() < 0.5) or (rng.randrange(p.ports),)
+    spread = ((1 << p.index_bits) - 1) << p.key_shift
+    counts, beats, run = [], [], {}
+    for route, n in ((on, rng.randint(3, 8)), ((), 2 * rng.randint(1, 4) + 1)):
+        b = [((event.random_word(p.event, rng) & ~spread) | ix << p.key_shift,
+              int(j == n - 1 or rng.random() < 0.3), 0) for j in range(n)]
+        assert all(g.index(d & amask) == ix for d, _, _ in b)
+        add = {"EVENTS_IN": n, "EVENTS_OUT": n if route else 0, "DROPPED": 0 if route else n,
+               "HITS": 0, "MISSES": n, "MARKERS": sum(last for _, last, _ in b)}
+        add.update({f"PORT_OUT{i}": n if i in route else 0 for i in range(p.ports)})
+        run = {c: run.get(c, 0) + v for c, v in add.items()}
+        counts.append(run)
+        beats.append((route, b))
+    pre = {c: (1 << p.counter_bits) - rng.randint(1, max(1, counts[0][c] or run[c]))
+           for c in run}
+    for c, h in counter_handles(dut, p).items():
+        h.value = pre[c]
+    await ClockCycles(dut.clk, 1)
+    names = list(model.COUNTERS) + [f"PORT_OUT{i}" for i in range(p.ports)]
+
+    async def read(want, what):
+        c = await tb.driver.counters()
+        compare([c[k] for k in model.COUNTERS] + c["PORT_OUT"],
+                expected([(pre[k] + want.get(k, 0)) & cmask for k in names], tb.seed),
+                f"counters {names} {what}", str(p))
+
+    await read({}, "read back after a backdoor preload")
+    for j, ((route, b), want) in enumerate(zip(beats, counts)):
+        await tb.driver.set_default(route)
+        send_beats(tb, b, "s_in")
+        await drain(tb, busy_check(dut, p))
+        got = [take(tb.sinks[f"m_out{i}"]) for i in range(p.ports)]
+        compare([sum(1 for x in g_ if not x[2]) for g_ in got],
+                expected([len(b) if i in route else 0 for i in range(p.ports)], tb.seed),
+                f"events per port, batch {j} after the preload", str(p))
+        await read(want, f"preload + the events of batches 0..{j}, wrapped")
+
 @cocotb.test()
 async def routes_match_model(dut):
     """After the clearing sweep: a table loaded by the driver, traffic with random idle and
     independent random back-pressure per port; then a new default route and traffic without
     pauses, taken back to back (one event a clock); then route RAM words rewritten while
-    events flow.  Every cycle against the
-    model, every port against the ternary reference, the counters.  Must-fails in the same
-    run: the model one cycle late (followed beside the model) shows mismatches; the port
-    check with entry 0 routed elsewhere fails."""
+    events flow; the ID register read (against the model, and its 'RT').  Every cycle against
+    the model, every port against the ternary reference, the counters.  Then (no model)
+    :func:`far_counters`.  Must-fails in the same run: the model one cycle late (followed
+    beside the model) shows mismatches; the port check with entry 0 routed elsewhere
+    fails."""
     tb = await RouterBench.start(dut, "random", "random", salt="router")
     p, rng = tb.p, tb.rng("router")
     late = CycleCheck(dut, Late(model), p)
     late_task = cocotb.start_soon(late.run())
     check = await start_check(tb, model)
     await ClockCycles(dut.clk, p.entries)          # the clearing sweep
+    (ident,) = await tb.driver.transport.read(word_addr(tb.driver.table, "ID"), 1)
+    assert int(ident) >> 16 == int.from_bytes(b"RT", "big"), \
+        f"ID = {int(ident):#x}: ID[31:16] is ASCII 'RT' (cores/aer/router.rdl)"
     entries, default, beats, got, _ = await phase(tb, rng, 60, "random pauses")
     late_task.cancel()                             # (it has followed the load and traffic)
     tb.idle = tb.stall = None
@@ -209,6 +277,8 @@ async def routes_match_model(dut):
             "s_in transfer cycles without pauses (back to back)", str(p))
     got3 = await rewrite_under_traffic(tb, rng, entries)
     check.check(tb, {f"m_out{i}": got[i] + got2[i] + got3[i] for i in range(p.ports)}, "model")
+    check.known = False                            # (stops following the model: deposits)
+    await far_counters(tb, rng)
     assert not tb.host.wb.errors, tb.host.wb.errors[:3]
     tb.check()
     # the must-fails of the two checks
