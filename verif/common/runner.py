@@ -31,7 +31,7 @@ from neurohdl.simrun import run_cocotb
 #: Verilator lint (default + random configurations), GHDL analysis and elaboration of its
 #: default configuration's VHDL.
 ROTATED_CHECKS: dict[str, int] = {
-    "verilator": 2,
+    "verilator": 1,
     "ghdl": 4,
     "fusesoc": 4,
     "determinism": 4,
