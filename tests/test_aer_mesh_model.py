@@ -20,24 +20,6 @@ def word(p, x, y, neuron=0):
     return int(event.pack(p.event, neuron, x, y))
 
 
-def random_steps(p, rng, n_steps, events=(0, 4), outside=0.0):
-    """Per tile, ``n_steps`` timesteps of random events to random tiles (a fraction
-    ``outside`` to coordinates outside the mesh, where the field allows them)."""
-    ev, out = p.event, []
-    for _ in range(p.tiles):
-        steps = []
-        for _ in range(n_steps):
-            ts = []
-            for _ in range(rng.randint(*events)):
-                x, y = rng.randrange(p.cols), rng.randrange(p.rows)
-                if rng.random() < outside and (p.cols < 1 << ev.x_bits or p.rows < 1 << ev.y_bits):
-                    x, y = (1 << ev.x_bits) - 1, (1 << ev.y_bits) - 1
-                ts.append(word(p, x, y, rng.randrange(1 << ev.neuron_bits)))
-            steps.append(ts)
-        out.append(steps)
-    return out
-
-
 def counters_watch(p, errors):
     """A ``simulate`` watch: in = out + dropped + held, for the mesh and every router."""
     rps = mesh.routers(p)
@@ -57,7 +39,7 @@ def random_run(seed, n_steps=6, **fixed):
     p = MeshParams.random(rng, **fixed)
     rate = rng.choice([1.0, 0.5, 0.2])
     busy = rng.choice([1.0, 0.7, 0.3])
-    traffic = mesh.traffic(random_steps(p, rng, n_steps, outside=0.1), rate, rng)
+    traffic = mesh.traffic(mesh.random_timesteps(p, rng, n_steps, events=(0, 4), outside=0.1), rate, rng)
     stall = random.Random(seed + 1)
     errors: list[str] = []
     run = mesh.simulate(p, traffic, lambda i, c: stall.random() < busy, cycles=20_000,
@@ -91,7 +73,7 @@ def test_3x3_under_load(seed):
     stalled half the time: all arrives, in its timesteps."""
     rng = random.Random(seed)
     p = MeshParams(cols=3, rows=3)
-    traffic = mesh.traffic(random_steps(p, rng, 8, events=(4, 4)))
+    traffic = mesh.traffic(mesh.random_timesteps(p, rng, 8, events=(4, 4)))
     run = mesh.simulate(p, traffic, lambda i, c: rng.random() < 0.5)
     assert run.idle and mesh.scoreboard(p, run) == []
     assert sum(e.arrived is not None for e in run.events) == 9 * 8 * 4
@@ -205,7 +187,7 @@ def test_scoreboard_must_fail(seed, monkeypatch, what):
     _broken(monkeypatch, what)
     rng = random.Random(seed)
     p = MeshParams(cols=3, rows=3)
-    traffic = mesh.traffic(random_steps(p, rng, 6, events=(2, 4)))
+    traffic = mesh.traffic(mesh.random_timesteps(p, rng, 6, events=(2, 4)))
     run = mesh.simulate(p, traffic, lambda i, c: rng.random() < 0.6, cycles=800)
     assert not run.idle or mesh.scoreboard(p, run), what
 

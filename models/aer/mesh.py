@@ -184,6 +184,26 @@ class Run:
     idle: bool
 
 
+def random_timesteps(p: MeshParams, rng, n_steps: int, events=(0, 3), outside: float = 0.0):
+    """Per tile, ``n_steps`` timesteps of random events (a list of event words each, between
+    ``events[0]`` and ``events[1]`` of them) to random tiles; a fraction ``outside`` of them to
+    any coordinate the x/y fields hold (outside the mesh where the fields are wider than it).
+    ``rng``: a ``random.Random``."""
+    ev, out = p.event, []
+    for _ in range(p.tiles):
+        steps = []
+        for _ in range(n_steps):
+            ts = []
+            for _ in range(rng.randint(*events)):
+                tx, ty = rng.randrange(p.cols), rng.randrange(p.rows)
+                if rng.random() < outside:
+                    tx, ty = rng.randrange(1 << ev.x_bits), rng.randrange(1 << ev.y_bits)
+                ts.append(int(event.pack(ev, rng.randrange(1 << ev.neuron_bits), tx, ty)))
+            steps.append(ts)
+        out.append(steps)
+    return out
+
+
 def traffic(steps, rate: float = 1.0, rng=None) -> list[list[tuple]]:
     """:func:`simulate`'s traffic from ``steps[i]`` = tile i's timesteps (each a list of event
     words; models/aer/event.py ``beats``): each tile's beats offered at ``rate`` beats a cycle

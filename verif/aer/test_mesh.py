@@ -16,23 +16,6 @@ from neurohdl.verif.common.scoreboard import compare, expected
 from neurohdl.verif.common.tb import Bench, core_tests
 
 
-def stimulus(p, rng, n_steps: int, events=(0, 3), outside=0.1):
-    """Per tile, ``n_steps`` timesteps of events to random tiles (a few outside the mesh)."""
-    ev, out = p.event, []
-    for _ in range(p.tiles):
-        steps = []
-        for _ in range(n_steps):
-            ts = []
-            for _ in range(rng.randint(*events)):
-                tx, ty = rng.randrange(p.cols), rng.randrange(p.rows)
-                if rng.random() < outside:
-                    tx, ty = rng.randrange(1 << ev.x_bits), rng.randrange(1 << ev.y_bits)
-                ts.append(int(event.pack(ev, rng.randrange(1 << ev.neuron_bits), tx, ty)))
-            steps.append(ts)
-        out.append(steps)
-    return out
-
-
 def tile_of(p, word: int) -> int | None:
     """The destination tile of an event word (None: outside the mesh)."""
     f = event.unpack(p.event, word)
@@ -55,7 +38,7 @@ async def run_traffic(dut, idle, stall, check_model=model, n_steps=3, events=(0,
     tb = await Bench.start(dut, idle, stall)
     p = tb.p
     check = await start_check(tb, check_model)
-    steps = stimulus(p, tb.rng(f"{idle}/{stall}"), n_steps, events)
+    steps = model.random_timesteps(p, tb.rng(f"{idle}/{stall}"), n_steps, events, outside=0.1)
     for i, ts in enumerate(steps):
         send_beats(tb, event.beats(ts), f"s_tile{i}")
     try:
