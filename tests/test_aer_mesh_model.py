@@ -39,7 +39,8 @@ def random_run(seed, n_steps=6, **fixed):
     p = MeshParams.random(rng, **fixed)
     rate = rng.choice([1.0, 0.5, 0.2])
     busy = rng.choice([1.0, 0.7, 0.3])
-    traffic = mesh.traffic(mesh.random_timesteps(p, rng, n_steps, events=(0, 4), outside=0.1), rate, rng)
+    steps = mesh.random_timesteps(p, rng, n_steps, events=(0, 4), outside=0.1)
+    traffic = mesh.traffic(steps, rate, rng)
     stall = random.Random(seed + 1)
     errors: list[str] = []
     run = mesh.simulate(p, traffic, lambda i, c: stall.random() < busy, cycles=20_000,
