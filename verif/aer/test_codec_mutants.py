@@ -34,6 +34,8 @@ def codec_mutants(tmp_path_factory):
     run by hand."""
     from neurohdl.mutate import Mutator
     from neurohdl.verif.common.runner import rotation
+    # make test's rotation drawn from a list without aer.codec: None (run) only in make
+    # regress, NEUROHDL_MUTATE=all or without NEUROHDL_SEED, as in test_uart_bridge.py
     chosen = rotation("mutate", names=["sc.and_mul"])
     if chosen is not None and "aer.codec" not in chosen:
         pytest.skip("aer.codec's mutant proofs run in make regress (NEUROHDL_ROTATE=off) "
