@@ -25,18 +25,21 @@ from neurohdl.simrun import run_cocotb
 #:                 (test_must_fail); planted RTL bugs of bus.csr and
 #:                 neuron.alif caught (test_planted_bug_is_caught, ...)        +10-30 s
 #: mutate          yosys-mutate mutants through the suite (test_mutate)        20-60 s
+#: formal          a core's SymbiYosys proofs and their must-fail mutants      10-40 s
+#:                 (tests/test_formal.py; drawn from the cores with a proof)
 #: ==============  ==========================================================  =================
 #:
 #: Every core every run, not rotated: its cocotb suite on Icarus over >= 5 random configurations,
-#: Verilator lint (default + random configurations), GHDL analysis and elaboration of its
-#: default configuration's VHDL.
+#: Verilator lint (the default and one random configuration, another each seed), GHDL analysis
+#: and elaboration of its default configuration's VHDL.
 ROTATED_CHECKS: dict[str, int] = {
     "verilator": 1,
-    "ghdl": 4,
-    "fusesoc": 4,
-    "determinism": 4,
-    "must_fail": 4,
+    "ghdl": 2,
+    "fusesoc": 2,
+    "determinism": 2,
+    "must_fail": 2,
     "mutate": 1,
+    "formal": 2,
 }
 
 
@@ -83,6 +86,13 @@ def rotation(check: str, seed: int | None = None, names=None) -> tuple[str, ...]
         return ()
     start = (seed % rotation_window(check, n)) * k
     return tuple(sorted(order[(start + i) % n] for i in range(k)))
+
+
+def rotating() -> bool:
+    """True in make test (NEUROHDL_SEED set, NEUROHDL_ROTATE not off): the run covers a
+    seed-drawn part of the costly checks; False in make regress and in a run by hand."""
+    return "NEUROHDL_SEED" in os.environ and os.environ.get(
+        "NEUROHDL_ROTATE", "").strip().lower() not in ("off", "0", "no", "false")
 
 
 def skip_unless_rotated(check: str, core: str) -> None:
