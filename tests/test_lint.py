@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Verilator --lint-only -Wall on every generated module (the default and one random configuration a run).
+"""Verilator --lint-only -Wall on every generated module (the default and one random
+configuration a run).
 
 Waivers live in a per-core ``cores/<family>/<core>.vlt`` file, one reasoned rule each; there is
 no blanket -Wno-*.  A must-fail test shows the lint gate catches a width bug."""
