@@ -66,7 +66,7 @@ from neurohdl.simrun import params_from_env
 from neurohdl.verif.aer.bench import Beat, CycleCheck, start_check
 from neurohdl.verif.common.stream import run_seed
 from neurohdl.verif.common.tb import Bench, params_class
-from neurohdl.verif.net.uvm_snn_soc import Covergroup
+from neurohdl.verif.net.uvm_snn_soc import CoverageCollector, Covergroup
 
 STALL_LIMIT = 400           # cycles without a transfer while beats are pending
 PERIOD = 28                 # cycles a phase (one timestep) offers traffic
@@ -330,7 +330,7 @@ def xy_turns(p) -> set[tuple[str, str]]:
     return cdg.xy(p.rows, p.cols).graph().turns
 
 
-class MeshCoverage(uvm_component):
+class MeshCoverage(CoverageCollector):
     """Coverage from the delivered events (their XY routes' turns), the model state the cycle
     check follows (buffers full, markers on router outputs) and the counters."""
 
@@ -378,18 +378,6 @@ class MeshCoverage(uvm_component):
         if st.n_dropped:
             self.cg["misc"].sample("dropped")
 
-    def holes(self) -> list[str]:
-        return [f"{g}.{b}" for g, bins in self.required.items() for b in self.cg[g].holes(bins)]
-
-    def report_phase(self):
-        for g in self.cg.values():
-            self.logger.info(f"coverage {g.report()}")
-
-    def check_phase(self):
-        holes = self.holes()
-        self.logger.info(f"coverage holes (required bins): {holes or 'none'}")
-        if self.cfg.check_coverage:
-            assert not holes, f"coverage holes: {holes}; {self.cfg.ctx}"
 
 
 # ====================================================================== watchdog ============

@@ -523,7 +523,26 @@ REQUIRED = {
 }
 
 
-class SocCoverage(uvm_component):
+class CoverageCollector(uvm_component):
+    """A coverage component: covergroups ``self.cg``, reported at the end; :meth:`holes` lists
+    the required bins not hit (by default ``self.required`` = {group: bins}), which fail the
+    run when ``cfg.check_coverage``."""
+
+    def holes(self) -> list[str]:
+        return [f"{g}.{b}" for g, bins in self.required.items() for b in self.cg[g].holes(bins)]
+
+    def report_phase(self):
+        for g in self.cg.values():
+            self.logger.info(f"coverage {g.report()}")
+
+    def check_phase(self):
+        holes = self.holes()
+        self.logger.info(f"coverage holes (required bins): {holes or 'none'}")
+        if self.cfg.check_coverage:
+            assert not holes, f"coverage holes: {holes}; {self.cfg.ctx}"
+
+
+class SocCoverage(CoverageCollector):
     """Functional coverage sampled from what the host monitor and the spike-output monitor
     observe (DUT responses; the scoreboard holds them equal to the model's)."""
 
@@ -630,16 +649,6 @@ class SocCoverage(uvm_component):
         for g, bins in REQUIRED.items():
             out += [f"{g}.{b}" for b in self.cg[g].holes(bins)]
         return out
-
-    def report_phase(self):
-        for g in self.cg.values():
-            self.logger.info(f"coverage {g.report()}")
-
-    def check_phase(self):
-        holes = self.holes()
-        self.logger.info(f"coverage holes (required bins): {holes or 'none'}")
-        if self.cfg.check_coverage:
-            assert not holes, f"coverage holes: {holes}; {self.cfg.ctx}"
 
 
 # ====================================================================== env ==================
