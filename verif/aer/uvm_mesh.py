@@ -29,10 +29,15 @@ event count (mod 2**k) below, so a received word is matched back to the event se
 
 Traffic (``MeshVseq``): one timestep per phase on every tile, the phases' patterns from
 models/aer/traffic.py (uniform, transpose, hotspot, multicast fan-out 1..5 sent as one copy per
-destination: the mesh routes by coordinates, bursts), a phase with every sink held (every
-input buffer fills), and a directed phase (events to the sending tile itself, events to
+destination: the mesh routes by coordinates, bursts), a phase with every sink held (most
+input buffers fill), and a directed phase (events to the sending tile itself, events to
 coordinates outside the mesh: dropped and counted, tiles whose timestep has no event: a
 marker beat).  More phases with ``NEUROHDL_UVM_PHASES`` (make regress).
+Coverage closure: which buffers the held phase fills depends on the seed's traffic, so
+``MeshRandomTest`` then targets each buffer still never full (a ``fill`` phase, sinks held:
+``depth + 4`` events from the neighbour feeding that input to the buffer's tile, or from the
+tile to itself for a local input; one target per source tile a round, at most ``FILL_ROUNDS``
+rounds).  A buffer the fill phases cannot fill stays a hole and fails the test.
 
 Coverage (``REQUIRED``): every turn XY allows on the mesh (in port -> out port, from the
 delivered events' routes), every live router input buffer full, a marker leaving every live
@@ -70,8 +75,8 @@ from neurohdl.verif.net.uvm_snn_soc import CoverageCollector, Covergroup
 
 STALL_LIMIT = 400           # cycles without a transfer while beats are pending
 PERIOD = 28                 # cycles a phase (one timestep) offers traffic
-HOLD = 50                   # cycles the sinks are held in the 'hold' phase (every live buffer
-                            # of a 3x3 mesh fills at depth 2 and 4 under a full load)
+HOLD = 50                   # cycles the sinks are held in a 'hold' or 'fill' phase
+FILL_ROUNDS = 5             # coverage-closure rounds (a tile feeds at most 5 inputs: one a round)
 
 
 # ====================================================================== configuration ======
@@ -378,6 +383,18 @@ class MeshCoverage(CoverageCollector):
         if st.n_dropped:
             self.cg["misc"].sample("dropped")
 
+    def fill_targets(self) -> dict[int, int]:
+        """{source tile: destination tile} for this round's fill phase: per input buffer never
+        full, the tile whose events enter it (the neighbour it faces, or the tile itself for
+        the local input) sending to the buffer's tile; one target per source."""
+        p, out = self.cfg.p, {}
+        for b in self.cg["full"].holes(self.required["full"]):
+            r, port = b.split(".")
+            t, k = int(r[1:]), PORTS.index(port)
+            src = t if PORTS[k] == "local" else mesh.neighbour(self.cfg.p, t, k)[0]
+            out.setdefault(src, t)
+        return out
+
 
 
 # ====================================================================== watchdog ============
@@ -450,15 +467,17 @@ PHASES = [("uniform", "uniform", "bernoulli", 300), ("transpose", "transpose", "
           ("hotspot", "hotspot", "bernoulli", 350), ("multicast", "multicast", "bernoulli", 120),
           ("bursts", "uniform", "burst", 450), ("hold", "uniform", "bernoulli", 1000),
           ("directed", None, None, 0)]
+FILL = ("fill", None, None, 0)          # coverage closure: MeshVseq(fill={src: dest})
+HELD = ("hold", "fill")                 # phases whose first HOLD cycles hold every sink
 
 
 class MeshVseq(uvm_sequence):
     """Every phase's traffic for every tile, then each tile's sequence on its sequencer (all
     in parallel); the 'hold' phase holds the sinks."""
 
-    def __init__(self, name, cfg: MeshCfg, seqrs, phases=PHASES):
+    def __init__(self, name, cfg: MeshCfg, seqrs, phases=PHASES, fill=None):
         super().__init__(name)
-        self.cfg, self.seqrs, self.phases = cfg, seqrs, phases
+        self.cfg, self.seqrs, self.phases, self.fill = cfg, seqrs, phases, fill or {}
 
     def items(self, base: int) -> list[list[BeatItem]]:
         cfg, p, rng = self.cfg, self.cfg.p, self.cfg.rng
@@ -466,7 +485,11 @@ class MeshVseq(uvm_sequence):
         count = [0] * p.tiles
         for k, (name, pattern, process, load) in enumerate(self.phases):
             start = base + k * PERIOD
-            if pattern is None:
+            if name == "fill":
+                n = p.depth + 4          # the buffer, both output registers, one waiting
+                steps = [[(j, self.fill[t]) for j in range(n)] if t in self.fill else []
+                         for t in range(p.tiles)]
+            elif pattern is None:
                 steps = self._directed(rng)
             else:
                 if (pattern == "transpose" and p.rows != p.cols) or p.tiles < 3:
@@ -507,9 +530,9 @@ class MeshVseq(uvm_sequence):
         cfg = self.cfg
         base = cfg.bench.cycle + 2
         per_tile = self.items(base)
-        hold = [k for k, ph in enumerate(self.phases) if ph[0] == "hold"]
-        if hold:
-            cocotb.start_soon(self._hold(base + hold[0] * PERIOD))
+        for k, ph in enumerate(self.phases):
+            if ph[0] in HELD:
+                cocotb.start_soon(self._hold(base + k * PERIOD))
         tasks = [cocotb.start_soon(TileSeq(f"tile{t}", items).start(self.seqrs[t]))
                  for t, items in enumerate(per_tile)]
         for task in tasks:
@@ -569,7 +592,22 @@ class MeshBaseTest(uvm_test):
         seqrs = [a.seqr for a in self.env.tiles]
         await MeshVseq("vseq", self.cfg, seqrs, phases).start()
         await self.settle()
+        await self.close_fill_coverage(seqrs)
         self.drop_objection()
+
+    async def close_fill_coverage(self, seqrs):
+        """Fill phases aimed at the input buffers the traffic never filled (see the module
+        docstring); the holes left after ``FILL_ROUNDS`` rounds fail the coverage check."""
+        if not self.cfg.check_coverage:
+            return
+        for k in range(FILL_ROUNDS):
+            targets = self.env.cov.fill_targets()
+            if not targets:
+                return
+            self.logger.info(f"coverage closure round {k + 1}: fill phase "
+                             f"{', '.join(f'tile {s} -> {d}' for s, d in targets.items())}")
+            await MeshVseq(f"fill{k}", self.cfg, seqrs, [FILL], fill=targets).start()
+            await self.settle()
 
 
 @pyuvm.test()
