@@ -26,7 +26,7 @@ The engine knows a neuron type only through its record (:class:`NeuronType`, loo
 out = its defaults; its ``in_width``, where it has one, is the engine's).  The neuron step is
 *literally* the single-neuron population model: :func:`step` calls the record's
 ``step_population`` (the model's ``run_population`` with T = 1) on ``cell``.  The engine's
-constraints on a type are the record's (lif: shift leak, no refractory period; cuba_lif:
+constraints on a type are the record's (lif: any leak, no refractory period; cuba_lif:
 in_width <= 16, the int16 a_in; izhikevich: in_width <= the Q format width).
 
 The state of a neuron is {variable: value}, one RAM word packed by the record's layout

@@ -190,9 +190,7 @@ def step_population(p: LifParams, I, state):
 
 
 def engine_constraint(p: LifParams, in_width: int):
-    """A time-multiplexed engine keeps v only and runs the shift leak."""
-    if p.leak != "shift":
-        return "cell.leak", p.leak, "'shift' in neuron.engine"
+    """A time-multiplexed engine keeps v only (every leak mode, no refractory counter)."""
     if p.refractory:
         return "cell.refractory", p.refractory, "0 in neuron.engine (no refractory period)"
     return None
@@ -202,7 +200,7 @@ NEURON = NeuronType(
     name="lif", params=LifParams, layout=v_layout, reset=lambda p: {"v": 0},
     step_population=step_population, constraint=engine_constraint,
     random_cell=lambda rng, e, pins: LifParams.random(
-        rng, **{"leak": "shift", "refractory": 0, **pins}, in_width=e.in_width))
+        rng, **{"refractory": 0, **pins}, in_width=e.in_width))
 
 
 __all__ = ["NEURON", "LifParams", "LEAKS", "RESETS", "init", "step", "leak", "run_population",

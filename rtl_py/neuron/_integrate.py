@@ -330,20 +330,20 @@ def leak(v, v_l, f: Integrator, vw: int):
 
 @block
 def integrate_update(clk, en, st, x, nst, fire, sat_o, q):
-    """``neuron.engine``'s update block of ``q``'s :class:`Integrator` (leak None or "shift",
-    no refractory period; state word = v, vw = width bits; iw = len(x), M = max(vw, iw)), at
-    most one carry chain per stage:
+    """``neuron.engine``'s update block of ``q``'s :class:`Integrator` (any leak, no
+    refractory period; state word = v, vw = width bits; iw = len(x), M = max(vw, iw)), at most
+    one carry chain (or the leak's multiplier) per stage:
 
-        S3  v_l = v - (v >>> k) (shift leak k) | v (no leak);  i - threshold
+        S3  v_l = the leak of v (:func:`leak`: shift v - (v >>> k), subtract toward 0, multiply
+            (v * beta) >>> Fb) | v (no leak);  i - threshold
         S4  u = v_l + i;  d = v_l + i - threshold            (two parallel carry chains)
         out pos/neg = u outside vw bits;  fire = d >= 0 (= clip(u) >= threshold);
             nst = reset value / clip(u);  sat = pos | neg
 
     threshold None: never fires (li).  Bit for bit :func:`integrate_neuron`."""
     f = integrator(q)
-    assert f.leak in (None, "shift") and not f.refractory, "the engine's cell has no such leak"
-    leak_shift, threshold, reset, v_reset = (f.leak_shift if f.leak else None, f.threshold,
-                                             f.reset, f.v_reset)
+    assert not f.refractory, "the engine's cell keeps no refractory counter"
+    threshold, reset, v_reset = f.threshold, f.reset, f.v_reset
     vw, iw = q.width, len(x)
     M = max(vw, iw)
     spiking = threshold is not None
@@ -365,13 +365,25 @@ def integrate_update(clk, en, st, x, nst, fire, sat_o, q):
     i3_x = sext(i3, M + 1)
     gens = []
 
-    # S3 leak (v >>> k as a concatenation of sign copies and the kept bits)
-    if leak_shift is None:
+    # S3 leak (shift: v >>> k as a concatenation of sign copies and the kept bits; subtract and
+    # multiply: the single core's leak block on the signed view of the state word)
+    if f.leak is None:
         @always_comb
         def comb_leak():
             vl_n.next = st
+    elif f.leak != "shift":
+        st_s, vl_s = _signed(vw), _signed(vw)
+
+        @always_comb
+        def comb_st():
+            st_s.next = st.signed()
+
+        @always_comb
+        def comb_leak():
+            vl_n.next = vl_s[vw:]
+        gens += [comb_st, leak(st_s, vl_s, f, vw)]
     else:
-        k = leak_shift
+        k = f.leak_shift
         ks = min(k, vw)
         kept = [] if k >= vw else [st(k)] if k == vw - 1 else [st(vw, k)]
         parts = [st(vw - 1)] * ks + kept

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """neuron.engine: converted Verilog vs the population model over random configurations (every
-neuron type: if / lif / li with every reset mode, cuba_lif / alif / alpha / izhikevich with random
+neuron type: if / lif / li with every reset mode (lif: every leak mode), cuba_lif / alif / alpha / izhikevich with random
 cell Params; N = 1..24 including non-powers of two, widths 3..32) and timesteps of
 random synaptic streams (back-to-back same-address runs for the read-modify-write hazards,
 saturating weights, out-of-range addresses), with idle on s_syn, back-pressure on m_aer, idle
@@ -290,9 +290,12 @@ async def latency_and_throughput(dut):
     tb.check_protocol()
 
 
+LEAK_FIELD = {"shift": "leak_shift", "multiply": "beta", "subtract": "leak_amount"}
+
+
 def _mutations(p):
-    """Wrong models, most plausible first: a cell field off by one (leak k, threshold, vth,
-    dt_shift), another reset or preset, du off by one, another of the types if/lif/li."""
+    """Wrong models, most plausible first: a cell field off by one (leak k / beta / L, threshold,
+    vth, dt_shift), another reset or preset, du off by one, another of the types if/lif/li."""
     q, out = p.cell, []
 
     def add(**kw):
@@ -301,7 +304,9 @@ def _mutations(p):
         except ParamError:
             pass
     have = q.__dataclass_fields__
-    for name in ("leak_shift", "threshold", "vth", "dt_shift"):
+    # the parameter of the cell's leak mode (lif, li: k, beta or L), then the others
+    leak = LEAK_FIELD[getattr(q, "leak", "shift")]
+    for name in (leak, "threshold", "vth", "dt_shift"):
         if name in have:
             for d in (1, -1):
                 add(**{f"cell.{name}": getattr(q, name) + d})
@@ -338,7 +343,8 @@ async def scoreboard_must_fail(dut):
 # ---------------------------------------------------------------- pytest side -------------
 
 # 0 default-format LIF (Q8.8, N = 13); 1 IF with subtract reset, N = 3; 2 LI, N = 2;
-# 3 N = 1; 4 the widest random widths with N = 24 (not a power of two), to_v_reset;
+# 3 N = 1; 4 the widest random widths with N = 24 (not a power of two), multiplicative leak,
+# to_v_reset;
 # 5..8 cuba_lif / alif / alpha / izhikevich (random cell Params, in_width / w_width that fire);
 # 9 random
 PINS = [{"neuron": "lif", "n": 13, "in_width": 16, "w_width": 8,
@@ -346,7 +352,8 @@ PINS = [{"neuron": "lif", "n": 13, "in_width": 16, "w_width": 8,
         {"neuron": "if", "n": 3, "cell": {"reset": "subtract"}},
         {"neuron": "li", "n": 2},
         {"n": 1},
-        {"neuron": "lif", "n": 24, "in_width": 16, "cell": {"width": 16, "reset": "to_v_reset"}},
+        {"neuron": "lif", "n": 24, "in_width": 16,
+         "cell": {"width": 16, "leak": "multiply", "reset": "to_v_reset"}},
         {"neuron": "cuba_lif", "n": 5, "in_width": 16, "w_width": 12},
         {"neuron": "alif", "n": 6, "in_width": 12, "w_width": 8},
         {"neuron": "alpha", "n": 7, "in_width": 12, "w_width": 9},
@@ -500,8 +507,6 @@ test_bad_params_raise = bad_params_test(EngineParams, [
      ["EngineParams.in_width = 30", "2..20", "Q10.10"]),
     ({"neuron": "if", "cell": {"reset": "to_v_reset"}}, ["EngineParams.cell.reset = "
                                                          "'to_v_reset'", "'zero', 'subtract'"]),
-    ({"neuron": "lif", "cell": {"leak": "subtract"}}, ["EngineParams.cell.leak = 'subtract'",
-                                                       "'shift' in neuron.engine"]),
     ({"neuron": "lif", "cell": {"refractory": 2}}, ["EngineParams.cell.refractory = 2",
                                                     "0 in neuron.engine"]),
     ({"n": 0}, "1..65536"),
@@ -529,4 +534,5 @@ def test_random_configs_cover_corners():
     assert {1, 2, 3, 24} <= {p.n for p in ps}
     assert any(p.n & (p.n - 1) for p in ps)
     assert {p.cell.reset for p in ps if p.neuron == "lif"} == {"zero", "subtract", "to_v_reset"}
+    assert {p.cell.leak for p in ps if p.neuron == "lif"} == {"shift", "subtract", "multiply"}
     assert any(p.w_width == p.in_width for p in ps) and any(p.w_width == 2 for p in ps)
