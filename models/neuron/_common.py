@@ -62,6 +62,49 @@ def threshold_field(default: int = 256):
                   "256 = 1.0 in Q8.8", lo=1, hi=lambda p: smax(p.width))
 
 
+MAX_BETA_FRAC = 16
+
+
+def beta_frac_field(default: int = 8):
+    return pfield(default, "fraction bits Fb of the multiplicative leak coefficient",
+                  lo=1, hi=MAX_BETA_FRAC)
+
+
+def beta_field(default: int = 240):
+    return pfield(default, "multiplicative leak coefficient, raw Q0.Fb (beta / 2^Fb; default "
+                  "240/256 = 0.9375)", lo=0, hi=lambda p: (1 << p.beta_frac) - 1)
+
+
+def random_beta(rng, partial) -> int:
+    """A multiplicative leak coefficient: the corners 0 and 1 - 2^-Fb often, else slow decays
+    (beta >= 1/2)."""
+    hi = (1 << partial.beta_frac) - 1
+    r = rng.random()
+    return 0 if r < 0.15 else hi if r < 0.3 else rng.randint(hi // 2, hi)
+
+
+def leak_value(p, v: int) -> int:
+    """The leak of a Python int membrane (``p.leak``: 'shift' v - (v >> k), 'subtract' toward 0
+    by L without crossing it, 'multiply' (v * beta) >> Fb; >> arithmetic, floor).  None of them
+    can overflow: |result| <= |v|."""
+    if p.leak == "shift":
+        return v - (v >> p.leak_shift)
+    if p.leak == "subtract":
+        return max(v - p.leak_amount, 0) if v > 0 else min(v + p.leak_amount, 0)
+    return (v * p.beta) >> p.beta_frac
+
+
+def leak_population(p, v: np.ndarray) -> np.ndarray:
+    """:func:`leak_value` vectorised (int64; the product v * beta fits: |v| < 2^31, beta <
+    2^16)."""
+    if p.leak == "shift":
+        return v - (v >> np.int64(p.leak_shift))
+    if p.leak == "subtract":
+        L = np.int64(p.leak_amount)
+        return np.where(v > L, v - L, np.where(v < -L, v + L, np.int64(0)))
+    return (v * np.int64(p.beta)) >> np.int64(p.beta_frac)
+
+
 def random_threshold(rng, partial) -> int:
     """A threshold the input can reach in a few dozen steps most of the time; the corners 1 and
     the maximum (reachable only through saturation) often."""
@@ -352,7 +395,8 @@ def segments(rng, n: int, lo: int, hi: int, head: int, drive, jitter: int, small
 
 
 __all__ = ["MIN_WIDTH", "MAX_WIDTH", "smin", "smax", "width_field", "in_width_field",
-           "frac_field", "threshold_field", "random_threshold", "membrane_q", "real_to_raw",
+           "frac_field", "threshold_field", "random_threshold", "MAX_BETA_FRAC",
+           "beta_frac_field", "beta_field", "random_beta", "leak_value", "leak_population", "membrane_q", "real_to_raw",
            "sat", "to_bits", "from_bits", "pack_out", "unpack_out", "sticky", "as_population",
            "check_inputs", "population", "membrane_min", "membrane_max", "stimulus", "segments",
            "NeuronType", "reset_word", "pack_state", "states_step", "reachable", "v_step",

@@ -4,15 +4,18 @@
 State: membrane v (signed, ``width`` = vw bits, reset 0).  One timestep per accepted input beat,
 input i (signed, ``in_width`` bits, membrane LSB):
 
-    u   = v - (v >> k) + i                    exact, max(vw, in_width) + 1 bits; >> arithmetic
+    v_l = v - (v >> k)                        leak = "shift"      (beta = 1 - 2^-k)
+    v_l = (v * beta) >> Fb                    leak = "multiply"   (beta = ``beta`` / 2^Fb)
+    u   = v_l + i                             exact, max(vw, in_width) + 1 bits; >> arithmetic
     v'  = clip(u, -2^(vw-1), 2^(vw-1) - 1)    saturate; sat = (v' != u)
 
-The shift form (beta = 1 - 2^-k, tau = 2^k steps at large k) is chosen over a multiplier: it is
-the same leak as ``neuron.lif``'s default, costs one subtractor, and the multiplicative form is
-available from ``neuron.lif`` with an unreachable threshold.  The leak term v - (v >> k) cannot
-overflow; the add saturates (``status_sat``).  Fixed-point artefacts (as lif's shift leak): a
-positive v below 2^k does not decay, a negative v decays to 0.  Real-valued equation: Norse /
-snnTorch leaky integrator v = beta v + I without a threshold.
+The leaks are ``neuron.lif``'s, with the same definition and rounding (``>>`` floors, toward
+-inf).  The shift form (default) costs one subtractor; the multiplicative form takes any decay
+beta = m / 2^Fb (NIR LI nodes whose beta is not 1 - 2^-k) for one vw x Fb multiplier.  Neither
+leak can overflow (|v_l| <= |v|); the add saturates (``status_sat``).  Fixed-point artefacts (as
+lif's): shift: a positive v below 2^k does not decay, a negative v decays to 0; multiply: a
+positive v decays to 0, a negative v can stick at -1 (floor(-beta) = -1).  Real-valued
+equation: Norse / snnTorch leaky integrator v = beta v + I without a threshold.
 
 Output layout: the neuron layout ``tdata = {v, 0}`` with the spike bit always 0, so readout
 layers and the neuron engine read every neuron type the same way.
@@ -25,18 +28,26 @@ import numpy as np
 
 from neurohdl.params import Params, pfield
 
-from ._common import (frac_field, in_width_field, membrane_q, one_neuron_tdata, population,
+from ._common import (beta_field, beta_frac_field, frac_field, in_width_field, leak_population,
+                      leak_value, membrane_q, one_neuron_tdata, population, random_beta,
                       real_to_raw, sat, smax, smin, v_type, width_field)
+
+LEAKS = ("shift", "multiply")
 
 
 @dataclass(frozen=True)
 class LiParams(Params):
-    """Leaky integrator: v' = sat(v - (v >> k) + i); no spike (tdata = {v, 0})."""
+    """Leaky integrator: v' = sat(leak(v) + i), leak shift v - (v >> k) or multiply
+    (v * beta) >> Fb; no spike (tdata = {v, 0})."""
 
     width: int = width_field()
     in_width: int = in_width_field()
     frac_bits: int = frac_field()
     leak_shift: int = pfield(4, "k of the leak v -= v >> k (beta = 1 - 2^-k)", lo=1, hi=15)
+    leak: str = pfield("shift", "leak mode: 'shift' v -= v >> leak_shift; 'multiply' "
+                       "v = (v * beta) >> beta_frac (neuron.lif's leaks)", choices=LEAKS)
+    beta_frac: int = beta_frac_field()
+    beta: int = beta_field()
 
     def derive(self):
         self.set_derived("out_width", self.width + 1)
@@ -44,7 +55,14 @@ class LiParams(Params):
 
     @classmethod
     def from_real(cls, **kw) -> "LiParams":
-        return cls(**real_to_raw(cls, kw))
+        """beta as a real in Q0.Fb, exactly representable (QFormatError otherwise)."""
+        return cls(**real_to_raw(cls, kw, coef=(("beta", "beta_frac"),)))
+
+    @classmethod
+    def _random_field(cls, f, rng, partial):
+        if f.name == "beta":
+            return random_beta(rng, partial)
+        return super()._random_field(f, rng, partial)
 
 
 def init(p: LiParams) -> int:
@@ -54,8 +72,7 @@ def init(p: LiParams) -> int:
 
 def step(p: LiParams, v: int, i: int):
     """One timestep on Python ints: returns (v', (spike = 0, v', sat))."""
-    v = int(v)
-    vn, s = sat(v - (v >> p.leak_shift) + int(i), p.width)
+    vn, s = sat(leak_value(p, int(v)) + int(i), p.width)
     return vn, (0, vn, s)
 
 
@@ -67,9 +84,8 @@ def run_population(p: LiParams, I, v0=None):
     q = membrane_q(p)
     vs = np.zeros((T, N), dtype=np.int64)
     sats = np.zeros((T, N), dtype=bool)
-    k = np.int64(p.leak_shift)
     for t in range(T):
-        v, sats[t] = q.fit(v - (v >> k) + I[t])
+        v, sats[t] = q.fit(leak_population(p, v) + I[t])
         vs[t] = v
     return np.zeros((T, N), dtype=np.uint8), vs, sats
 
@@ -79,4 +95,5 @@ run_tdata = one_neuron_tdata(run_population)
 NEURON = v_type("li", LiParams, run_population)
 
 
-__all__ = ["NEURON", "LiParams", "init", "step", "run_population", "run_tdata", "smin", "smax"]
+__all__ = ["NEURON", "LiParams", "LEAKS", "init", "step", "run_population", "run_tdata", "smin",
+           "smax"]

@@ -43,14 +43,14 @@ import numpy as np
 from neurohdl.fixed import bits_for
 from neurohdl.params import Params, pfield
 
-from ._common import (frac_field, in_width_field, membrane_q, NeuronType, one_neuron_tdata,
-                      population, random_threshold, real_to_raw, sat, smax, smin, threshold_field,
-                      v_layout, width_field)
+from ._common import (beta_field, beta_frac_field, frac_field, in_width_field, leak_population,
+                      leak_value, MAX_BETA_FRAC, membrane_q, NeuronType, one_neuron_tdata,
+                      population, random_beta, random_threshold, real_to_raw, sat, smax, smin,
+                      threshold_field, v_layout, width_field)
 
 LEAKS = ("shift", "subtract", "multiply")
 RESETS = ("zero", "subtract", "to_v_reset")
 MAX_REFRACTORY = 255
-MAX_BETA_FRAC = 16
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,8 @@ class LifParams(Params):
     leak_shift: int = pfield(4, "k of the shift leak (beta = 1 - 2^-k)", lo=1, hi=15)
     leak_amount: int = pfield(1, "L of the subtractive leak, raw LSBs", lo=0,
                               hi=lambda p: smax(p.width))
-    beta_frac: int = pfield(8, "fraction bits Fb of the multiplicative leak coefficient",
-                            lo=1, hi=MAX_BETA_FRAC)
-    beta: int = pfield(240, "multiplicative leak coefficient, raw Q0.Fb (beta / 2^Fb; default "
-                       "240/256 = 0.9375)", lo=0, hi=lambda p: (1 << p.beta_frac) - 1)
+    beta_frac: int = beta_frac_field()
+    beta: int = beta_field()
     reset: str = pfield("zero", "on a spike: 'zero' (v = 0), 'subtract' (v -= threshold) or "
                         "'to_v_reset' (v = v_reset)", choices=RESETS)
     v_reset: int = pfield(0, "reset value for reset = 'to_v_reset', raw LSBs, below threshold",
@@ -99,8 +97,7 @@ class LifParams(Params):
             hi = smax(partial.width)
             return 0 if r < 0.15 else hi if r < 0.25 else rng.randint(1, max(1, hi // 16))
         if f.name == "beta":
-            hi = (1 << partial.beta_frac) - 1
-            return 0 if r < 0.15 else hi if r < 0.3 else rng.randint(hi // 2, hi)
+            return random_beta(rng, partial)
         if f.name == "v_reset":
             lo = smin(partial.width)
             return (lo if r < 0.2 else partial.threshold - 1 if r < 0.4 else 0 if r < 0.5
@@ -116,13 +113,7 @@ def init(p: LifParams) -> tuple[int, int]:
     return 0, 0
 
 
-def leak(p: LifParams, v: int) -> int:
-    """Step 1 on a Python int."""
-    if p.leak == "shift":
-        return v - (v >> p.leak_shift)
-    if p.leak == "subtract":
-        return max(v - p.leak_amount, 0) if v > 0 else min(v + p.leak_amount, 0)
-    return (v * p.beta) >> p.beta_frac
+leak = leak_value                           # step 1 on a Python int
 
 
 def step(p: LifParams, state: tuple[int, int], i: int):
@@ -135,16 +126,6 @@ def step(p: LifParams, state: tuple[int, int], i: int):
         vi = {"zero": 0, "subtract": vi - p.threshold, "to_v_reset": p.v_reset}[p.reset]
         return (vi, p.refractory), (1, vi, s)
     return (vi, 0), (0, vi, s)
-
-
-def leak_population(p: LifParams, v: np.ndarray) -> np.ndarray:
-    """Step 1 vectorised (int64)."""
-    if p.leak == "shift":
-        return v - (v >> np.int64(p.leak_shift))
-    if p.leak == "subtract":
-        L = np.int64(p.leak_amount)
-        return np.where(v > L, v - L, np.where(v < -L, v + L, np.int64(0)))
-    return (v * np.int64(p.beta)) >> np.int64(p.beta_frac)
 
 
 def run_population(p: LifParams, I, state0=None):
@@ -203,5 +184,5 @@ NEURON = NeuronType(
         rng, **{"refractory": 0, **pins}, in_width=e.in_width))
 
 
-__all__ = ["NEURON", "LifParams", "LEAKS", "RESETS", "init", "step", "leak", "run_population",
-           "run_tdata", "smin", "smax"]
+__all__ = ["NEURON", "LifParams", "LEAKS", "RESETS", "MAX_BETA_FRAC", "init", "step", "leak",
+           "run_population", "run_tdata", "smin", "smax"]

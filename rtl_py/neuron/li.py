@@ -4,7 +4,8 @@
 Datapath (combinational from the state register ``v`` and ``s_in_tdata``; vw = width,
 sw = max(vw, in_width) + 1, all signed):
 
-    v_l   vw bits   v - (v >>> k)                        (cannot overflow)
+    v_l   vw bits   shift:    v - (v >>> k)              (neither can overflow)
+                    multiply: (v * beta)[vw+Fb-1:Fb]     (the product is vw + Fb bits)
     u     sw bits   v_l + s_in_tdata                     (exact)
     pos, neg        u[sw-1:vw-1] not all equal (u outside the vw-bit range), by u's sign
     v'              neg ? vmin : pos ? vmax : u[vw-1:0]
@@ -35,12 +36,14 @@ NEURON_RTL = integrating_rtl(model)
 
 
 def integrator(p: LiParams) -> Integrator:
-    return Integrator(leak="shift", leak_shift=p.leak_shift)
+    return Integrator(leak=p.leak, leak_shift=p.leak_shift, beta=p.beta, beta_frac=p.beta_frac)
 
 
 CORE = integrating_core(model, integrator, ports, "neuron.li", """
-    Leaky integrator readout neuron (v = v - (v >> k) + I saturating, no spike, output {v, 0})
-    leak: exact: v - (v >>> k), |v_l| <= |v|
+    Leaky integrator readout neuron (v = leak(v) + I saturating, leak v - (v >> k) or
+    (v * beta) >> Fb, no spike, output {v, 0})
+    leak: exact: shift v - (v >>> k) or multiply (v * beta) >>> Fb (floor); |v_l| <= |v|
+    product: exact: v * beta in vw + Fb signed bits (beta < 2^Fb)
     integrate: saturate: v_l + i exact in max(vw, in_width) + 1 bits, clipped to vw bits;
         status_sat sticky
     """)

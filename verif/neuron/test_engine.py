@@ -535,4 +535,5 @@ def test_random_configs_cover_corners():
     assert any(p.n & (p.n - 1) for p in ps)
     assert {p.cell.reset for p in ps if p.neuron == "lif"} == {"zero", "subtract", "to_v_reset"}
     assert {p.cell.leak for p in ps if p.neuron == "lif"} == {"shift", "subtract", "multiply"}
+    assert {p.cell.leak for p in ps if p.neuron == "li"} == {"shift", "multiply"}
     assert any(p.w_width == p.in_width for p in ps) and any(p.w_width == 2 for p in ps)

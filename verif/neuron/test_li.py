@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """neuron.li: converted Verilog vs the model over random configurations (tiny and wide widths,
-every k) and stimuli with saturation corners, idle and back-pressure on both streams,
-status_sat, latency, mid-stream reset; the model against the real-valued leaky integrator
-v = beta v + I, beta = 1 - 2^-k (Norse / snnTorch leaky integrator without threshold)."""
+every k, the shift and the multiplicative leak) and stimuli with saturation corners, idle and
+back-pressure on both streams, status_sat, latency, mid-stream reset; the model against the
+real-valued leaky integrator v = beta v + I, beta = 1 - 2^-k or m / 2^Fb (Norse / snnTorch
+leaky integrator without threshold)."""
 import random
 
 import numpy as np
@@ -33,9 +34,9 @@ latency_and_throughput = TESTS.throughput("latency_and_throughput", n=40)
 # ---------------------------------------------------------------- pytest side -------------
 
 # configurations 0..2 pin the Q8.8 default format (the extreme inputs saturate), the narrowest
-# membrane and the slowest leak; 3..5 are fully random
+# membrane and the slowest leak; 3, 4 are fully random; 5 the multiplicative leak
 PINS = [{"width": 16, "in_width": 16, "frac_bits": 8}, {"width": 3}, {"leak_shift": 15},
-        {}, {}, {}]
+        {}, {}, {"leak": "multiply"}]
 
 test_li, test_li_verilator = core_tests("neuron.li", PINS)
 
@@ -64,6 +65,19 @@ def test_by_hand():
     assert p.out_width == 9 and p.sum_width == 9
 
 
+def test_by_hand_multiply():
+    p = LiParams(width=8, in_width=8, frac_bits=4, leak="multiply", beta_frac=2, beta=3)
+    # beta = 3/4, floor: 100; 300 >> 2 = 75; 225 >> 2 = 56; 168 >> 2 + 127 = 169 -> 127 (sat);
+    # 381 >> 2 - 128 = -33; -99 >> 2 = -25; -75 >> 2 = -19; a negative v sticks at -1
+    assert _scalar_run(p, [100, 0, 0, 127, -128, 0, 0]) == [
+        (0, 100, False), (0, 75, False), (0, 56, False), (0, 127, True), (0, -33, False),
+        (0, -25, False), (0, -19, False)]
+    assert model.step(p, -1, 0)[0] == -1 and model.step(p, 3, 0)[0] == 2
+    assert model.step(p, -128, -128) == (-128, (0, -128, True))
+    assert model.step(p.replace(beta=0), 100, 5)[0] == 5
+    assert LiParams.from_real(leak="multiply", beta=0.9375).beta == 240
+
+
 # -- model vs the real-valued equation -------------------------------------------------------------
 
 def float_li(beta, I):
@@ -89,6 +103,22 @@ def test_within_bound_of_float(k, seed):
     assert err.min() >= -1e-6 and err.max() < 2 ** k, (err.min(), err.max())
 
 
+@pytest.mark.parametrize("beta_frac", [1, 4, 8, 16])
+def test_multiply_within_bound_of_float(beta_frac, seed):
+    """Multiplicative leak, no clipping, 2000 steps: v_fix - v_float = E_t with
+    E_t = beta E_{t-1} - e_t, e_t = frac(v beta) in [0, 1), so -1 / (1 - beta) < v_fix - v_float
+    <= 0 at every step."""
+    rng = random.Random(seed)
+    m = rng.randint(0, (1 << beta_frac) - 1)
+    p = LiParams(width=32, in_width=12, leak="multiply", beta_frac=beta_frac, beta=m)
+    xs = [rng.randint(-2000, 2000) for _ in range(2000)]
+    _, v, sat = model.run_population(p, xs)
+    beta = m / 2 ** beta_frac
+    err = v[:, 0] - float_li(beta, xs)
+    assert not sat.any()
+    assert err.max() <= 1e-6 and err.min() > -1 / (1 - beta) - 1e-6, (m, err.min(), err.max())
+
+
 def test_steady_state_constant_drive():
     """Constant drive I: the float integrator settles at I 2^k; the fixed one at a value in
     [I 2^k, I 2^k + 2^k) (the bound above), reached within the documented horizon."""
@@ -109,6 +139,9 @@ test_bad_params_raise = bad_params_test(LiParams, [
     ({"leak_shift": 0}, "1..15"),
     ({"leak_shift": 16}, "1..15"),
     ({"leak_shift": "4"}, "an integer"),
+    ({"leak": "subtract"}, "'shift', 'multiply'"),
+    ({"beta_frac": 17}, "1..16"),
+    ({"beta_frac": 4, "beta": 16}, ["LiParams.beta = 16", "0..15"]),
 ])
 
 
@@ -121,3 +154,5 @@ def test_random_configs_cover_corners():
     ps = [LiParams.random(random.Random(s)) for s in range(300)]
     assert {3, 16} <= {p.width for p in ps} and {2, 16} <= {p.in_width for p in ps}
     assert {1, 15} <= {p.leak_shift for p in ps}
+    assert {p.leak for p in ps} == {"shift", "multiply"}
+    assert any(p.beta == 0 for p in ps) and any(p.beta == (1 << p.beta_frac) - 1 for p in ps)
