@@ -39,3 +39,20 @@ def seed(request) -> int:
 @pytest.fixture
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+#: Files whose tests are the longest (tens of seconds each: whole-SoC simulations, FPGA flows,
+#: fresh-venv and determinism checks).  They are collected first so that pytest-xdist hands them
+#: out at the start of a run, not as the last test of one worker while the other idles.
+SLOW_FIRST = ("verif/net/test_snn_soc.py", "verif/net/test_snn_soc_uvm.py",
+              "tests/test_examples.py", "tests/test_fpga.py", "tests/test_determinism.py",
+              "tests/test_wheel.py", "verif/aer/test_mesh_uvm.py", "verif/sc/test_sng_bank.py",
+              "verif/bus/test_uart_bridge.py", "tests/test_tutorial_host.py",
+              "tests/test_myhdl_speed.py")
+
+
+def pytest_collection_modifyitems(items):
+    """The slow files and the Verilator runs first, every other test in its collection order
+    (a stable sort: the same order on every xdist worker)."""
+    items.sort(key=lambda item: not (item.nodeid.split("::")[0] in SLOW_FIRST
+                                     or "verilator" in item.name))

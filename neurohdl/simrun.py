@@ -200,6 +200,11 @@ def _find_tool(name: str) -> str | None:
     return shutil.which(name)
 
 
+#: what cocotb rewrites asserts in (pytest ``python_files`` patterns; a pattern with a '/'
+#: matches the end of the file's path): the testbench modules only
+REWRITE_ASSERTIONS = "verif/*.py"
+
+
 def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = None,
                sim: str | None = None, waves: bool = False, testcase=None,
                extra_env: dict | None = None, hdl_dir=None, verbose: bool = False,
@@ -255,7 +260,13 @@ def run_cocotb(core: str, p, seed: int, build_dir, *, test_module: str | None = 
                         f"{build_dir / f'{sim}_build.log'}") from None
     xml = build_dir / f"results_{sim}.xml"
     env = {"NEUROHDL_PARAMS": p.to_json(), "NEUROHDL_CORE": entry.name,
-           "NEUROHDL_TEST_SEED": str(seed)}
+           "NEUROHDL_TEST_SEED": str(seed),
+           # cocotb's default ('*.py') has pytest rewrite the asserts of EVERY module imported
+           # after its hook (numpy, myhdl, all of neurohdl), again in each simulator process
+           # when no bytecode is cached: about 1.5 s of CPU a run.  The testbenches (verif/)
+           # keep the rewritten, detailed assertion messages.
+           "COCOTB_REWRITE_ASSERTION_FILES": os.environ.get("COCOTB_REWRITE_ASSERTION_FILES",
+                                                            REWRITE_ASSERTIONS)}
     env.update(extra_env or {})
     if xml.exists():
         xml.unlink()
