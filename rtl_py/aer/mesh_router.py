@@ -17,14 +17,13 @@ A tied-off output is always free and has no register; its ports are held at 0.
 Counters: popcounts of the events transferred on the ``s_*`` and ``m_*`` ports and of the
 events dropped this cycle, added to wrapping registers.
 """
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, intbv, modbv
+from myhdl import ConcatSignal, Signal, always, always_comb, always_seq, block, intbv, modbv
 
 from neurohdl import __version__
 from neurohdl.core import CoreDecl, Port, Vectors, OUT, clk_rst, const
 from neurohdl.models.aer import _mesh, event, mesh_router as model
 from neurohdl.models.aer.mesh_router import MeshRouterParams
 from neurohdl.models.stream.fifo import FifoParams
-from neurohdl.rtl.aer._arbiter import arbiter
 from neurohdl.rtl.aer.fifo import event_stream
 from neurohdl.rtl.stream.fifo import fifo as stream_fifo
 
@@ -60,8 +59,6 @@ def router_input(clk, rst, tdata, tvalid, tlast, tready, tuser, head, req, drop,
     din = ConcatSignal(tuser, tlast, tdata)
     dout = Signal(intbv(0)[w + 2:])
     hvalid, pop = Signal(bool(0)), Signal(bool(0))
-    fp = FifoParams(depth=p.depth, width=w + 2, storage="lut")
-    count = Signal(intbv(0)[fp.count_width:])
     sent = Signal(bool(0))
     taken = Signal(intbv(0)[5:])
     mk, evh = Signal(bool(0)), Signal(bool(0))
@@ -75,7 +72,12 @@ def router_input(clk, rst, tdata, tvalid, tlast, tready, tuser, head, req, drop,
     feed_c, zero5 = const(feed, 5), const(0, 5)
     hot_n, hot_e, hot_s, hot_w, hot_l = (const(1 << o, 5) for o in range(5))
     granted, zero_g = Signal(bool(0)), const(0, len(gnt))
-    insts = [stream_fifo(clk, rst, din, tvalid, tready, dout, hvalid, pop, count, p=fp)]
+    if p.depth == 2:
+        insts = [pair_buffer(clk, rst, din, tvalid, tready, dout, hvalid, pop)]
+    else:
+        fp = FifoParams(depth=p.depth, width=w + 2, storage="lut")
+        count = Signal(intbv(0)[fp.count_width:])
+        insts = [stream_fifo(clk, rst, din, tvalid, tready, dout, hvalid, pop, count, p=fp)]
 
     # a destination outside the mesh (only where the fields can name one): per axis d >= n
     outside = []
@@ -158,6 +160,45 @@ def router_input(clk, rst, tdata, tvalid, tlast, tready, tuser, head, req, drop,
 
 
 @block
+def pair_buffer(clk, rst, din, tvalid, tready, head, hvalid, pop):
+    """A 2-beat input buffer that behaves as ``stream.fifo`` of depth 2 (``tready`` = fewer
+    than 2 beats held, a registered condition; the head valid from the cycle after its push)
+    but keeps its head in a register of its own: ``head`` is a flip-flop output (no read
+    multiplexer before the route), loaded from ``din`` or from the second beat ``tail``
+    (chosen by the registered count) when the head leaves or the buffer is empty.  ``tail``
+    follows ``din`` while the buffer has room.  ``pop`` comes only with ``hvalid``."""
+    w = len(din)
+    tail = Signal(intbv(0)[w:])
+    cnt = Signal(intbv(0)[2:])
+    push = Signal(bool(0))
+    full_c, zero_c = const(2, 2), const(0, 2)
+
+    @always_comb
+    def comb():
+        push.next = tvalid and cnt != full_c
+        tready.next = cnt != full_c
+        hvalid.next = cnt != zero_c
+
+    @always(clk.posedge)
+    def seq_data():
+        if pop or cnt == zero_c:
+            if cnt == full_c:
+                head.next = tail
+            else:
+                head.next = din
+        if cnt != full_c:
+            tail.next = din
+
+    @always_seq(clk.posedge, reset=rst)
+    def seq():
+        if push and not pop:
+            cnt.next = cnt + 1
+        elif pop and not push:
+            cnt.next = cnt - 1
+    return comb, seq_data, seq
+
+
+@block
 def compare_const(d, value: int, bits: int, r, op: str):
     """r = d > value ('gt'), d < value ('lt') or d >= value ('ge'), for a comparison that can
     go both ways; a 1-bit ``d`` is a bool: the comparison is d or not d."""
@@ -223,6 +264,51 @@ def mux_stage(g_k, head, acc_in, acc_out):
 
 
 @block
+def rr_line(req, mask, g_k, k: int):
+    """Line ``k`` of the round-robin grant (the rule of models/aer/_arbiter.py, as the shared
+    rtl_py/aer/_arbiter.py computes it, but without its carry chain): the lowest requesting
+    line above the last grant (``mask``), else the lowest requesting line."""
+    n = len(req)
+    below, zero = const((1 << k) - 1, n), const(0, n)
+
+    @always_comb
+    def comb():
+        if (req & mask) != zero:
+            g_k.next = req[k] and mask[k] and (req & mask & below) == zero
+        else:
+            g_k.next = req[k] and (req & below) == zero
+    return comb
+
+
+@block
+def rr_mask(clk, rst, g, take, m_k, k: int):
+    """Bit ``k`` of the round-robin mask: after a grant, the lines above the granted one."""
+    below, zero = const((1 << k) - 1, len(g)), const(0, len(g))
+
+    @always_seq(clk.posedge, reset=rst)
+    def seq():
+        if take:
+            m_k.next = (g & below) != zero
+    return seq
+
+
+@block
+def rr_arbiter(clk, rst, req, take, g):
+    """One-hot round-robin grant ``g`` among ``req`` (n > 1 lines); ``take``: it is used."""
+    n = len(req)
+    m_bits = [Signal(bool(0)) for _ in range(n)]
+    lines = [Signal(bool(0)) for _ in range(n)]
+    mask, g_lines = bus(m_bits), bus(lines)
+    insts = [rr_line(req, mask, lines[k], k) for k in range(n)]
+    insts += [rr_mask(clk, rst, g, take, m_bits[k], k) for k in range(n)]
+
+    @always_comb
+    def comb():
+        g.next = g_lines
+    return insts + [comb]
+
+
+@block
 def router_output(clk, rst, tdata, tvalid, tlast, tready, tuser, reqv, g, sel, offers, mark,
                   out_ev, p: MeshRouterParams):
     """Live output: arbiter over ``reqv`` (one-hot grant ``g``, zero while the register is
@@ -234,7 +320,7 @@ def router_output(clk, rst, tdata, tvalid, tlast, tready, tuser, reqv, g, sel, o
     free, take = Signal(bool(0)), Signal(bool(0))
     all_c, zero_n = const((1 << len(offers)) - 1, len(offers)), const(0, n)
     graw = Signal(intbv(0)[n:]) if n > 1 else Signal(bool(0))     # the grant, if free
-    insts = [arbiter(clk, rst, reqv, take, graw, True)] if n > 1 else []
+    insts = [rr_arbiter(clk, rst, reqv, take, graw)] if n > 1 else []
     if n == 1:
         @always_comb
         def comb_graw():
@@ -288,18 +374,27 @@ def tied_output(tdata, tvalid, tlast, tuser, offers, mark, out_ev, w: int):
 
 @block
 def popcount_add(clk, rst, bits, total, width: int):
-    """total += the number of set bits of ``bits`` every cycle (wrapping)."""
+    """total += the number of set bits of ``bits`` every cycle (wrapping): the popcount first
+    (a few LUTs), then one adder (a carry chain), not one incrementer per bit."""
     n = len(bits)
+    nb = min(n.bit_length(), width)          # the popcount, modulo 2**width
+    pc = Signal(modbv(0)[nb:])
+    pcw = pc if nb == width else ConcatSignal(intbv(0)[width - nb:], pc)
 
-    @always_seq(clk.posedge, reset=rst)
-    def seq():
-        c = modbv(0)[width:]
-        c[:] = total
+    @always_comb
+    def comb():
+        c = modbv(0)[nb:]
         for k in range(n):
             if bits[k]:
                 c[:] = c + 1
-        total.next = c
-    return seq
+        pc.next = c
+
+    @always_seq(clk.posedge, reset=rst)
+    def seq():
+        t = modbv(0)[width:]
+        t[:] = total + pcw
+        total.next = t
+    return comb, seq
 
 
 def bus(sigs):

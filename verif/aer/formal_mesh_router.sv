@@ -24,8 +24,9 @@
 //   it is dropped only when its route is illegal or its tile outside the mesh, and such an
 //     event never reaches an output register.
 // The tracking reads the buffers as the interior configuration converts them (input n is
-// `router_input<n>`, its FIFO `..._fifo<n>_mem/rd/wr/cnt`, output n `router_output<n>_o_*`),
-// with their own invariants (count <= depth, wr = rd + count, `sent` only on a tlast head).
+// `router_input<n>`, its head register `..._dout`, its 2-beat buffer's second beat and count
+// `..._pair_buffer<n>_tail/cnt`, output n `router_output<n>_o_*`), with their own invariants
+// (count <= 2, `sent` only on a tlast head).
 // Not proven here: the round-robin grant bound (a liveness bound: each output's arbiter is
 // aer's shared one, models/aer/_arbiter.py; checked in simulation, 2 cycles a hop at zero load).
 `ifdef FORMAL
@@ -114,59 +115,54 @@ generate if (F_INTERIOR) begin : f_track
     wire [1:0] f_c [0:4];    // copies of the tracked event in each input buffer
     wire [4:0] f_dropd, f_ok, f_r;
     // input 0: its buffer (two slots, head first), its copies, a drop of it, invariants
-    wire [1:0] f_cnt0 = router_input0_fifo0_cnt;
-    wire f_rd0 = router_input0_fifo0_rd, f_wr0 = router_input0_fifo0_wr;
+    wire [1:0] f_cnt0 = router_input0_pair_buffer0_cnt;
     wire f_sent0 = router_input0_sent;
-    wire [F_W+1:0] f_h0 = router_input0_fifo0_mem[f_rd0];
-    wire [F_W+1:0] f_t0 = router_input0_fifo0_mem[~f_rd0];
+    wire [F_W+1:0] f_h0 = router_input0_dout;
+    wire [F_W+1:0] f_t0 = router_input0_pair_buffer0_tail;
     assign f_c[0] = (f_cnt0 >= 1 && f_is_ev(f_h0) && !(f_h0[F_W] && f_sent0))
                     + (f_cnt0 == 2 && f_is_ev(f_t0));
     assign f_dropd[0] = router_input0_drop && f_is_ev(f_h0) && !(f_h0[F_W] && f_sent0);
-    assign f_ok[0] = f_cnt0 <= 2 && f_wr0 == f_rd0 + f_cnt0[0]
+    assign f_ok[0] = f_cnt0 <= 2
                      && (!f_sent0 || (f_cnt0 != 0 && f_h0[F_W] && !f_h0[F_W+1]));
     // input 1: its buffer (two slots, head first), its copies, a drop of it, invariants
-    wire [1:0] f_cnt1 = router_input1_fifo1_cnt;
-    wire f_rd1 = router_input1_fifo1_rd, f_wr1 = router_input1_fifo1_wr;
+    wire [1:0] f_cnt1 = router_input1_pair_buffer1_cnt;
     wire f_sent1 = router_input1_sent;
-    wire [F_W+1:0] f_h1 = router_input1_fifo1_mem[f_rd1];
-    wire [F_W+1:0] f_t1 = router_input1_fifo1_mem[~f_rd1];
+    wire [F_W+1:0] f_h1 = router_input1_dout;
+    wire [F_W+1:0] f_t1 = router_input1_pair_buffer1_tail;
     assign f_c[1] = (f_cnt1 >= 1 && f_is_ev(f_h1) && !(f_h1[F_W] && f_sent1))
                     + (f_cnt1 == 2 && f_is_ev(f_t1));
     assign f_dropd[1] = router_input1_drop && f_is_ev(f_h1) && !(f_h1[F_W] && f_sent1);
-    assign f_ok[1] = f_cnt1 <= 2 && f_wr1 == f_rd1 + f_cnt1[0]
+    assign f_ok[1] = f_cnt1 <= 2
                      && (!f_sent1 || (f_cnt1 != 0 && f_h1[F_W] && !f_h1[F_W+1]));
     // input 2: its buffer (two slots, head first), its copies, a drop of it, invariants
-    wire [1:0] f_cnt2 = router_input2_fifo2_cnt;
-    wire f_rd2 = router_input2_fifo2_rd, f_wr2 = router_input2_fifo2_wr;
+    wire [1:0] f_cnt2 = router_input2_pair_buffer2_cnt;
     wire f_sent2 = router_input2_sent;
-    wire [F_W+1:0] f_h2 = router_input2_fifo2_mem[f_rd2];
-    wire [F_W+1:0] f_t2 = router_input2_fifo2_mem[~f_rd2];
+    wire [F_W+1:0] f_h2 = router_input2_dout;
+    wire [F_W+1:0] f_t2 = router_input2_pair_buffer2_tail;
     assign f_c[2] = (f_cnt2 >= 1 && f_is_ev(f_h2) && !(f_h2[F_W] && f_sent2))
                     + (f_cnt2 == 2 && f_is_ev(f_t2));
     assign f_dropd[2] = router_input2_drop && f_is_ev(f_h2) && !(f_h2[F_W] && f_sent2);
-    assign f_ok[2] = f_cnt2 <= 2 && f_wr2 == f_rd2 + f_cnt2[0]
+    assign f_ok[2] = f_cnt2 <= 2
                      && (!f_sent2 || (f_cnt2 != 0 && f_h2[F_W] && !f_h2[F_W+1]));
     // input 3: its buffer (two slots, head first), its copies, a drop of it, invariants
-    wire [1:0] f_cnt3 = router_input3_fifo3_cnt;
-    wire f_rd3 = router_input3_fifo3_rd, f_wr3 = router_input3_fifo3_wr;
+    wire [1:0] f_cnt3 = router_input3_pair_buffer3_cnt;
     wire f_sent3 = router_input3_sent;
-    wire [F_W+1:0] f_h3 = router_input3_fifo3_mem[f_rd3];
-    wire [F_W+1:0] f_t3 = router_input3_fifo3_mem[~f_rd3];
+    wire [F_W+1:0] f_h3 = router_input3_dout;
+    wire [F_W+1:0] f_t3 = router_input3_pair_buffer3_tail;
     assign f_c[3] = (f_cnt3 >= 1 && f_is_ev(f_h3) && !(f_h3[F_W] && f_sent3))
                     + (f_cnt3 == 2 && f_is_ev(f_t3));
     assign f_dropd[3] = router_input3_drop && f_is_ev(f_h3) && !(f_h3[F_W] && f_sent3);
-    assign f_ok[3] = f_cnt3 <= 2 && f_wr3 == f_rd3 + f_cnt3[0]
+    assign f_ok[3] = f_cnt3 <= 2
                      && (!f_sent3 || (f_cnt3 != 0 && f_h3[F_W] && !f_h3[F_W+1]));
     // input 4: its buffer (two slots, head first), its copies, a drop of it, invariants
-    wire [1:0] f_cnt4 = router_input4_fifo4_cnt;
-    wire f_rd4 = router_input4_fifo4_rd, f_wr4 = router_input4_fifo4_wr;
+    wire [1:0] f_cnt4 = router_input4_pair_buffer4_cnt;
     wire f_sent4 = router_input4_sent;
-    wire [F_W+1:0] f_h4 = router_input4_fifo4_mem[f_rd4];
-    wire [F_W+1:0] f_t4 = router_input4_fifo4_mem[~f_rd4];
+    wire [F_W+1:0] f_h4 = router_input4_dout;
+    wire [F_W+1:0] f_t4 = router_input4_pair_buffer4_tail;
     assign f_c[4] = (f_cnt4 >= 1 && f_is_ev(f_h4) && !(f_h4[F_W] && f_sent4))
                     + (f_cnt4 == 2 && f_is_ev(f_t4));
     assign f_dropd[4] = router_input4_drop && f_is_ev(f_h4) && !(f_h4[F_W] && f_sent4);
-    assign f_ok[4] = f_cnt4 <= 2 && f_wr4 == f_rd4 + f_cnt4[0]
+    assign f_ok[4] = f_cnt4 <= 2
                      && (!f_sent4 || (f_cnt4 != 0 && f_h4[F_W] && !f_h4[F_W+1]));
     assign f_r[0] = router_output0_o_valid && !router_output0_o_user
                     && router_output0_o_data == f_data;
