@@ -110,6 +110,13 @@ class PortRules:
                             self.error(f"m_{q} marker {markers[name]} before its inputs' {fed}")
 
 
+def send_limit(n_beats: int) -> int:
+    """Cycles the sources may take to hand over ``n_beats`` beats in all: every beat through
+    one output at a quarter rate, with room; a design that stops taking beats (a mutant) fails
+    within it instead of hanging the run."""
+    return 8 * n_beats + 200
+
+
 async def run_traffic(dut, idle, stall, check_model=model, n_steps=4, events=(0, 4), slack=0):
     tb = await Bench.start(dut, idle, stall)
     p = tb.p
@@ -117,13 +124,17 @@ async def run_traffic(dut, idle, stall, check_model=model, n_steps=4, events=(0,
     cocotb.start_soon(rules.run())
     check = await start_check(tb, check_model)
     steps = stimulus(p, tb.rng(f"{idle}/{stall}"), n_steps, events)
+    n_beats = 0
     for port, ts in steps.items():
-        send_beats(tb, event.beats(ts), f"s_{port}")
+        beats = event.beats(ts)
+        send_beats(tb, beats, f"s_{port}")
+        n_beats += len(beats)
     mask = (1 << p.counter_bits) - 1
     try:                                # busy: an output valid, or events held (the counters)
         await drain(tb, lambda d: any(int(getattr(d, f"m_{q}_tvalid").value) for q in PORTS)
                     or int(d.status_in.value) != (int(d.status_out.value) +
-                                                  int(d.status_dropped.value)) & mask)
+                                                  int(d.status_dropped.value)) & mask,
+                    send_limit=send_limit(n_beats))
     except AssertionError as e:         # stuck: say where the design left the model first
         raise AssertionError(f"{e}; cycle mismatches {check.errors[:3]}") from None
     got = {f"m_{q}": take(tb.sinks[f"m_{q}"]) for q in PORTS}
@@ -171,7 +182,8 @@ async def full_throughput(dut):
         tx, ty = here[across[q]]
         send_beats(tb, [(int(event.pack(p.event, rng.randrange(1 << p.event.neuron_bits), tx,
                                          ty)), 0, 0) for _ in range(24)], f"s_{q}")
-    await drain(tb, lambda d: any(int(getattr(d, f"m_{q}_tvalid").value) for q in PORTS))
+    await drain(tb, lambda d: any(int(getattr(d, f"m_{q}_tvalid").value) for q in PORTS),
+                send_limit=send_limit(24 * len(used)))
     for q in used:
         ins, outs = tb.transfers[f"s_{q}"], tb.transfers[f"m_{across[q]}"]
         compare([len(ins), len(outs)] + [o - i for i, o in zip(ins, outs)] +
