@@ -95,6 +95,18 @@ def test_recurrent_edge_arrives_one_timestep_late():
     assert y.tolist() == [1.0, 0.5, 0.25, 0.125]
 
 
+def test_recurrent_affine_bias_arrives_in_step_0():
+    """y[t] = x[t] + 0.5 y[t-1] + 1 with y[-1] = 0: the recurrent Affine's output at t = -1 is
+    its bias (snnTorch's RLeaky adds recurrent(0) = bias in its first step), so a silent input
+    gives 1, 1.5, 1.75 (an all-zero t = -1 would give 0, 1, 1.5)."""
+    g = graph({"in": nir.Input(np.array([1])), "s": nir.Scale(np.array([1.0])),
+               "w": nir.Affine(np.array([[0.5]]), np.array([1.0])),
+               "out": nir.Output(np.array([1]))},
+              [("in", "s"), ("s", "w"), ("w", "s"), ("s", "out")])
+    y = simulate(nirgraph.load(g), np.zeros((3, 1)), Policy(dt=1.0))["out"][:, 0]
+    assert y.tolist() == [1.0, 1.5, 1.75]
+
+
 def test_delay_and_its_policy_error():
     g = graph({"in": nir.Input(np.array([2])), "d": nir.Delay(np.array([2e-3, 0.0])),
                "out": nir.Output(np.array([2]))}, [("in", "d"), ("d", "out")])

@@ -14,7 +14,9 @@ A NIR graph is continuous-time; running it needs a policy (:class:`Policy`):
 
 Per timestep t, every node in the graph's order (neurohdl.nirgraph.Net.order) maps the sum of
 its inputs x (forward edges: the source's output at t; recurrent edges: at t - 1; an Input node:
-the external input at t) to its output y:
+the external input at t) to its output y.  At t = -1 (what a recurrent edge carries into step 0)
+no neuron has fired and a stateless node maps the zeros it gets then: a recurrent Affine's bias
+arrives from step 0 on, as in snnTorch's RLeaky.
 
 =========  ===============================================================================
 Affine     y = W x + b;  Linear: y = W x;  Scale: y = s * x;  Flatten: a reshape
@@ -43,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurohdl.errors import ParamError
+from neurohdl import nirgraph
 from neurohdl.nirgraph import Net
 
 METHODS = ("euler", "exact")
@@ -131,6 +134,30 @@ def pool(x, kernel, stride, padding, mean: bool):
     return y / np.prod(kernel) if mean else y
 
 
+#: the stateless nodes: y = f(x), affine in x (:func:`linear`)
+LINEAR = ("Affine", "Linear", "Scale", "Flatten", "Conv1d", "Conv2d", "SumPool2d", "AvgPool2d")
+
+
+def linear(node, x):
+    """One of the ``LINEAR`` nodes applied to x (the table in the module docstring)."""
+    p, k = node.params, node.kind
+    if k == "Affine":
+        return p["weight"] @ x + p["bias"]
+    if k == "Linear":
+        return p["weight"] @ x
+    if k == "Scale":
+        return p["scale"] * x
+    if k == "Flatten":
+        return x.reshape(node.shape_out)
+    if k in ("Conv1d", "Conv2d"):
+        bias = p.get("bias", np.zeros(p["weight"].shape[0]))
+        return conv(x, p["weight"], np.broadcast_to(bias, (p["weight"].shape[0],)),
+                    node.ints["stride"], node.ints["padding"], node.ints["dilation"])
+    kernel, stride, padding = ((node.ints[a] * 2)[:2] for a in ("kernel_size", "stride",
+                                                                  "padding"))
+    return pool(x, kernel, stride, padding, mean=k == "AvgPool2d")
+
+
 class Simulator:
     """Runs a :class:`Net` one timestep at a time under a :class:`Policy`; ``record`` lists the
     nodes whose outputs (and neuron states) :meth:`run` keeps."""
@@ -143,8 +170,27 @@ class Simulator:
 
     def reset(self):
         self.state = {}
-        self.out = {n: np.zeros(node.shape_out or (1,)) for n, node in self.net.nodes.items()}
         self.history = {n: [] for n in self.delays}
+        self.out = self._at_rest()
+
+    def _at_rest(self) -> dict:
+        """Every node's output at t = -1, what a recurrent edge carries into step 0: no neuron
+        has fired (and every membrane is 0), a Delay and an Input hold 0, and a stateless node
+        (Affine, Scale, ...) maps what it receives then, so a recurrent Affine's bias already
+        arrives in step 0, as in snnTorch's RLeaky (v = beta v + x + recurrent(spk) with spk = 0
+        in its first step)."""
+        out = {}
+        for name in self.net.order:
+            node = self.net.nodes[name]
+            zero = np.zeros(node.shape_out or (1,))
+            if node.kind in nirgraph.NEURONS or node.kind in ("Input", "Delay"):
+                out[name] = zero
+                continue
+            x = 0.0
+            for src, rec in self.net.sources(name):
+                x = x + (np.zeros(self.net.nodes[src].shape_out or (1,)) if rec else out[src])
+            out[name] = self._node(name, node, np.asarray(x, dtype=np.float64))
+        return out
 
     def step(self, inputs: dict) -> dict:
         """One timestep; ``inputs``: {Input node: array of its shape}.  Returns every node's
@@ -164,16 +210,10 @@ class Simulator:
 
     def _node(self, name, node, x):
         p, k, pol = node.params, node.kind, self.policy
+        if k in LINEAR:
+            return linear(node, x)
         if k in ("Input", "Output"):
             return x
-        if k == "Affine":
-            return p["weight"] @ x + p["bias"]
-        if k == "Linear":
-            return p["weight"] @ x
-        if k == "Scale":
-            return p["scale"] * x
-        if k == "Flatten":
-            return x.reshape(node.shape_out)
         if k == "Threshold":
             return (x > p["threshold"]).astype(np.float64)
         if k == "Delay":
@@ -185,15 +225,6 @@ class Simulator:
                 j = len(hist) - 1 - int(d[i] if d.ndim else d)
                 out[i] = hist[j][i] if j >= 0 else 0.0
             return out
-        if k in ("Conv1d", "Conv2d"):
-            bias = p.get("bias", np.zeros(p["weight"].shape[0]))
-            return conv(x, p["weight"], np.broadcast_to(bias, (p["weight"].shape[0],)),
-                        node.ints["stride"], node.ints["padding"], node.ints["dilation"])
-        if k in ("SumPool2d", "AvgPool2d"):
-            kernel = (node.ints["kernel_size"] * 2)[:2]
-            stride = (node.ints["stride"] * 2)[:2]
-            padding = (node.ints["padding"] * 2)[:2]
-            return pool(x, kernel, stride, padding, mean=k == "AvgPool2d")
         # neurons
         st = self.state.setdefault(name, {"v": np.zeros(node.shape_out),
                                           "i": np.zeros(node.shape_out)})
