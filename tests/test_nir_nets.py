@@ -30,11 +30,20 @@ def samples(n_total: int) -> list[int]:
     return [*range(8), *sorted(rng.choice(np.arange(8, n_total), 8, replace=False).tolist())]
 
 
-def load(name):
+def load(name, fix: bool = True):
+    """The manifest entry, the net, inputs, labels and the framework's raster.  A manifest
+    ``fix`` {"w_in": "tau_syn / dt"} (Norse's CubaLIF: docs/nir.md) sets each CubaLIF's w_in
+    to tau_syn / policy.dt, which the exporter meant but did not write."""
     entry = MANIFEST["nets"][name]
     data = np.load(NETS / entry["inputs"])
     spikes = np.load(NETS / entry["spikes"])["spikes"]
-    return entry, nirgraph.load(NETS / entry["nir"]), data["inputs"], data["labels"], spikes
+    net = nirgraph.load(NETS / entry["nir"])
+    if fix and entry.get("fix"):
+        assert entry["fix"] == {"w_in": "tau_syn / dt"}, entry["fix"]
+        for node in net.nodes.values():
+            if node.kind == "CubaLIF":
+                node.params["w_in"] = node.params["tau_syn"] / entry["policy"]["dt"]
+    return entry, net, data["inputs"], data["labels"], spikes
 
 
 def mismatches(net, policy, inputs, want, which) -> int:
@@ -61,19 +70,23 @@ def test_reference_gives_the_exporters_raster(name):
     ("snntorch_synaptic", dict(dt=1e-3)),                        # not snnTorch's dt
     ("snntorch_rleaky", dict(dt=SNNTORCH_DT, reset="subtract")),  # snnTorch was set to zero
     ("norse_lifbox", dict(dt=1.0)),                              # Norse's dt is 1e-3
+    ("norse_lif", dict(dt=1e-3, method="exact")),
+    ("norse_lif", None),                                         # w_in as Norse wrote it
 ])
 def test_a_wrong_policy_is_caught(name, wrong):
-    """Must-fail: the same comparison under a policy that is not the exporter's finds
-    mismatched spikes (on the first 4 samples)."""
-    entry, net, inputs, _, want = load(name)
-    assert mismatches(net, Policy(**{**entry["policy"], **wrong}), inputs, want, range(4)) > 0
+    """Must-fail: the same comparison under a policy that is not the exporter's (or, for
+    Norse's CubaLIF, without the w_in fix) finds mismatched spikes (on the first 4 samples)."""
+    entry, net, inputs, _, want = load(name, fix=wrong is not None)
+    policy = Policy(**{**entry["policy"], **(wrong or {})})
+    assert mismatches(net, policy, inputs, want, range(4)) > 0
 
 
 def test_the_exporters_conventions_are_as_documented():
     """docs/nir.md: snnTorch writes tau = 1e-4/(1-beta) and r = tau/1e-4 (so one Euler step of
     dt = 1e-4 is v <- beta v + x); Norse's to_nir(dt=1) writes tau = 1/tau_mem_inv and r = 1;
     both write v_reset = 0 and v_leak = 0; snnTorch's Synaptic is a CubaLIF with
-    w_in = tau_syn/1e-4; the RLeaky's recurrent weights are an Affine on a recurrent edge."""
+    w_in = tau_syn/1e-4, Norse's LIFCell one with w_in = 1 (the manifest's fix); the RLeaky's
+    recurrent weights are an Affine on a recurrent edge."""
     for name, entry in MANIFEST["nets"].items():
         net = nirgraph.load(NETS / entry["nir"])
         for node in (net.nodes[n] for n in net.order):
@@ -88,8 +101,10 @@ def test_the_exporters_conventions_are_as_documented():
                 if node.kind == "CubaLIF":
                     assert np.allclose(1 - SNNTORCH_DT / p["tau_syn"], 0.8, atol=1e-6)
                     assert np.allclose(p["w_in"], p["tau_syn"] / SNNTORCH_DT, rtol=1e-6)
-            else:
-                assert node.kind == "LIF" and np.allclose(tau, 0.01) and np.all(p["r"] == 1)
+            else:                   # to_nir(dt=1): tau = 1/tau_mem_inv, r = 1, w_in = 1
+                assert np.allclose(tau, 0.01) and np.all(p["r"] == 1)
+                if node.kind == "CubaLIF":
+                    assert np.allclose(p["tau_syn"], 0.005) and np.all(p["w_in"] == 1)
     rleaky = nirgraph.load(NETS / MANIFEST["nets"]["snntorch_rleaky"]["nir"])
     assert rleaky.recurrent == {("1.w_rec", "1.lif")}
     assert rleaky.nodes["1.w_rec"].kind == "Affine"

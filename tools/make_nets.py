@@ -22,7 +22,9 @@ Not part of ``make test``: it needs torch (CPU), snnTorch, Norse and scikit-lear
 
 What it writes (tests/data/nets/, see README.md there):
 
-* ``<net>.nir``: the exporter's own NIR file (snnTorch ``export_to_nir``, Norse ``to_nir``);
+* ``<net>.nir``: the exporter's own NIR file (snnTorch ``export_to_nir``, Norse ``to_nir``) of
+  five 64-32-10 nets: snnTorch Leaky (LIF), Synaptic (CubaLIF), RLeaky (recurrent LIF), Norse
+  LIFBoxCell (LIF) and LIFCell (CubaLIF);
 * ``digits_current.npz`` / ``digits_rate.npz``: the exact inputs, ``inputs`` [T, N, 64] float32
   and ``labels`` [N], for the whole test split (N = 360);
 * ``<net>.spikes.npz``: ``spikes`` [T, N, 10] uint8, the exporting framework's own output raster
@@ -42,7 +44,10 @@ update, reset to v_reset = 0 in the same step) is what the framework ran: snnTor
 ``reset_mechanism="zero", reset_delay=False``; Norse's LIFBox resets to v_reset in the step by
 design.  snnTorch writes tau = dt/(1-beta) with dt = 1e-4 (so dt = 1e-4, Euler); Norse writes
 tau = dt_export/tau_mem_inv, exported here with dt_export = 1 so tau = 1/tau_mem_inv is the real
-time constant and neurohdl runs it with Norse's own simulation dt = 1e-3 (Euler).
+time constant and neurohdl runs it with Norse's own simulation dt = 1e-3 (Euler).  Norse's
+LIFCell adds each input to its current in full, so its CubaLIF needs w_in = tau_syn/dt, which
+to_nir does not write (it leaves w_in = 1): the manifest records that fix.  Rerunning the script
+reproduces the files bit for bit here (checked for snntorch_leaky and snntorch_rleaky).
 """
 from __future__ import annotations
 
@@ -111,20 +116,22 @@ def snntorch_export(module):
 
 
 class NorseNet(torch.nn.Module):
-    """64 -> LIFBox(32) -> 10 LIFBox, Norse's dt = 1e-3, tau_mem = 10 ms (decay 0.9)."""
+    """64 -> 32 -> 10 Norse cells, Norse's dt = 1e-3, tau_mem = 10 ms (decay 0.9): LIFBoxCell
+    (no synaptic current, exported as NIR LIF) or LIFCell (tau_syn = 5 ms, exported as CubaLIF)."""
 
-    def __init__(self):
+    def __init__(self, cell: str = "lifbox"):
         super().__init__()
         import norse.torch as norse
 
-        def p(n):
-            return norse.LIFBoxParameters(tau_mem_inv=torch.full((n,), 100.0),
-                                          v_leak=torch.zeros(n), v_th=torch.ones(n),
-                                          v_reset=torch.zeros(n))
-        self.seq = norse.SequentialState(torch.nn.Linear(64, HIDDEN),
-                                         norse.LIFBoxCell(p(HIDDEN), dt=1e-3),
-                                         torch.nn.Linear(HIDDEN, 10),
-                                         norse.LIFBoxCell(p(10), dt=1e-3))
+        def layer(n):
+            common = dict(tau_mem_inv=torch.full((n,), 100.0), v_leak=torch.zeros(n),
+                          v_th=torch.ones(n), v_reset=torch.zeros(n))
+            if cell == "lifbox":
+                return norse.LIFBoxCell(norse.LIFBoxParameters(**common), dt=1e-3)
+            return norse.LIFCell(norse.LIFParameters(tau_syn_inv=torch.full((n,), 200.0),
+                                                     **common), dt=1e-3)
+        self.seq = norse.SequentialState(torch.nn.Linear(64, HIDDEN), layer(HIDDEN),
+                                         torch.nn.Linear(HIDDEN, 10), layer(10))
         self.state = None
 
     def forward(self, x):
@@ -161,6 +168,14 @@ NETS = {
                          encoding="rate", framework="norse",
                          policy=dict(dt=1e-3, method="euler", reset="zero"),
                          layer="norse LIFBoxCell (NIR LIF), to_nir(dt=1.0)"),
+    "norse_lif": dict(build=lambda: NorseNet("lif"), reset=norse_reset, export=norse_export,
+                      encoding="rate", framework="norse",
+                      policy=dict(dt=1e-3, method="euler", reset="zero"),
+                      layer="norse LIFCell (NIR CubaLIF), to_nir(dt=1.0)",
+                      # Norse adds each input to i in full (i <- i + x, then v, then i decays);
+                      # NIR's Euler step adds dt/tau_syn w_in x, so w_in = tau_syn/dt is meant,
+                      # but to_nir leaves nir.CubaLIF's default w_in = 1
+                      fix={"w_in": "tau_syn / dt"}),
 }
 
 
@@ -239,6 +254,8 @@ def main(argv=None):
             "layer": net["layer"], "encoding": net["encoding"], "timesteps": T,
             "policy": net["policy"], "float_accuracy": round(acc, 4),
             "test_samples": int(len(yte)), "spikes_total": int(spikes.sum())}
+        if "fix" in net:
+            manifest["nets"][name]["fix"] = net["fix"]
         print(f"{name}: float accuracy {acc:.4f} on {len(yte)} test samples, "
               f"{int(spikes.sum())} output spikes", file=sys.stderr)
     manifest["split"] = ("sklearn.datasets.load_digits, pixels/16, train_test_split(test_size="
