@@ -105,6 +105,28 @@ def leak_population(p, v: np.ndarray) -> np.ndarray:
     return (v * np.int64(p.beta)) >> np.int64(p.beta_frac)
 
 
+def bias_field():
+    return pfield(0, "constant input added every step (a NIR Affine bias folded into the "
+                  "neuron), raw LSBs: u = v_l + i + bias exact, clipped once to vw bits "
+                  "(saturate, status_sat); 0 = none", lo=lambda p: smin(p.width),
+                  hi=lambda p: smax(p.width))
+
+
+def random_bias(rng, partial) -> int:
+    """Half the time 0 (no bias), else the corners or a value of the size of an input."""
+    lo, hi = smin(partial.width), smax(partial.width)
+    r = rng.random()
+    small = max(1, min(hi, smax(partial.in_width) // 4))
+    return (0 if r < 0.5 else lo if r < 0.58 else hi if r < 0.66
+            else rng.randint(-small, small))
+
+
+def sum_width(p) -> int:
+    """Bits of the exact integration sum u = v_l + i (+ bias): max(vw, in_width) + 1, one more
+    with a bias (|v_l|, |bias| <= 2^(vw-1))."""
+    return max(p.width, p.in_width) + (2 if p.bias else 1)
+
+
 def random_threshold(rng, partial) -> int:
     """A threshold the input can reach in a few dozen steps most of the time; the corners 1 and
     the maximum (reachable only through saturation) often."""
@@ -396,7 +418,8 @@ def segments(rng, n: int, lo: int, hi: int, head: int, drive, jitter: int, small
 
 __all__ = ["MIN_WIDTH", "MAX_WIDTH", "smin", "smax", "width_field", "in_width_field",
            "frac_field", "threshold_field", "random_threshold", "MAX_BETA_FRAC",
-           "beta_frac_field", "beta_field", "random_beta", "leak_value", "leak_population", "membrane_q", "real_to_raw",
+           "beta_frac_field", "beta_field", "random_beta", "leak_value", "leak_population",
+           "bias_field", "random_bias", "sum_width", "membrane_q", "real_to_raw",
            "sat", "to_bits", "from_bits", "pack_out", "unpack_out", "sticky", "as_population",
            "check_inputs", "population", "membrane_min", "membrane_max", "stimulus", "segments",
            "NeuronType", "reset_word", "pack_state", "states_step", "reachable", "v_step",

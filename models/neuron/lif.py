@@ -12,7 +12,8 @@ R = ``refractory``, reset 0).  One timestep per accepted input beat, input i (si
         1. leak      v_l = v - (v >> k)                         leak = "shift"
                      v_l = max(v - L, 0) if v > 0 else min(v + L, 0)    leak = "subtract"
                      v_l = (v * beta) >> Fb                     leak = "multiply"
-        2. integrate u   = v_l + i            exact, max(vw, in_width) + 1 bits
+        2. integrate u   = v_l + i + bias     exact, max(vw, in_width) + 1 bits (+ 1 with a
+                                               bias)
                      v_i = clip(u, -2^(vw-1), 2^(vw-1) - 1);  sat = (v_i != u)
         3. fire      spike = v_i >= threshold
         4. reset     v' = v_i                                    no spike
@@ -30,7 +31,9 @@ the shift and the multiply modes.  Consequences, all part of the contract:
   defined symmetrically for negative v).
 
 None of the leaks can overflow (|v_l| <= |v|, and v_l >= v for v < 0); the only saturating node
-is the integration (``status_sat``).  After a spike at step t the steps t+1 .. t+R are
+is the integration (``status_sat``): the constant ``bias`` (default 0: none; a NIR Affine bias
+folded into the neuron) is part of its exact sum, clipped once with the input, never on its own.
+A refractory step discards the bias with the input.  After a spike at step t the steps t+1 .. t+R are
 refractory; step t+R+1 integrates again.  R = 0 builds no counter.  The real-valued equation is
 snnTorch/Norse/mlxsnn's discrete LIF v = beta v + I with an immediate reset.
 """
@@ -43,10 +46,11 @@ import numpy as np
 from neurohdl.fixed import bits_for
 from neurohdl.params import Params, pfield
 
-from ._common import (beta_field, beta_frac_field, frac_field, in_width_field, leak_population,
-                      leak_value, MAX_BETA_FRAC, membrane_q, NeuronType, one_neuron_tdata,
-                      population, random_beta, random_threshold, real_to_raw, sat, smax, smin,
-                      threshold_field, v_layout, width_field)
+from ._common import (beta_field, beta_frac_field, bias_field, frac_field, in_width_field,
+                      leak_population, leak_value, MAX_BETA_FRAC, membrane_q, NeuronType,
+                      one_neuron_tdata, population, random_beta, random_bias, random_threshold,
+                      real_to_raw, sat, smax, smin, sum_width, threshold_field, v_layout,
+                      width_field)
 
 LEAKS = ("shift", "subtract", "multiply")
 RESETS = ("zero", "subtract", "to_v_reset")
@@ -75,17 +79,19 @@ class LifParams(Params):
                           lo=lambda p: smin(p.width), hi=lambda p: p.threshold - 1)
     refractory: int = pfield(0, "refractory period R in timesteps after a spike (input "
                              "discarded, v held, no spike); 0 = none", lo=0, hi=MAX_REFRACTORY)
+    bias: int = bias_field()
 
     def derive(self):
         self.set_derived("out_width", self.width + 1)
-        self.set_derived("sum_width", max(self.width, self.in_width) + 1)
+        self.set_derived("sum_width", sum_width(self))
         self.set_derived("ref_width", bits_for(self.refractory) if self.refractory else 0)
 
     @classmethod
     def from_real(cls, **kw) -> "LifParams":
-        """threshold, v_reset and leak_amount as real values in Q(vw-F).F and beta as a real in
-        Q0.Fb, each exactly representable (QFormatError otherwise)."""
-        return cls(**real_to_raw(cls, kw, membrane=("threshold", "v_reset", "leak_amount"),
+        """threshold, v_reset, leak_amount and bias as real values in Q(vw-F).F and beta as a
+        real in Q0.Fb, each exactly representable (QFormatError otherwise)."""
+        return cls(**real_to_raw(cls, kw, membrane=("threshold", "v_reset", "leak_amount",
+                                                    "bias"),
                                  coef=(("beta", "beta_frac"),)))
 
     @classmethod
@@ -98,6 +104,8 @@ class LifParams(Params):
             return 0 if r < 0.15 else hi if r < 0.25 else rng.randint(1, max(1, hi // 16))
         if f.name == "beta":
             return random_beta(rng, partial)
+        if f.name == "bias":
+            return random_bias(rng, partial)
         if f.name == "v_reset":
             lo = smin(partial.width)
             return (lo if r < 0.2 else partial.threshold - 1 if r < 0.4 else 0 if r < 0.5
@@ -121,7 +129,7 @@ def step(p: LifParams, state: tuple[int, int], i: int):
     v, r = int(state[0]), int(state[1])
     if r > 0:
         return (v, r - 1), (0, v, False)
-    vi, s = sat(leak(p, v) + int(i), p.width)
+    vi, s = sat(leak(p, v) + int(i) + p.bias, p.width)
     if vi >= p.threshold:
         vi = {"zero": 0, "subtract": vi - p.threshold, "to_v_reset": p.v_reset}[p.reset]
         return (vi, p.refractory), (1, vi, s)
@@ -141,10 +149,10 @@ def run_population(p: LifParams, I, state0=None):
     spikes = np.zeros((T, N), dtype=np.uint8)
     vs = np.zeros((T, N), dtype=np.int64)
     sats = np.zeros((T, N), dtype=bool)
-    thr, R = np.int64(p.threshold), np.int64(p.refractory)
+    thr, R, bias = np.int64(p.threshold), np.int64(p.refractory), np.int64(p.bias)
     for t in range(T):
         active = r == 0
-        vi, over = q.fit(leak_population(p, v) + I[t])
+        vi, over = q.fit(leak_population(p, v) + I[t] + bias)
         spk = (vi >= thr) & active
         if p.reset == "zero":
             after = np.int64(0)

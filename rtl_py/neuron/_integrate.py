@@ -11,7 +11,8 @@ vw = width, sw = max(vw, in_width) + 1, all signed):
                     shift:    v - (v >>> k)
                     subtract: v > L ? v - L : v < -L ? v + L : 0
                     multiply: (v * beta)[vw+Fb-1:Fb]     (the product is vw + Fb bits)
-    u     sw bits   v_l + s_in_tdata                     (exact)
+    u     sw bits   v_l + s_in_tdata (+ bias)            (exact; sw = max(vw, in_width) + 2
+                                                          with a bias)
     pos, neg        u[sw-1:vw-1] not all equal (u outside the vw-bit range), by u's sign
     ge              u[vw-1:tz] >= threshold >> tz        (tz = trailing zero bits of the
                                                           threshold: an exact, shorter compare;
@@ -49,7 +50,8 @@ from neurohdl.rtl.neuron._common import NeuronRtl, en_reg, en_regs, sext
 class Integrator:
     """What an integrating neuron computes: leak None | "shift" | "subtract" | "multiply" (with
     leak_shift k, leak_amount L, beta / 2^beta_frac), threshold None (never fires), reset
-    "zero" | "subtract" | "to_v_reset" (v_reset), refractory period R (0: none)."""
+    "zero" | "subtract" | "to_v_reset" (v_reset), refractory period R (0: none), a constant
+    input bias added every step (0: none)."""
 
     leak: str | None = None
     leak_shift: int = 0
@@ -60,6 +62,7 @@ class Integrator:
     reset: str = "zero"
     v_reset: int = 0
     refractory: int = 0
+    bias: int = 0
 
 
 # Params class -> its Integrator; each integrating core registers its own entry
@@ -137,7 +140,13 @@ def integrate_neuron(clk, rst, s_in_tdata, s_in_tvalid, s_in_tready, m_out_tdata
 
     v_x = sext(v_l, sw - 1)
     i_x = sext(s_in_tdata, sw - 1)
-    if len(v_x) == vw and len(i_x) == p.in_width:
+    if f.bias:                                   # both operands and the bias extended
+        bias_c = const(to_bits(f.bias, sw - 1), sw - 1)
+
+        @always_comb
+        def comb_sum():
+            u.next = v_x.signed() + i_x.signed() + bias_c.signed()
+    elif len(v_x) == vw and len(i_x) == p.in_width:
         @always_comb
         def comb_sum():
             u.next = v_l + s_in_tdata
@@ -335,7 +344,8 @@ def integrate_update(clk, en, st, x, nst, fire, sat_o, q):
     one carry chain (or the leak's multiplier) per stage:
 
         S3  v_l = the leak of v (:func:`leak`: shift v - (v >>> k), subtract toward 0, multiply
-            (v * beta) >>> Fb) | v (no leak);  i - threshold
+            (v * beta) >>> Fb) | v (no leak);  i - threshold;  with a bias b: i + b and
+            i + (b - threshold) instead (iw = max(vw, len(x)) + 1 bits, exact)
         S4  u = v_l + i;  d = v_l + i - threshold            (two parallel carry chains)
         out pos/neg = u outside vw bits;  fire = d >= 0 (= clip(u) >= threshold);
             nst = reset value / clip(u);  sat = pos | neg
@@ -345,9 +355,12 @@ def integrate_update(clk, en, st, x, nst, fire, sat_o, q):
     assert not f.refractory, "the engine's cell keeps no refractory counter"
     threshold, reset, v_reset = f.threshold, f.reset, f.v_reset
     vw, iw = q.width, len(x)
+    if f.bias:                             # the input the step sees: x + bias, exact
+        iw = max(vw, iw) + 1
     M = max(vw, iw)
     spiking = threshold is not None
-    thr_c = const(threshold if spiking else 0, M + 1)
+    if not f.bias:                         # (with a bias the compare folds it into b - threshold)
+        thr_c = const(threshold if spiking else 0, M + 1)
     v_max = const(smax(vw), vw)
     v_min = const(to_bits(-(1 << (vw - 1)), vw), vw)
     v_zero = const(0, vw)
@@ -399,6 +412,18 @@ def integrate_update(clk, en, st, x, nst, fire, sat_o, q):
         u_n.next = vl_x + i3_x
     gens.append(comb_u)
 
+    if f.bias:
+        xb = Signal(modbv(0)[iw:])         # registered into i3 instead of x
+        xb_x = sext(x, iw)
+        bias_c = const(to_bits(f.bias, iw), iw)
+
+        @always_comb
+        def comb_bias():
+            xb.next = xb_x + bias_c
+        gens.append(comb_bias)
+    else:
+        xb = x
+
     if spiking:
         i2_x = sext(x, M + 1)
         im_n = Signal(modbv(0)[M + 1:])
@@ -408,9 +433,16 @@ def integrate_update(clk, en, st, x, nst, fire, sat_o, q):
         vl_x2 = sext(vl, M + 2)
         im_x = sext(im, M + 2)
 
-        @always_comb
-        def comb_im():
-            im_n.next = i2_x - thr_c
+        if f.bias:                         # i + (bias - threshold): one adder, as without
+            bt_c = const(to_bits(f.bias - threshold, M + 1), M + 1)
+
+            @always_comb
+            def comb_im():
+                im_n.next = i2_x + bt_c
+        else:
+            @always_comb
+            def comb_im():
+                im_n.next = i2_x - thr_c
 
         @always_comb
         def comb_d():
@@ -480,7 +512,7 @@ def integrate_update(clk, en, st, x, nst, fire, sat_o, q):
 
     # created last and listed first: MyHDL names this block's signals from the first instance's
     # view of the locals, which then holds every signal
-    return [en_regs(clk, en, ((vl_n, vl), (x, i3), (u_n, u)))] + gens
+    return [en_regs(clk, en, ((vl_n, vl), (xb, i3), (u_n, u)))] + gens
 
 
 def integrating_core(model, of_params: Callable[[Any], Integrator], ports, name: str, text: str,

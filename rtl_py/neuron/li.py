@@ -36,7 +36,8 @@ NEURON_RTL = integrating_rtl(model)
 
 
 def integrator(p: LiParams) -> Integrator:
-    return Integrator(leak=p.leak, leak_shift=p.leak_shift, beta=p.beta, beta_frac=p.beta_frac)
+    return Integrator(leak=p.leak, leak_shift=p.leak_shift, beta=p.beta, beta_frac=p.beta_frac,
+                      bias=p.bias)
 
 
 CORE = integrating_core(model, integrator, ports, "neuron.li", """

@@ -19,7 +19,7 @@ ports = neuron_ports
 
 def integrator(p: LifParams) -> Integrator:
     return Integrator(p.leak, p.leak_shift, p.leak_amount, p.beta, p.beta_frac, p.threshold,
-                      p.reset, p.v_reset, p.refractory)
+                      p.reset, p.v_reset, p.refractory, p.bias)
 
 
 NEURON_RTL = integrating_rtl(model)

@@ -193,5 +193,10 @@ def extremes_then_drive(p, drive: int) -> list[int]:
 
 
 def negated_input_mutant(model) -> Callable:
-    """A plausibly wrong model: ``model.run_tdata`` fed -i (clipped to the input range)."""
-    return lambda p, xs: model.run_tdata(p, [min(-x, smax(p.in_width)) for x in xs])[0]
+    """A plausibly wrong model: ``model.run_tdata`` fed -i (clipped to the input range), with
+    the constant input ``bias`` negated too where the Params have one (clipped to its range), so
+    a bias cannot hide the negation."""
+    def wrong(p, xs):
+        q = p.replace(bias=min(-p.bias, smax(p.width))) if getattr(p, "bias", 0) else p
+        return model.run_tdata(q, [min(-x, smax(p.in_width)) for x in xs])[0]
+    return wrong

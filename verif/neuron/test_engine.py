@@ -295,7 +295,7 @@ LEAK_FIELD = {"shift": "leak_shift", "multiply": "beta", "subtract": "leak_amoun
 
 def _mutations(p):
     """Wrong models, most plausible first: a cell field off by one (leak k / beta / L, threshold,
-    vth, dt_shift), another reset or preset, du off by one, another of the types if/lif/li."""
+    bias, vth, dt_shift), another reset or preset, du off by one, another of the types if/lif/li."""
     q, out = p.cell, []
 
     def add(**kw):
@@ -306,7 +306,7 @@ def _mutations(p):
     have = q.__dataclass_fields__
     # the parameter of the cell's leak mode (lif, li: k, beta or L), then the others
     leak = LEAK_FIELD[getattr(q, "leak", "shift")]
-    for name in (leak, "threshold", "vth", "dt_shift"):
+    for name in (leak, "threshold", "bias", "vth", "dt_shift"):
         if name in have:
             for d in (1, -1):
                 add(**{f"cell.{name}": getattr(q, name) + d})
@@ -344,16 +344,16 @@ async def scoreboard_must_fail(dut):
 
 # 0 default-format LIF (Q8.8, N = 13); 1 IF with subtract reset, N = 3; 2 LI, N = 2;
 # 3 N = 1; 4 the widest random widths with N = 24 (not a power of two), multiplicative leak,
-# to_v_reset;
+# to_v_reset, a bias;
 # 5..8 cuba_lif / alif / alpha / izhikevich (random cell Params, in_width / w_width that fire);
 # 9 random
 PINS = [{"neuron": "lif", "n": 13, "in_width": 16, "w_width": 8,
-         "cell": {"width": 16, "frac_bits": 8, "threshold": 256}},
+         "cell": {"width": 16, "frac_bits": 8, "threshold": 256, "bias": 0}},
         {"neuron": "if", "n": 3, "cell": {"reset": "subtract"}},
         {"neuron": "li", "n": 2},
         {"n": 1},
         {"neuron": "lif", "n": 24, "in_width": 16,
-         "cell": {"width": 16, "leak": "multiply", "reset": "to_v_reset"}},
+         "cell": {"width": 16, "leak": "multiply", "reset": "to_v_reset", "bias": 3}},
         {"neuron": "cuba_lif", "n": 5, "in_width": 16, "w_width": 12},
         {"neuron": "alif", "n": 6, "in_width": 12, "w_width": 8},
         {"neuron": "alpha", "n": 7, "in_width": 12, "w_width": 9},
@@ -536,4 +536,5 @@ def test_random_configs_cover_corners():
     assert {p.cell.reset for p in ps if p.neuron == "lif"} == {"zero", "subtract", "to_v_reset"}
     assert {p.cell.leak for p in ps if p.neuron == "lif"} == {"shift", "subtract", "multiply"}
     assert {p.cell.leak for p in ps if p.neuron == "li"} == {"shift", "multiply"}
+    assert {bool(p.cell.bias) for p in ps if p.neuron in ("lif", "li")} == {False, True}
     assert any(p.w_width == p.in_width for p in ps) and any(p.w_width == 2 for p in ps)

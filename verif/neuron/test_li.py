@@ -34,9 +34,10 @@ latency_and_throughput = TESTS.throughput("latency_and_throughput", n=40)
 # ---------------------------------------------------------------- pytest side -------------
 
 # configurations 0..2 pin the Q8.8 default format (the extreme inputs saturate), the narrowest
-# membrane and the slowest leak; 3, 4 are fully random; 5 the multiplicative leak
-PINS = [{"width": 16, "in_width": 16, "frac_bits": 8}, {"width": 3}, {"leak_shift": 15},
-        {}, {}, {"leak": "multiply"}]
+# membrane and the slowest leak (with a bias of 1: v climbs to saturation); 3, 4 are fully
+# random; 5 the multiplicative leak
+PINS = [{"width": 16, "in_width": 16, "frac_bits": 8, "bias": 0}, {"width": 3},
+        {"leak_shift": 15, "bias": 1}, {}, {}, {"leak": "multiply"}]
 
 test_li, test_li_verilator = core_tests("neuron.li", PINS)
 
@@ -76,6 +77,17 @@ def test_by_hand_multiply():
     assert model.step(p, -128, -128) == (-128, (0, -128, True))
     assert model.step(p.replace(beta=0), 100, 5)[0] == 5
     assert LiParams.from_real(leak="multiply", beta=0.9375).beta == 240
+
+
+def test_bias_by_hand():
+    """v += bias every step, inside the one exact sum (clipped once with the input)."""
+    p = LiParams(width=8, in_width=8, frac_bits=4, leak_shift=2, bias=5)
+    # 0 + 100 + 5 = 105; 105 - 26 + 5 = 84; 84 - 21 + 127 + 5 = 195 -> 127 (sat)
+    assert _scalar_run(p, [100, 0, 127]) == [(0, 105, False), (0, 84, False), (0, 127, True)]
+    # 127 - 31 - 128 + 127 = 95: v_l + bias alone would clip
+    assert model.step(p.replace(bias=127), 127, -128) == (95, (0, 95, False))
+    assert model.step(p.replace(bias=-128), -128, -128) == (-128, (0, -128, True))
+    assert LiParams.from_real(bias=0.25).bias == 64
 
 
 # -- model vs the real-valued equation -------------------------------------------------------------
@@ -142,6 +154,8 @@ test_bad_params_raise = bad_params_test(LiParams, [
     ({"leak": "subtract"}, "'shift', 'multiply'"),
     ({"beta_frac": 17}, "1..16"),
     ({"beta_frac": 4, "beta": 16}, ["LiParams.beta = 16", "0..15"]),
+    ({"bias": -32769}, "-32768..32767"),
+    ({"width": 4, "frac_bits": 0, "bias": 8}, ["LiParams.bias = 8", "-8..7"]),
 ])
 
 
@@ -156,3 +170,5 @@ def test_random_configs_cover_corners():
     assert {1, 15} <= {p.leak_shift for p in ps}
     assert {p.leak for p in ps} == {"shift", "multiply"}
     assert any(p.beta == 0 for p in ps) and any(p.beta == (1 << p.beta_frac) - 1 for p in ps)
+    assert any(p.bias == 0 for p in ps) and any(p.bias < 0 for p in ps)
+    assert any(p.bias > 0 for p in ps)

@@ -38,9 +38,9 @@ latency_and_throughput = TESTS.throughput("latency_and_throughput", n=40)
 
 # configurations 0..4 pin each leak mode (0 the Q8.8 default format, where the extreme inputs
 # saturate), the narrowest membrane and the longest refractory period; 5 is fully random
-PINS = [{"leak": "shift", "width": 16, "in_width": 16, "frac_bits": 8},
+PINS = [{"leak": "shift", "width": 16, "in_width": 16, "frac_bits": 8, "bias": 0},
         {"leak": "subtract"}, {"leak": "multiply"}, {"width": 3},
-        {"refractory": 255, "reset": "to_v_reset"}, {}]
+        {"refractory": 255, "reset": "to_v_reset", "bias": 5}, {}]
 
 test_lif, test_lif_verilator = core_tests("neuron.lif", PINS, verilator={"leak": "multiply"})
 
@@ -91,6 +91,26 @@ def test_leak_modes_by_hand():
     mul = LifParams(width=16, leak="multiply", beta_frac=4, beta=12)      # beta = 0.75
     assert [model.leak(mul, v) for v in (100, 1, 2, -1, -2, -100, -32768)] == \
         [75, 0, 1, -1, -2, -75, -24576]
+
+
+def test_bias_by_hand():
+    """v += bias every step inside the one exact sum (clipped once with the input, never on its
+    own), discarded with the input in a refractory step."""
+    p = LifParams(width=8, in_width=8, frac_bits=0, threshold=100, leak="subtract",
+                  leak_amount=0, bias=-3)
+    # 0 + 10 - 3 = 7; 7 - 3 = 4; 4 + 127 - 3 = 128 -> 127 (sat) fires; 0 + 127 - 3 = 124 fires;
+    # 0 - 128 - 3 -> -128 (sat) twice
+    assert _scalar_run(p, [10, 0, 127, 127, -128, -128]) == [
+        (0, 7, False), (0, 4, False), (1, 0, True), (1, 0, False), (0, -128, True),
+        (0, -128, True)]
+    # 100 - 128 + 127 = 99: no saturation (v + bias alone would clip at 127)
+    assert model.step(p.replace(bias=127, threshold=127), (100, 0), -128) == \
+        ((99, 0), (0, 99, False))
+    r = p.replace(threshold=10, refractory=2, bias=4)
+    assert _scalar_run(r, [10, 0, 0, 0]) == [(1, 0, False), (0, 0, False), (0, 0, False),
+                                             (0, 4, False)]
+    assert p.sum_width == 10 and p.replace(bias=0).sum_width == 9
+    assert LifParams.from_real(bias=-0.5).bias == -128
 
 
 def test_saturation_flags():
@@ -273,6 +293,9 @@ test_bad_params_raise = bad_params_test(LifParams, [
     ({"refractory": 256}, "0..255"),
     ({"refractory": -1}, "0..255"),
     ({"threshold": 1.5}, "an integer"),
+    ({"bias": 32768}, "-32768..32767"),
+    ({"width": 8, "frac_bits": 4, "threshold": 100, "bias": -129},
+     ["LifParams.bias = -129", "-128..127"]),
 ])
 
 
@@ -290,3 +313,5 @@ def test_random_configs_cover_corners():
     assert any(p.threshold == 1 for p in ps) and any(p.threshold == smax(p.width) for p in ps)
     assert any(p.beta == 0 for p in ps) and any(p.beta == (1 << p.beta_frac) - 1 for p in ps)
     assert any(p.v_reset == smin(p.width) for p in ps)
+    assert any(p.bias == 0 for p in ps) and any(p.bias == smin(p.width) for p in ps)
+    assert any(p.bias == smax(p.width) for p in ps) and any(0 < p.bias < 8 for p in ps)
