@@ -29,6 +29,8 @@ What it writes (tests/data/nets/, see README.md there):
   and ``labels`` [N], for the whole test split (N = 360);
 * ``<net>.spikes.npz``: ``spikes`` [T, N, 10] uint8, the exporting framework's own output raster
   for those inputs (its float32 forward pass, state reset per sample);
+* ``snntorch_leaky_resets.npz``: the Leaky net's raster under snnTorch's four reset rules
+  (first 100 test samples; docs/nir.md);
 * ``manifest.json``: per net its files, the policy neurohdl must run it under (dt, method,
   reset), the encoding and the float accuracy; ``versions.json``: the framework versions.
 
@@ -86,11 +88,11 @@ def encode(x: np.ndarray, how: str, rng: np.random.Generator | None = None) -> n
 
 # ---- the nets: build() -> module; step(module, x_t) -> output spikes; reset(module) ----------
 
-def snntorch_net(kind: str):
+def snntorch_net(kind: str, reset_mechanism: str = "zero", reset_delay: bool = False):
     import snntorch as snn
     beta, alpha = torch.full((HIDDEN,), 0.9), torch.full((HIDDEN,), 0.8)
     obeta, oalpha = torch.full((10,), 0.9), torch.full((10,), 0.8)
-    common = dict(reset_mechanism="zero", reset_delay=False, init_hidden=True)
+    common = dict(reset_mechanism=reset_mechanism, reset_delay=reset_delay, init_hidden=True)
 
     def neuron(n, b, a):
         th = torch.ones(n)
@@ -208,6 +210,29 @@ def train(name, net, xtr, ytr, log):
     return module
 
 
+RESET_SAMPLES = 100    # test samples of the reset-rule rasters
+
+
+def reset_variants(out: Path, inputs: np.ndarray):
+    """snntorch_leaky's trained weights under snnTorch's four reset rules (reset_mechanism zero
+    or subtract, reset_delay False or True), run on the first RESET_SAMPLES test inputs:
+    ``snntorch_leaky_resets.npz`` holds each raster as ``<mechanism>_delay<0|1>``, the evidence
+    behind docs/nir.md's table of which rule NIR's policies reproduce."""
+    graph = nir.read(out / "snntorch_leaky.nir")
+    rasters = {}
+    for mech in ("zero", "subtract"):
+        for delay in (False, True):
+            module = snntorch_net("leaky", mech, delay)
+            with torch.no_grad():
+                for i in (0, 2):
+                    module[i].weight.copy_(torch.as_tensor(graph.nodes[str(i)].weight))
+                    module[i].bias.copy_(torch.as_tensor(graph.nodes[str(i)].bias))
+                spikes = run(NETS["snntorch_leaky"], module,
+                             torch.as_tensor(inputs[:, :RESET_SAMPLES]))
+            rasters[f"{mech}_delay{int(delay)}"] = spikes.numpy().astype(np.uint8)
+    np.savez_compressed(out / "snntorch_leaky_resets.npz", **rasters)
+
+
 def versions() -> dict:
     import nirtorch
     import norse
@@ -264,6 +289,8 @@ def main(argv=None):
                              "rate": "Bernoulli spike per step with p = pixel/16, "
                                      "numpy default_rng(1)"}
     mpath.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    if (args.out / "snntorch_leaky.nir").exists():
+        reset_variants(args.out, test_inputs["current"])
     (args.out / "versions.json").write_text(json.dumps(versions(), indent=2) + "\n")
 
 
