@@ -13,7 +13,9 @@ Not part of ``make test``: it needs torch (CPU), snnTorch, Norse and scikit-lear
     nir==1.0.8             # as requirements.lock
     h5py==3.16.0           # as requirements.lock
     numpy==2.4.6           # as requirements.lock
+    scipy==1.17.1
     scikit-learn==1.9.1
+    torchvision==0.28.0    # what pip takes for norse; see above
 
     python3 -m venv /tmp/netsvenv
     /tmp/netsvenv/bin/pip install torch==2.13.0
