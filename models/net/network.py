@@ -58,7 +58,9 @@ FIRING_ENGINES = (                       # random populations: neurons that fire
     {"neuron": "if", "in_width": 16, "w_width": 8, "cell": {"threshold": 48}},
     {"neuron": "lif", "in_width": 16, "w_width": 6, "cell": {"reset": "subtract",
                                                             "threshold": 50}},
-    {"neuron": "lif", "in_width": 10, "w_width": 8, "cell": {"threshold": 30}})
+    {"neuron": "lif", "in_width": 10, "w_width": 8, "cell": {"width": 10, "threshold": 30}},
+    {"neuron": "if", "in_width": 8, "w_width": 8, "cell": {"width": 8, "threshold": 100,
+                                                          "reset": "subtract"}})
 
 
 def _pop_field(k: int):
@@ -155,14 +157,15 @@ class NetworkParams(Params):
 
     @classmethod
     def _random_nested(cls, f, rng, partial, fixed):
-        """Engines whose neurons fire within a few events (as net.snn_soc draws them; the
-        other cell fields random): a network whose spikes reach its output.  (Every neuron
-        type is the engine's own test; here the joining is under test.)"""
-        if int(f.name[3:]) >= partial.pops:
+        """An engine whose neurons fire within a few events (one of FIRING_ENGINES, the other
+        fields the type's defaults): a network whose spikes reach its output.  (Every neuron
+        type and cell is the engine's own test; here the joining is under test.)"""
+        k = int(f.name[3:])
+        if k >= partial.pops:
             return None
-        if not fixed:
-            fixed = rng.choice(FIRING_ENGINES)
-        return super()._random_nested(f, rng, partial, fixed)
+        if fixed:
+            return super()._random_nested(f, rng, partial, fixed)
+        return EngineParams(n=getattr(partial, f"n{k}"), **rng.choice(FIRING_ENGINES))
 
 
 def random_edges(pops: int, rng) -> str:
