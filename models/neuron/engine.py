@@ -26,13 +26,13 @@ The engine knows a neuron type only through its record (:class:`NeuronType`, loo
 out = its defaults; its ``in_width``, where it has one, is the engine's).  The neuron step is
 *literally* the single-neuron population model: :func:`step` calls the record's
 ``step_population`` (the model's ``run_population`` with T = 1) on ``cell``.  The engine's
-constraints on a type are the record's (lif: any leak, no refractory period; cuba_lif:
-in_width <= 16, the int16 a_in; izhikevich: in_width <= the Q format width).
+constraints on a type are the record's (cuba_lif: in_width <= 16, the int16 a_in;
+izhikevich: in_width <= the Q format width).
 
 The state of a neuron is {variable: value}, one RAM word packed by the record's layout
-(:func:`ram_words`), the single core's m_out_tdata without the spike bit: v ('if', 'lif',
-'li'), {u, v} ('cuba_lif'), {a, v} ('alif'), {i_inh, i_exc, v} ('alpha'), {u, v}
-('izhikevich'); after reset every word holds the record's reset values (izhikevich: v_init,
+(:func:`ram_words`), the single core's m_out_tdata without the spike bit: v ('if', 'li',
+'lif'), {r, v} ('lif' with a refractory period: r of bits_for(R) bits), {u, v} ('cuba_lif'),
+{a, v} ('alif'), {i_inh, i_exc, v} ('alpha'), {u, v} ('izhikevich'); after reset every word holds the record's reset values (izhikevich: v_init,
 u_init).  Flags per timestep: ``acc_sat`` (an accumulator saturated), ``sat`` (the neuron
 model's per-step saturation flag), ``drop`` (an event addressed a neuron >= N); the RTL's
 ``status_*`` ports are their running OR since reset (:func:`run`).  Unknown types raise

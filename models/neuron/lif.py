@@ -49,8 +49,8 @@ from neurohdl.params import Params, pfield
 from ._common import (beta_field, beta_frac_field, bias_field, frac_field, in_width_field,
                       leak_population, leak_value, MAX_BETA_FRAC, membrane_q, NeuronType,
                       one_neuron_tdata, population, random_beta, random_bias, random_threshold,
-                      real_to_raw, sat, smax, smin, sum_width, threshold_field, v_layout,
-                      width_field)
+                      real_to_raw, sat, smax, smin, states_step, sum_width, threshold_field,
+                      v_layout, width_field)
 
 LEAKS = ("shift", "subtract", "multiply")
 RESETS = ("zero", "subtract", "to_v_reset")
@@ -136,19 +136,14 @@ def step(p: LifParams, state: tuple[int, int], i: int):
     return (vi, 0), (0, vi, s)
 
 
-def run_population(p: LifParams, I, state0=None):
-    """N independent neurons over T steps, vectorised over N (the time-multiplexed engine's
-    reference).
-
-    I: (T, N) signed inputs (a 1-D sequence is one neuron); state0: optional (v, r) arrays.
-    Returns (spikes uint8 (T, N), v int64 (T, N) after each step, sat bool (T, N) per-step
-    saturation events); status_sat after step t is ``sticky(sat)[t]``."""
+def run_population_states(p: LifParams, I, state0=None) -> dict[str, np.ndarray]:
+    """N independent neurons over T steps, vectorised over N: {"spike" uint8, "v", "r" int64,
+    "sat" bool}, each (T, N), after each step (I and state0 as :func:`run_population`)."""
     I, (v, r) = population(p, I, state0, 2)
     T, N = I.shape
     q = membrane_q(p)
-    spikes = np.zeros((T, N), dtype=np.uint8)
-    vs = np.zeros((T, N), dtype=np.int64)
-    sats = np.zeros((T, N), dtype=bool)
+    out = {"spike": np.zeros((T, N), dtype=np.uint8), "v": np.zeros((T, N), dtype=np.int64),
+           "r": np.zeros((T, N), dtype=np.int64), "sat": np.zeros((T, N), dtype=bool)}
     thr, R, bias = np.int64(p.threshold), np.int64(p.refractory), np.int64(p.bias)
     for t in range(T):
         active = r == 0
@@ -162,35 +157,49 @@ def run_population(p: LifParams, I, state0=None):
             after = np.int64(p.v_reset)
         v = np.where(active, np.where(spk, after, vi), v)
         r = np.where(active, np.where(spk, R, np.int64(0)), r - 1)
-        spikes[t], vs[t], sats[t] = spk, v, over & active
-    return spikes, vs, sats
+        out["spike"][t], out["v"][t], out["r"][t], out["sat"][t] = spk, v, r, over & active
+    return out
+
+
+def run_population(p: LifParams, I, state0=None):
+    """N independent neurons over T steps, vectorised over N (the time-multiplexed engine's
+    reference).
+
+    I: (T, N) signed inputs (a 1-D sequence is one neuron); state0: optional (v, r) arrays.
+    Returns (spikes uint8 (T, N), v int64 (T, N) after each step, sat bool (T, N) per-step
+    saturation events); status_sat after step t is ``sticky(sat)[t]``."""
+    out = run_population_states(p, I, state0)
+    return out["spike"], out["v"], out["sat"]
 
 
 run_tdata = one_neuron_tdata(run_population)
+_step_vr = states_step(run_population_states, ("v", "r"))
+
+
+def layout(p: LifParams) -> tuple[tuple[str, int], ...]:
+    """The engine's state word: v (width bits), then the refractory counter r (ref_width =
+    bits_for(R) bits) when R > 0."""
+    return v_layout(p) + ((("r", p.ref_width),) if p.refractory else ())
+
+
+def reset_state(p: LifParams) -> dict[str, int]:
+    return {name: 0 for name, _ in layout(p)}
 
 
 def step_population(p: LifParams, I, state):
-    """One timestep of N neurons without a refractory period (:class:`NeuronType`): state
-    {"v": (N,)}."""
-    v = state["v"]
-    spikes, vs, sats = run_population(p, np.asarray(I, dtype=np.int64)[None],
-                                      state0=(v, np.zeros_like(v)))
-    return spikes[0], {"v": vs[0]}, sats[0]
-
-
-def engine_constraint(p: LifParams, in_width: int):
-    """A time-multiplexed engine keeps v only (every leak mode, no refractory counter)."""
+    """One timestep of N neurons (:class:`NeuronType`): state {"v": (N,)} and, when R > 0, the
+    refractory counters {"r": (N,)}."""
     if p.refractory:
-        return "cell.refractory", p.refractory, "0 in neuron.engine (no refractory period)"
-    return None
+        return _step_vr(p, I, state)
+    spikes, new, sats = _step_vr(p, I, {"v": state["v"], "r": np.zeros_like(state["v"])})
+    return spikes, {"v": new["v"]}, sats
 
 
 NEURON = NeuronType(
-    name="lif", params=LifParams, layout=v_layout, reset=lambda p: {"v": 0},
-    step_population=step_population, constraint=engine_constraint,
-    random_cell=lambda rng, e, pins: LifParams.random(
-        rng, **{"refractory": 0, **pins}, in_width=e.in_width))
+    name="lif", params=LifParams, layout=layout, reset=reset_state,
+    step_population=step_population,
+    random_cell=lambda rng, e, pins: LifParams.random(rng, **pins, in_width=e.in_width))
 
 
 __all__ = ["NEURON", "LifParams", "LEAKS", "RESETS", "MAX_BETA_FRAC", "init", "step", "leak",
-           "run_population", "run_tdata", "smin", "smax"]
+           "run_population", "run_population_states", "run_tdata", "layout", "smin", "smax"]

@@ -339,9 +339,10 @@ def leak(v, v_l, f: Integrator, vw: int):
 
 @block
 def integrate_update(clk, en, st, x, nst, fire, sat_o, q):
-    """``neuron.engine``'s update block of ``q``'s :class:`Integrator` (any leak, no
-    refractory period; state word = v, vw = width bits; iw = len(x), M = max(vw, iw)), at most
-    one carry chain (or the leak's multiplier) per stage:
+    """``neuron.engine``'s update block of ``q``'s :class:`Integrator` (state word = v, vw =
+    width bits; with a refractory period {r, v}, the counter in :func:`refractory_hold`;
+    iw = len(x), M = max(vw, iw)), at most one carry chain (or the leak's multiplier) per
+    stage:
 
         S3  v_l = the leak of v (:func:`leak`: shift v - (v >>> k), subtract toward 0, multiply
             (v * beta) >>> Fb) | v (no leak);  i - threshold;  with a bias b: i + b and
@@ -352,8 +353,14 @@ def integrate_update(clk, en, st, x, nst, fire, sat_o, q):
 
     threshold None: never fires (li).  Bit for bit :func:`integrate_neuron`."""
     f = integrator(q)
-    assert not f.refractory, "the engine's cell keeps no refractory counter"
     threshold, reset, v_reset = f.threshold, f.reset, f.v_reset
+    if f.refractory:                       # the update below sees the membrane field only
+        st_v, nst_v = Signal(intbv(0)[q.width:]), Signal(intbv(0)[q.width:])
+        fire_v, sat_v = Signal(bool(0)), Signal(bool(0))
+        hold = [refractory_hold(clk, en, st, nst, fire, sat_o, st_v, nst_v, fire_v, sat_v, q)]
+        st, nst, fire, sat_o = st_v, nst_v, fire_v, sat_v
+    else:
+        hold = []
     vw, iw = q.width, len(x)
     if f.bias:                             # the input the step sees: x + bias, exact
         iw = max(vw, iw) + 1
@@ -512,7 +519,52 @@ def integrate_update(clk, en, st, x, nst, fire, sat_o, q):
 
     # created last and listed first: MyHDL names this block's signals from the first instance's
     # view of the locals, which then holds every signal
-    return [en_regs(clk, en, ((vl_n, vl), (xb, i3), (u_n, u)))] + gens
+    return [en_regs(clk, en, ((vl_n, vl), (xb, i3), (u_n, u)))] + gens + hold
+
+
+@block
+def refractory_hold(clk, en, st, nst, fire, sat_o, st_v, nst_v, fire_v, sat_v, q):
+    """The refractory counter of :func:`integrate_update` (R > 0), as ``neuron.lif``'s single
+    core: the state word ``st`` = {r, v} (v: width bits, r: bits_for(R) bits) gives the update
+    its membrane field ``st_v``; a neuron with r > 0 keeps v, neither fires nor saturates and
+    counts r down (the update's results ``nst_v``, ``fire_v``, ``sat_v`` discarded); otherwise
+    it takes them, r' = R after a spike, else 0.  v and r ride beside the update's two stages
+    (S3, S4 registers)."""
+    vw = q.width
+    rw = len(st) - vw
+    st_r = Signal(intbv(0)[rw:])
+    v3, v4 = Signal(intbv(0)[vw:]), Signal(intbv(0)[vw:])
+    r3, r4 = Signal(intbv(0)[rw:]), Signal(intbv(0)[rw:])
+    r_dec = Signal(modbv(0)[rw:])
+    act = Signal(bool(0))
+    r_max = const(q.refractory, rw)
+    r_zero = const(0, rw)
+    r_one = const(1, rw)
+
+    @always_comb
+    def comb_split():
+        st_v.next = st[vw:]
+        st_r.next = st[len(st):vw]
+
+    @always_comb
+    def comb_act():
+        act.next = r4 == r_zero
+        r_dec.next = r4 - r_one
+
+    @always_comb
+    def comb_out():
+        fire.next = fire_v and act
+        sat_o.next = sat_v and act
+        if not act:
+            nst.next = concat(r_dec, v4)
+        elif fire_v:
+            nst.next = concat(r_max, nst_v)
+        else:
+            nst.next = concat(r_zero, nst_v)
+
+    # created last and listed first (the signals' names, as in integrate_update)
+    return [en_regs(clk, en, ((st_v, v3), (v3, v4), (st_r, r3), (r3, r4))), comb_split,
+            comb_act, comb_out]
 
 
 def integrating_core(model, of_params: Callable[[Any], Integrator], ports, name: str, text: str,
@@ -533,9 +585,11 @@ def integrating_core(model, of_params: Callable[[Any], Integrator], ports, name:
 
 
 def integrating_rtl(model) -> NeuronRtl:
-    """The engine's record of an integrating neuron: :func:`integrate_update`, state word v."""
-    return NeuronRtl(model.NEURON, integrate_update, state_width=lambda p: p.width)
+    """The engine's record of an integrating neuron: :func:`integrate_update`, state word v (and
+    the refractory counter r above it, where the type's layout has one)."""
+    return NeuronRtl(model.NEURON, integrate_update,
+                     state_width=lambda p: sum(w for _, w in model.NEURON.layout(p)))
 
 
 __all__ = ["Integrator", "INTEGRATORS", "integrator", "integrate_neuron", "integrate_update",
-           "integrating_core", "integrating_rtl"]
+           "refractory_hold", "integrating_core", "integrating_rtl"]

@@ -6,7 +6,7 @@ option of its :class:`Integrator` (module doc there: datapath, the split membran
 state, timing): the shift, subtractive or multiplicative leak, the threshold compare, the
 reset to zero, by subtraction or to v_reset, and the refractory counter (bits_for(R) bits, only
 when R > 0; a beat during the R steps after a spike writes spk <- 0, r <- r - 1 and holds v and
-sat).  ``neuron.engine`` runs every leak without a refractory period.
+sat).  ``neuron.engine`` runs every option (its RAM word holds r above v when R > 0).
 """
 from neurohdl.models.neuron import lif as model
 from neurohdl.models.neuron.lif import LifParams

@@ -295,7 +295,7 @@ LEAK_FIELD = {"shift": "leak_shift", "multiply": "beta", "subtract": "leak_amoun
 
 def _mutations(p):
     """Wrong models, most plausible first: a cell field off by one (leak k / beta / L, threshold,
-    bias, vth, dt_shift), another reset or preset, du off by one, another of the types if/lif/li."""
+    bias, refractory, vth, dt_shift), another reset or preset, du off by one, another of the types if/lif/li."""
     q, out = p.cell, []
 
     def add(**kw):
@@ -306,7 +306,7 @@ def _mutations(p):
     have = q.__dataclass_fields__
     # the parameter of the cell's leak mode (lif, li: k, beta or L), then the others
     leak = LEAK_FIELD[getattr(q, "leak", "shift")]
-    for name in (leak, "threshold", "bias", "vth", "dt_shift"):
+    for name in (leak, "threshold", "bias", "refractory", "vth", "dt_shift"):
         if name in have:
             for d in (1, -1):
                 add(**{f"cell.{name}": getattr(q, name) + d})
@@ -344,16 +344,17 @@ async def scoreboard_must_fail(dut):
 
 # 0 default-format LIF (Q8.8, N = 13); 1 IF with subtract reset, N = 3; 2 LI, N = 2;
 # 3 N = 1; 4 the widest random widths with N = 24 (not a power of two), multiplicative leak,
-# to_v_reset, a bias;
+# to_v_reset, a bias, refractory period 3;
 # 5..8 cuba_lif / alif / alpha / izhikevich (random cell Params, in_width / w_width that fire);
 # 9 random
 PINS = [{"neuron": "lif", "n": 13, "in_width": 16, "w_width": 8,
-         "cell": {"width": 16, "frac_bits": 8, "threshold": 256, "bias": 0}},
+         "cell": {"width": 16, "frac_bits": 8, "threshold": 256, "bias": 0, "refractory": 0}},
         {"neuron": "if", "n": 3, "cell": {"reset": "subtract"}},
         {"neuron": "li", "n": 2},
         {"n": 1},
         {"neuron": "lif", "n": 24, "in_width": 16,
-         "cell": {"width": 16, "leak": "multiply", "reset": "to_v_reset", "bias": 3}},
+         "cell": {"width": 16, "leak": "multiply", "reset": "to_v_reset", "bias": 3,
+                  "refractory": 3}},
         {"neuron": "cuba_lif", "n": 5, "in_width": 16, "w_width": 12},
         {"neuron": "alif", "n": 6, "in_width": 12, "w_width": 8},
         {"neuron": "alpha", "n": 7, "in_width": 12, "w_width": 9},
@@ -421,10 +422,9 @@ def test_population_equals_independent_neurons(seed):
         for events, (spikes, sts, fl) in zip(ts, _independent(p, ts)):
             v, addrs, flags = model.step(p, v, events)
             assert addrs.tolist() == spikes, p
-            # every variable the engine keeps (lif: v; its refractory counter stays 0)
+            # every variable the engine keeps (lif: v, and r when it has a refractory period)
             assert [{k: int(a[n]) for k, a in v.items()} for n in range(p.n)] == \
                 [{k: st[k] for k in v} for st in sts], p
-            assert all(st.get("r", 0) == 0 for st in sts), p
             assert (flags["acc_sat"], flags["sat"], flags["drop"]) == fl, p
 
 
@@ -481,6 +481,22 @@ def test_aer_beats_and_run():
     assert model.pack_event(q, 5, -1) == (0xFF << 3) | 5
 
 
+def test_lif_refractory_by_hand():
+    """lif with R = 2: the RAM word is {r, v} (r: bits_for(2) = 2 bits above v); after a spike
+    two timesteps discard their input, hold v and cannot fire."""
+    p = EngineParams(n=2, in_width=8, w_width=8,
+                     cell={"width": 8, "frac_bits": 0, "threshold": 10, "leak": "subtract",
+                           "leak_amount": 0, "refractory": 2})
+    assert model.state_layout(p) == [("v", 8), ("r", 2)] and p.state_width == 10
+    ts = [[(0, 12), (1, 5)], [(0, 12), (1, 5)], [(0, 12), (1, 5)], [(0, 12), (1, 5)]]
+    beats, states, _ = model.run_states(p, ts)
+    # n0: spike, r 2 -> 1 -> 0 (input discarded), spike; n1: 5, spike at 10, r 2 -> 1
+    assert beats == [[(0, 1, 0)], [(1, 1, 0)], [(0, 1, 1)], [(0, 1, 0)]]
+    assert [model.ram_words(p, st) for st in states] == [
+        [2 << 8, 5], [1 << 8, 2 << 8], [0, 1 << 8], [2 << 8, 0]]
+    assert model.state_layout(p.replace(**{"cell.refractory": 0})) == [("v", 8)]
+
+
 def test_membrane_saturation_flag():
     p = EngineParams(neuron="li", n=1, in_width=8, w_width=8,
                      cell={"width": 4, "frac_bits": 0, "leak_shift": 15})
@@ -507,8 +523,6 @@ test_bad_params_raise = bad_params_test(EngineParams, [
      ["EngineParams.in_width = 30", "2..20", "Q10.10"]),
     ({"neuron": "if", "cell": {"reset": "to_v_reset"}}, ["EngineParams.cell.reset = "
                                                          "'to_v_reset'", "'zero', 'subtract'"]),
-    ({"neuron": "lif", "cell": {"refractory": 2}}, ["EngineParams.cell.refractory = 2",
-                                                    "0 in neuron.engine"]),
     ({"n": 0}, "1..65536"),
     ({"n": 65537}, "1..65536"),
     ({"w_width": 17}, "2..16"),
@@ -537,4 +551,5 @@ def test_random_configs_cover_corners():
     assert {p.cell.leak for p in ps if p.neuron == "lif"} == {"shift", "subtract", "multiply"}
     assert {p.cell.leak for p in ps if p.neuron == "li"} == {"shift", "multiply"}
     assert {bool(p.cell.bias) for p in ps if p.neuron in ("lif", "li")} == {False, True}
+    assert {bool(p.cell.refractory) for p in ps if p.neuron == "lif"} == {False, True}
     assert any(p.w_width == p.in_width for p in ps) and any(p.w_width == 2 for p in ps)
