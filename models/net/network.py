@@ -262,6 +262,7 @@ def fan(p: NetworkParams, e: int, table: Table, key: int) -> list[tuple[int, int
 class Result(NamedTuple):
     out: list[list[int]]            # per timestep: the output population's spikes, ascending
     spikes: list[list[list[int]]]   # [t][k]: population k's spikes in timestep t
+    events: list[list[list[tuple[int, int]]]]   # [t][k]: engine k's (target, weight) events
     flags: dict[str, bool]          # acc_sat, sat, drop (sticky, every engine)
     counters: dict[str, int]        # status_* after the run (unwrapped)
 
@@ -270,6 +271,7 @@ def run(p: NetworkParams, tables, in_steps) -> Result:
     """The network over the input timesteps (lists of input words) from reset."""
     states = [engine.init(e) for e in p.engines]
     spikes: list[list[list[int]]] = []
+    events_log = []
     flags = dict.fromkeys(("acc_sat", "sat", "drop"), False)
     n_in = n_drop = 0
     for t, words in enumerate(in_steps):
@@ -277,6 +279,7 @@ def run(p: NetworkParams, tables, in_steps) -> Result:
         n_in += len(axons)
         n_drop += sum(a >= p.n_in for a in axons)
         now: list[list[int]] = []
+        events_log.append([])
         for k, ep in enumerate(p.engines):
             events = []
             for e, (src, dst) in enumerate(p.edge_list):
@@ -289,6 +292,7 @@ def run(p: NetworkParams, tables, in_steps) -> Result:
                 else:
                     keys = spikes[t - 1][src] if t else []
                 events += [syn for a in keys for syn in fan(p, e, tables[e], a)]
+            events_log[-1].append(events)
             states[k], addrs, fl = engine.step(ep, states[k], events)
             now.append([int(a) for a in addrs])
             flags = {f: flags[f] or fl[f] for f in flags}
@@ -296,7 +300,7 @@ def run(p: NetworkParams, tables, in_steps) -> Result:
     out = [s[-1] for s in spikes]
     counters = {"status_in": n_in, "status_dropped": n_drop, "status_done": n_in - n_drop,
                 "status_out": sum(len(s) for s in out), "status_steps": len(in_steps)}
-    return Result(out, spikes, flags, counters)
+    return Result(out, spikes, events_log, flags, counters)
 
 
 def out_beats(result: Result) -> list[tuple[int, int, int]]:

@@ -4,8 +4,10 @@ configurations (1..4 populations of random engines, random topologies with forwa
 recurrent and self-loop edges; pinned: a feed-forward 2-layer net, a recurrent edge, a
 self-loop) on the shared testbench: every edge's random table loaded through s_tbl, then random
 input timesteps (empty ones, axons >= n_in) under idle on s_in/s_tbl and back-pressure on m_out.
-Compared: every m_out beat (tdata, tlast, tuser), the counters and the sticky flags at the end;
-every cycle 0 <= status_in - status_done - status_dropped <= 2.  A reset in the middle of a
+Compared: every m_out beat (tdata, tlast, tuser), the counters and the sticky flags at the end,
+and (white box) every engine's s_syn events of every timestep in the model's order (the
+ordering rule, whatever the pauses); every cycle 0 <= status_in - status_done - status_dropped
+<= 2.  A reset in the middle of a
 run keeps the tables and restarts timestep 0 (recurrent edges empty again).  Must-fail: the
 model seeing the input one timestep late."""
 import os
@@ -67,6 +69,46 @@ async def conservation(tb, errors: list):
             errors.append(f"in - done - dropped = {left}: allowed 0..2")
 
 
+async def engine_taps(tb, taps: list):
+    """Every engine's s_syn transfers (white box: the flattened ``engine<k>_s_syn_*`` signals),
+    cut into timesteps by its ``timestep_start`` (bit k of ``start``): ``taps[k][t]`` = the
+    (target, weight) events engine k accumulated in timestep t, in order."""
+    dut, p = tb.dut, tb.p
+    h = [(getattr(dut, f"engine{k}_s_syn_tvalid"), getattr(dut, f"engine{k}_s_syn_tready"),
+          getattr(dut, f"engine{k}_s_syn_tdata")) for k in range(p.pops)]
+    taps[:] = [[[]] for _ in range(p.pops)]
+    while True:
+        await RisingEdge(dut.clk)
+        await ReadOnly()
+        if dut.rst.value:
+            taps[:] = [[[]] for _ in range(p.pops)]
+            continue
+        start = int(dut.start.value)
+        for k, (v, r, d) in enumerate(h):
+            ep = p.engines[k]
+            if int(v.value) and int(r.value):
+                w = int(d.value) >> ep.aw
+                w -= (w >> (ep.w_width - 1)) << ep.w_width
+                taps[k][-1].append((int(d.value) & ((1 << ep.aw) - 1), w))
+            if start >> k & 1:
+                taps[k].append([])
+
+
+def check_order(tb, res: model.Result, taps, what: str):
+    """Each engine's events, timestep by timestep, in the model's order (the ordering rule):
+    the count of every timestep, then every event ``target << 32 | weight`` in order."""
+    for k in range(tb.p.pops):
+        got = taps[k][:len(res.events)]
+        ctx = f"{what}; {tb.p}"
+        compare([len(ts) for ts in got], expected([len(s[k]) for s in res.events],
+                                                  tb.seed + 3 + k),
+                f"{what} engine {k} events per timestep", ctx)
+        compare([(a << 32) | (w & 0xFFFFFFFF) for ts in got for a, w in ts],
+                expected([(a << 32) | (w & 0xFFFFFFFF) for s in res.events for a, w in s[k]],
+                         tb.seed + 7 + k),
+                f"{what} engine {k} events (target << 32 | weight)", ctx)
+
+
 async def collect(tb, n_steps: int) -> list[tuple[int, int, int]]:
     """The m_out beats of ``n_steps`` timesteps (closed by tlast), within the cycle bound."""
     got = []
@@ -113,6 +155,8 @@ async def run_net(dut, idle, stall, n_steps=8, salt="", late=False):
     p, rng = tb.p, tb.rng(f"{salt}{idle}/{stall}")
     errors: list[str] = []
     cocotb.start_soon(conservation(tb, errors))
+    taps: list = []
+    cocotb.start_soon(engine_taps(tb, taps))
     tables = model.build_tables(p, model.random_fanouts(p, rng))
     steps = stimulus(p, rng, n_steps)
     res = model.run(p, tables, steps)
@@ -126,8 +170,9 @@ async def run_net(dut, idle, stall, n_steps=8, salt="", late=False):
     await ReadOnly()
     assert not errors, f"{errors}; {p}"
     check_run(tb, res, got, f"pauses={idle}/{stall}")
+    check_order(tb, res, taps, f"pauses={idle}/{stall}")
     tb.check_protocol()
-    return tb, tables
+    return tb, tables, taps
 
 
 @cocotb.test()
@@ -142,7 +187,7 @@ async def reset_restarts_timestep_zero(dut):
     """A reset in the middle of a run (m_out held) clears the counters; the tables survive
     (block RAM), and the same input from reset gives the model's run from reset again:
     recurrent edges deliver nothing in the new timestep 0."""
-    tb, tables = await run_net(dut, "cycle", None, n_steps=3, salt="before")
+    tb, tables, taps = await run_net(dut, "cycle", None, n_steps=3, salt="before")
     p, rng = tb.p, tb.rng("reset")
     steps = stimulus(p, rng, 5)
     tb.hold()
@@ -161,7 +206,9 @@ async def reset_restarts_timestep_zero(dut):
     for _ in range(4):
         await RisingEdge(dut.clk)
     await ReadOnly()
-    check_run(tb, model.run(p, tables, steps), got, "after reset")
+    res = model.run(p, tables, steps)
+    check_run(tb, res, got, "after reset")
+    check_order(tb, res, taps, "after reset")
 
 
 @cocotb.test(expect_fail=True)
