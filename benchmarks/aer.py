@@ -172,7 +172,7 @@ def _verilog(e, p, tmp: str):
 
 def ice40_cells(core: str, sets: dict) -> dict:
     """The core alone after yosys ``synth_ice40`` (before packing): SB_LUT4 and flip-flop
-    cells, the unit of the references' "LUT4 + FF" figures (REFERENCES.md 9.1)."""
+    cells, the unit of the references' "LUT4 + FF" figures (docs/aer_performance.md)."""
     import json
     import subprocess
     import tempfile

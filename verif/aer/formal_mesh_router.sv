@@ -27,8 +27,8 @@
 // `router_input<n>`, its head register `..._dout`, its 2-beat buffer's second beat and count
 // `..._pair_buffer<n>_tail/cnt`, output n `router_output<n>_o_*`), with their own invariants
 // (count <= 2, `sent` only on a tlast head).
-// Not proven here: the round-robin grant bound (a liveness bound: each output's arbiter is
-// aer's shared one, models/aer/_arbiter.py; checked in simulation, 2 cycles a hop at zero load).
+// Not proven here: the round-robin grant bound (a liveness bound: each output's grant follows
+// aer's shared rule, models/aer/_arbiter.py; checked in simulation, 2 cycles a hop at zero load).
 `ifdef FORMAL
 localparam integer F_W = `P_EVENT_WIDTH;
 
