@@ -16,7 +16,7 @@ room: ``m_aer_tready`` = AND of their readies, each FIFO pushed on ``m_aer_tvali
 a FIFO's ready never depends on its valid); the output FIFO in front of ``m_out``.
 
 Controller: a *slot* counter walks a fixed list, per timestep, for k = 0..P-1: one slot per edge
-into k in canonical order, then a fire slot of k.  A timestep begins (slot 0 acts) once the
+into k in canonical order, then a fire slot of k.  A timestep begins (``started``) once the
 input edge's decoder holds a beat of it (a synaptic event or the marker): nothing runs before
 the first input arrives, so tables loaded before the input are in place for every edge.  An edge slot connects that edge's decoder
 ``m_syn`` to engine k's ``s_syn`` (an AND-OR multiplexer chain over the decoders, ``go``
@@ -110,7 +110,7 @@ def _counters(n: int, cw: int):
 
 
 def _vec(bits):
-    """A bit vector of 1-bit signals, bit i = bits[i] (a 0 bit on top when there is one)."""
+    """A bit vector of 1-bit signals, bit i = bits[i] (a 0 bit on top of a single one)."""
     return ConcatSignal(*reversed(bits)) if len(bits) > 1 else ConcatSignal(const(0, 1), bits[0])
 
 
@@ -221,6 +221,7 @@ def network(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_in_tus
     onehot = Signal(intbv(0)[P:]) if P > 1 else Signal(bool(0))
     start = Signal(intbv(0)[P:]) if P > 1 else Signal(bool(0))
     first, waiting = Signal(bool(1)), Signal(bool(0))
+    started = Signal(bool(0))             # the timestep's first input beat has been seen
     cur_ready = Signal(bool(0))
     chain = [const(0, cwid)] + [Signal(intbv(0)[cwid:]) for _ in range(E)]
     cur = chain[E]
@@ -293,7 +294,7 @@ def network(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_in_tus
 
     @always_comb
     def comb_ctl():
-        go.next = not fire and not (rec and first) and (slot != 0 or in_v)
+        go.next = not fire and not (rec and first) and (started or in_v)
         cur_ready.next = cur[sw_max + 1] or ready_v[cur_pop]
         s_tbl_tready.next = 1
         status_in.next = st_in
@@ -309,7 +310,7 @@ def network(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_in_tus
     def seq_ctl():
         start.next = zero_p
         advance = False
-        if slot == 0 and not in_v:
+        if not started and not in_v:
             pass                                     # the timestep has no input beat yet
         elif not fire:
             if rec and first:
@@ -323,10 +324,13 @@ def network(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s_in_tus
         elif done_v[cur_pop]:
             waiting.next = 0
             advance = True
+        if started or in_v:
+            started.next = 1
         if advance:
             if slot == last_slot:
                 slot.next = 0
                 first.next = 0
+                started.next = 0
                 n_steps.next = n_steps + 1
             else:
                 slot.next = slot + one_s
