@@ -20,9 +20,9 @@ into k in canonical order, then a fire slot of k.  A timestep begins (``started`
 input edge's decoder holds a beat of it (a synaptic event or the marker): nothing runs before
 the first input arrives, so tables loaded before the input are in place for every edge.  An
 edge slot connects that edge's decoder ``m_syn`` to engine k's ``s_syn`` (an AND-OR
-multiplexer chain over the decoders, ``go`` gating it) until a beat with tlast transfers (a marker beat is taken without reaching the
-engine); a recurrent edge's slot is skipped in the first timestep after reset (nothing was sent
-in timestep -1).  A fire slot waits until engine k is idle, pulses its ``timestep_start`` (one
+multiplexer chain over the decoders, ``go`` gating it) until a beat with tlast transfers (a
+marker beat is taken without reaching the engine); a recurrent edge's slot is skipped in the
+first timestep after reset (nothing was sent in timestep -1).  A fire slot waits until engine k is idle, pulses its ``timestep_start`` (one
 cycle after the decision: the last event has been taken at least one cycle earlier) and waits
 for its ``status_done``, which follows the last m_aer beat taken by every consumer.  So every
 engine sees its events in exactly the model's order, whatever the idle cycles and back-pressure:
