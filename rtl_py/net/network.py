@@ -18,17 +18,18 @@ a FIFO's ready never depends on its valid); the output FIFO in front of ``m_out`
 Controller: a *slot* counter walks a fixed list, per timestep, for k = 0..P-1: one slot per edge
 into k in canonical order, then a fire slot of k.  A timestep begins (``started``) once the
 input edge's decoder holds a beat of it (a synaptic event or the marker): nothing runs before
-the first input arrives, so tables loaded before the input are in place for every edge.  An
-edge slot connects that edge's decoder ``m_syn`` to engine k's ``s_syn`` (an AND-OR
-multiplexer chain over the decoders, ``go`` gating it) until a beat with tlast transfers (a
-marker beat is taken without reaching the engine); a recurrent edge's slot is skipped in the
-first timestep after reset (nothing was sent in timestep -1).  A fire slot waits until engine k is idle, pulses its ``timestep_start`` (one
-cycle after the decision: the last event has been taken at least one cycle earlier) and waits
-for its ``status_done``, which follows the last m_aer beat taken by every consumer.  So every
-engine sees its events in exactly the model's order, whatever the idle cycles and back-pressure:
-one source at a time, one engine at a time.  Why no deadlock: each FIFO is empty when its
-source fires (its consumer has drained the previous timestep up to its marker before), and holds
-a whole timestep; only m_out, whose sink must eventually take, can stall an engine.
+the first input arrives, so tables loaded before the input are in place for every edge.  An edge
+slot connects that edge's decoder ``m_syn`` to engine k's ``s_syn`` (an AND-OR multiplexer chain
+over the decoders, ``go`` gating it) until a beat with tlast transfers (a marker beat is taken
+without reaching the engine); a recurrent edge's slot is skipped in the first timestep after
+reset (nothing was sent in timestep -1).  A fire slot waits until engine k is idle, pulses its
+``timestep_start`` (one cycle after the decision: the last event has been taken at least one
+cycle earlier) and waits for its ``status_done``, which follows the last m_aer beat taken by
+every consumer.  So every engine sees its events in exactly the model's order, whatever the idle
+cycles and back-pressure: one source at a time, one engine at a time.  Why no deadlock: each
+FIFO is empty when its source fires (its consumer has drained the previous timestep up to its
+marker before), and holds a whole timestep; only m_out, whose sink must eventually take, can
+stall an engine.
 
 Timing: an edge slot takes max(1, fan-out) cycles per source spike (the decoder's rate) + the
 marker; a fire slot the engine's N + 11 cycles (+ 2 for the handshake).  A timestep therefore
