@@ -9,6 +9,7 @@
     neurohdl build sc.mul --target ice40 [--set length=1024] [--json]
     neurohdl formal stream.fifo [--depth N]      (no core: the cores that have a proof)
     neurohdl docs [sc.lfsr ...] [--check]
+    neurohdl eval NET.nir --dt 1e-4 --data X.npz [--input-bits 8] [--json] [--save OUT.npz]
 
 Exit status: 0 done; 1 a simulation ran and a test failed (or none ran), or ``docs --check``
 found a core page whose generated tables differ from the code; 2 a mistake in the
@@ -386,6 +387,69 @@ def cmd_formal(args) -> int:
     return 1 if failed else 0
 
 
+# ------------------------------------------------------------------------------ eval -----
+def cmd_eval(args) -> int:
+    import importlib
+
+    import numpy as np
+
+    from .nirgraph import fix, load
+
+    # the network models are found at run time (the framework imports no model statically)
+    ref = importlib.import_module("neurohdl.models.net.nir_ref")
+    quant = importlib.import_module("neurohdl.models.net.nir_quant")
+    ev = importlib.import_module("neurohdl.models.net.nir_eval")
+    policy = ref.Policy(args.dt, args.method, args.reset)
+    options = quant.QuantOptions(weight_bits=args.weight_bits, state_bits=args.state_bits,
+                                 input_bits=args.input_bits, input_max=args.input_max)
+    if args.limit is not None and args.limit < 1:
+        raise ParamError(f"--limit {args.limit}: allowed a sample count >= 1")
+    with np.load(args.data) as d:
+        if "inputs" not in d:
+            raise ParamError(f"--data {args.data}: no 'inputs' array (allowed an .npz with "
+                             f"inputs [T, N, n_in] and optionally labels [N]; it has "
+                             f"{', '.join(d.files) or 'nothing'})")
+        inputs, labels = d["inputs"], (d["labels"] if "labels" in d else None)
+    for path in (args.save, args.report):
+        if path and not Path(path).parent.resolve().is_dir():
+            raise ParamError(f"{path}: its folder does not exist")
+    net = load(args.net, type_check=not args.no_type_check)
+    if args.fix:
+        net = fix(net, args.fix, args.dt)
+    say = (lambda s: None) if args.json else print
+    say(f"neurohdl: eval {args.net}: dt = {args.dt:g} s, {args.method} discretisation, "
+        f"{args.reset} reset; weights {args.weight_bits} bits, state {args.state_bits} bits, "
+        f"inputs " + (f"graded {args.input_bits} bits" if args.input_bits else "spikes"))
+    step = max(1, (args.limit or inputs.shape[1]) // 10)
+
+    def progress(done, total):
+        if done % step == 0 or done == total:
+            print(f"eval: {done}/{total} samples", file=sys.stderr, flush=True)
+
+    res = ev.evaluate(net, policy, options, inputs, labels, args.limit, progress)
+    if args.report:
+        Path(args.report).mkdir(exist_ok=True)
+        quant.write_report(res["quant"], args.report)
+    if args.save:
+        np.savez_compressed(args.save, float=res["raster_float"],
+                            bit_true=res["raster_bit_true"])
+    figures = {k: v for k, v in res.items() if not k.startswith("raster") and k != "quant"}
+    if args.json:
+        _print_json(figures)
+        return 0
+    if "accuracy" in res:
+        a = res["accuracy"]
+        print(f"accuracy: float reference {100 * a['float']:.2f} %, bit-true "
+              f"{100 * a['bit_true']:.2f} % ({100 * (a['bit_true'] - a['float']):+.2f} points)")
+    print(f"prediction agreement: {100 * res['agreement']:.2f} % of {res['samples']} samples; "
+          f"mean spike-count error {res['mean_count_error']:.3f} per output neuron and sample; "
+          f"spikes {res['spikes']['float']} float, {res['spikes']['bit_true']} bit-true")
+    sat = [k for k, v in res["flags"].items() if v]
+    print("saturation: " + (", ".join(sat) if sat else "none") +
+          f"; input codes clipped: {res['input_saturated']}")
+    return 0
+
+
 # ------------------------------------------------------------------------------ main -----
 def _parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="neurohdl", description=__doc__.split("\n")[0])
@@ -490,6 +554,31 @@ def _parser() -> argparse.ArgumentParser:
                     help="prove this configuration instead of the proof's own ones")
     fo.add_argument("--out", help="work folder (default ./build/formal/<core>)")
     fo.set_defaults(fn=cmd_formal)
+
+    ev = sub.add_parser("eval", help="a NIR network: float reference vs the bit-true "
+                                     "fixed-point model on a data set (accuracy, agreement)")
+    ev.add_argument("net", help="the .nir file")
+    ev.add_argument("--dt", type=float, required=True,
+                    help="timestep, seconds (NIR files carry none; never defaulted)")
+    ev.add_argument("--method", default="euler", help="discretisation: euler (the exporters') "
+                                                      "or exact")
+    ev.add_argument("--reset", default="zero", help="zero (NIR's v_reset) or subtract")
+    ev.add_argument("--weight-bits", type=_int, default=8)
+    ev.add_argument("--state-bits", type=_int, default=16)
+    ev.add_argument("--input-bits", type=_int, default=0,
+                    help="0: the inputs are spikes (0/1); k: graded values, k bits")
+    ev.add_argument("--input-max", type=float, default=1.0,
+                    help="full scale of graded inputs (default 1.0)")
+    ev.add_argument("--data", required=True,
+                    help=".npz with inputs [T, N, n_in] (float; spikes 0/1) and labels [N]")
+    ev.add_argument("--limit", type=_int, help="the first N samples only")
+    ev.add_argument("--fix", help="an exporter correction: norse-w-in (docs/nir.md)")
+    ev.add_argument("--no-type-check", action="store_true",
+                    help="read a file whose NIR type annotations disagree with its nodes")
+    ev.add_argument("--save", help="write both output rasters (float, bit_true) to this .npz")
+    ev.add_argument("--report", help="write quant_report.md/.json into this folder")
+    ev.add_argument("--json", action="store_true", help="the figures as one JSON object")
+    ev.set_defaults(fn=cmd_eval)
     return ap
 
 

@@ -16,7 +16,7 @@ to every outgoing edge (fan-out).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -249,3 +249,19 @@ def load(source, *, type_check: bool = True) -> Net:
     starts = [n for n, v in raw_nodes if type(v).__name__ == "Input"]
     order, recurrent = _order(names, list(raw_edges), starts)
     return Net(nodes, tuple(raw_edges), order, recurrent, where)
+
+
+#: exporter corrections by name (docs/nir.md, "The exporters' conventions"): what a file's
+#: numbers should have been, computed from the timestep the net was trained at
+FIXES = {"norse-w-in": "every CubaLIF's w_in = tau_syn / dt (Norse's LIFCell export writes no "
+                       "w_in, which NIR reads as 1)"}
+
+
+def fix(net: Net, name: str, dt: float) -> Net:
+    """``net`` with the exporter correction ``name`` (one of ``FIXES``) applied; the given net
+    is not changed."""
+    if name not in FIXES:
+        raise NirError(f"fix {name!r}: allowed one of {', '.join(sorted(FIXES))}")
+    nodes = {k: replace(n, params={**n.params, "w_in": n.params["tau_syn"] / dt})
+             if n.kind == "CubaLIF" else n for k, n in net.nodes.items()}
+    return replace(net, nodes=nodes)

@@ -37,17 +37,14 @@ def samples(n_total: int) -> list[int]:
 
 def load(name, fix: bool = True):
     """The manifest entry, the net, inputs, labels and the framework's raster.  A manifest
-    ``fix`` {"w_in": "tau_syn / dt"} (Norse's CubaLIF: docs/nir.md) sets each CubaLIF's w_in
-    to tau_syn / policy.dt, which the exporter meant but did not write."""
+    ``fix`` ("norse-w-in": Norse's CubaLIF, docs/nir.md) sets each CubaLIF's w_in to
+    tau_syn / policy.dt, which the exporter meant but did not write."""
     entry = MANIFEST["nets"][name]
     data = np.load(NETS / entry["inputs"])
     spikes = np.load(NETS / entry["spikes"])["spikes"]
     net = nirgraph.load(NETS / entry["nir"])
     if fix and entry.get("fix"):
-        assert entry["fix"] == {"w_in": "tau_syn / dt"}, entry["fix"]
-        for node in net.nodes.values():
-            if node.kind == "CubaLIF":
-                node.params["w_in"] = node.params["tau_syn"] / entry["policy"]["dt"]
+        net = nirgraph.fix(net, entry["fix"], entry["policy"]["dt"])
     return entry, net, data["inputs"], data["labels"], spikes
 
 

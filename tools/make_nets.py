@@ -179,7 +179,7 @@ NETS = {
                       # Norse adds each input to i in full (i <- i + x, then v, then i decays);
                       # NIR's Euler step adds dt/tau_syn w_in x, so w_in = tau_syn/dt is meant,
                       # but to_nir leaves nir.CubaLIF's default w_in = 1
-                      fix={"w_in": "tau_syn / dt"}),
+                      fix="norse-w-in"),
 }
 
 

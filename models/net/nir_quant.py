@@ -542,8 +542,8 @@ def input_codes(q: QuantNet, x: np.ndarray) -> tuple[np.ndarray, int]:
     x = np.asarray(x, dtype=np.float64)
     if not q.options.input_bits:
         if np.any((x != 0) & (x != 1)):
-            raise ParamError("inputs: allowed spikes 0/1 (options.input_bits = 0); for graded "
-                             "inputs set options.input_bits")
+            raise ParamError("inputs: allowed spikes 0/1 with options.input_bits = 0; graded "
+                             "inputs need options.input_bits (neurohdl eval --input-bits)")
         return x.astype(np.int64), 0
     top = (1 << q.options.input_bits) - 1
     c = np.rint(x / q.options.input_lsb)
