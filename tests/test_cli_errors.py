@@ -24,6 +24,8 @@ import neurohdl
 from neurohdl import cli
 from neurohdl.registry import REPO_ROOT, cores, get
 
+NETS = Path(__file__).parent / "data" / "nets"
+
 V = neurohdl.__version__
 LONG = "a" * 300
 GEN_SCRIPT = REPO_ROOT / "cores" / "util" / "neurohdl_gen.py"
@@ -135,12 +137,23 @@ ROWS = [
     (["mutate", "sc.lfsr", "-n", "0"], 2, r"-n 0: allowed 1\.\.1000$"),
     (["mutate", "sc.nope"], 2, r"core 'sc\.nope': not registered"),
     (["docs", "--check", "sc.nope"], 2, r"core 'sc\.nope': not registered"),
+    (["eval", "NET", "--data", "DIGITS"], 2, r"the following arguments are required: --dt"),
+    (["eval", "NET", "--dt", "0", "--data", "DIGITS"], 2, r"policy\.dt = 0\.0: allowed a "
+     r"timestep > 0 seconds"),
+    (["eval", "NET", "--dt", "1e-4", "--data", "DIGITS", "--fix", "all"], 2,
+     r"fix 'all': allowed one of norse-w-in$"),
+    (["eval", "NET", "--dt", "1e-4", "--data", "DIGITS", "--weight-bits", "40"], 2,
+     r"options\.weight_bits = 40: allowed an integer 2\.\.16$"),
+    (["eval", "no_such.nir", "--dt", "1e-4", "--data", "DIGITS"], 2,
+     r"no_such\.nir: no such NIR file$"),
 ]
 
 
 @pytest.mark.parametrize("argv, status, pattern", ROWS, ids=[" ".join(r[0])[:60] for r in ROWS])
 def test_user_mistake_is_one_line_and_writes_nothing(work, capsys, argv, status, pattern):
-    argv = [_example_rdl() if a == "EXAMPLE" else a for a in argv]
+    argv = [{"EXAMPLE": _example_rdl, "NET": lambda: str(NETS / "snntorch_leaky.nir"),
+             "DIGITS": lambda: str(NETS / "digits_current.npz")}.get(a, lambda: a)()
+            for a in argv]
     before = _snapshot(work)
     rc, _, err = _run(argv, capsys)
     lines = err.strip().splitlines()
