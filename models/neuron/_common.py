@@ -75,11 +75,10 @@ def beta_field(default: int = 240):
                   "240/256 = 0.9375)", lo=0, hi=lambda p: (1 << p.beta_frac) - 1)
 
 
-def random_beta(rng, partial) -> int:
-    """A multiplicative leak coefficient: the corners 0 and 1 - 2^-Fb often, else slow decays
-    (beta >= 1/2)."""
+def random_beta(rng, partial, r: float) -> int:
+    """A multiplicative leak coefficient from a uniform draw ``r`` in [0, 1): the corners 0 and
+    1 - 2^-Fb often, else slow decays (beta >= 1/2)."""
     hi = (1 << partial.beta_frac) - 1
-    r = rng.random()
     return 0 if r < 0.15 else hi if r < 0.3 else rng.randint(hi // 2, hi)
 
 

@@ -30,12 +30,12 @@ constraints on a type are the record's (cuba_lif: in_width <= 16, the int16 a_in
 izhikevich: in_width <= the Q format width).
 
 The state of a neuron is {variable: value}, one RAM word packed by the record's layout
-(:func:`ram_words`), the single core's m_out_tdata without the spike bit: v ('if', 'li',
-'lif'), {r, v} ('lif' with a refractory period: r of bits_for(R) bits), {u, v} ('cuba_lif'),
-{a, v} ('alif'), {i_inh, i_exc, v} ('alpha'), {u, v} ('izhikevich'); after reset every word holds the record's reset values (izhikevich: v_init,
-u_init).  Flags per timestep: ``acc_sat`` (an accumulator saturated), ``sat`` (the neuron
-model's per-step saturation flag), ``drop`` (an event addressed a neuron >= N); the RTL's
-``status_*`` ports are their running OR since reset (:func:`run`).  Unknown types raise
+(:func:`ram_words`), the single core's m_out_tdata without the spike bit: v ('if', 'li', 'lif'), {r,
+v} ('lif' with a refractory period: r of bits_for(R) bits), {u, v} ('cuba_lif'), {a, v} ('alif'),
+{i_inh, i_exc, v} ('alpha'), {u, v} ('izhikevich'); after reset every word holds the record's reset
+values (izhikevich: v_init, u_init).  Flags per timestep: ``acc_sat`` (an accumulator saturated),
+``sat`` (the neuron model's per-step saturation flag), ``drop`` (an event addressed a neuron >= N);
+the RTL's ``status_*`` ports are their running OR since reset (:func:`run`).  Unknown types raise
 ParamError naming the registered set.
 """
 from __future__ import annotations
@@ -181,10 +181,16 @@ def step(p: EngineParams, state, events):
     """One timestep: (state', spike addresses ascending, flags {acc_sat, sat, drop}); the state
     is {state variable: (N,) array} (:func:`init`)."""
     acc, acc_sat, drop = accumulate(p, events)
+    state, addrs, sat = update(p, state, acc)
+    return state, addrs, {"acc_sat": bool(acc_sat), "sat": sat, "drop": bool(drop)}
+
+
+def update(p: EngineParams, state, acc):
+    """Phase 2 alone, from the accumulated inputs ``acc``: (state', spike addresses ascending,
+    the neuron model's saturation flag)."""
     spikes, new, sats = neuron_type(p).step_population(p.cell, acc, state)
     addrs = np.nonzero(spikes)[0].astype(np.int64)
-    return ({k: np.array(v, dtype=np.int64) for k, v in new.items()}, addrs,
-            {"acc_sat": bool(acc_sat), "sat": bool(np.any(sats)), "drop": bool(drop)})
+    return {k: np.array(v, dtype=np.int64) for k, v in new.items()}, addrs, bool(np.any(sats))
 
 
 def aer_beats(addrs) -> list[tuple[int, int, int]]:

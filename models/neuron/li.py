@@ -10,14 +10,14 @@ input i (signed, ``in_width`` bits, membrane LSB):
                                               bias); >> arithmetic
     v'  = clip(u, -2^(vw-1), 2^(vw-1) - 1)    saturate; sat = (v' != u)
 
-The leaks are ``neuron.lif``'s, with the same definition and rounding (``>>`` floors, toward
--inf).  The shift form (default) costs one subtractor; the multiplicative form takes any decay
-beta = m / 2^Fb (NIR LI nodes whose beta is not 1 - 2^-k) for one vw x Fb multiplier.  Neither
-leak can overflow (|v_l| <= |v|); the add saturates (``status_sat``), the constant ``bias``
-(default 0: none; a NIR Affine bias folded into the readout) inside its exact sum.  Fixed-point artefacts (as
-lif's): shift: a positive v below 2^k does not decay, a negative v decays to 0; multiply: a
-positive v decays to 0, a negative v can stick at -1 (floor(-beta) = -1).  Real-valued
-equation: Norse / snnTorch leaky integrator v = beta v + I without a threshold.
+The leaks are ``neuron.lif``'s, with the same definition and rounding (``>>`` floors, toward -inf).
+The shift form (default) costs one subtractor; the multiplicative form takes any decay beta = m /
+2^Fb (NIR LI nodes whose beta is not 1 - 2^-k) for one vw x Fb multiplier.  Neither leak can
+overflow (|v_l| <= |v|); the add saturates (``status_sat``), the constant ``bias`` (default 0: none;
+a NIR Affine bias folded into the readout) inside its exact sum. Fixed-point artefacts (as lif's):
+shift: a positive v below 2^k does not decay, a negative v decays to 0; multiply: a positive v
+decays to 0, a negative v can stick at -1 (floor(-beta) = -1).  Real-valued equation: Norse /
+snnTorch leaky integrator v = beta v + I without a threshold.
 
 Output layout: the neuron layout ``tdata = {v, 0}`` with the spike bit always 0, so readout
 layers and the neuron engine read every neuron type the same way.
@@ -66,7 +66,7 @@ class LiParams(Params):
     @classmethod
     def _random_field(cls, f, rng, partial):
         if f.name == "beta":
-            return random_beta(rng, partial)
+            return random_beta(rng, partial, rng.random())
         if f.name == "bias":
             return random_bias(rng, partial)
         return super()._random_field(f, rng, partial)

@@ -33,9 +33,10 @@ the shift and the multiply modes.  Consequences, all part of the contract:
 None of the leaks can overflow (|v_l| <= |v|, and v_l >= v for v < 0); the only saturating node
 is the integration (``status_sat``): the constant ``bias`` (default 0: none; a NIR Affine bias
 folded into the neuron) is part of its exact sum, clipped once with the input, never on its own.
-A refractory step discards the bias with the input.  After a spike at step t the steps t+1 .. t+R are
-refractory; step t+R+1 integrates again.  R = 0 builds no counter.  The real-valued equation is
-snnTorch/Norse/mlxsnn's discrete LIF v = beta v + I with an immediate reset.
+A refractory step discards the bias with the input.  After a spike at step t the steps
+t+1 .. t+R are refractory; step t+R+1 integrates again.  R = 0 builds no counter.  The
+real-valued equation is snnTorch/Norse/mlxsnn's discrete LIF v = beta v + I with an immediate
+reset.
 """
 from __future__ import annotations
 
@@ -103,7 +104,7 @@ class LifParams(Params):
             hi = smax(partial.width)
             return 0 if r < 0.15 else hi if r < 0.25 else rng.randint(1, max(1, hi // 16))
         if f.name == "beta":
-            return random_beta(rng, partial)
+            return random_beta(rng, partial, r)
         if f.name == "bias":
             return random_bias(rng, partial)
         if f.name == "v_reset":

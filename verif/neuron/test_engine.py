@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
-"""neuron.engine: converted Verilog vs the population model over random configurations (every
-neuron type: if / lif / li with every reset mode (lif: every leak mode), cuba_lif / alif / alpha / izhikevich with random
-cell Params; N = 1..24 including non-powers of two, widths 3..32) and timesteps of
-random synaptic streams (back-to-back same-address runs for the read-modify-write hazards,
-saturating weights, out-of-range addresses), with idle on s_syn, back-pressure on m_aer, idle
-gaps between timesteps and events queued while the engine is busy.  Compared: every m_aer beat
-(tdata, tlast, tuser), the sticky status flags at each status_done, and (Icarus) every word of
-the state RAM after every timestep.  The model is checked against N independent single-neuron
-models (each core's scalar ``step()``)."""
+"""neuron.engine: converted Verilog vs the population model over random configurations (every neuron
+type: if / lif / li with every reset mode (lif: every leak mode, a bias, a refractory period; li:
+both leaks), cuba_lif / alif / alpha / izhikevich with random cell Params; N = 1..24 including
+non-powers of two, widths 3..32) and timesteps of random synaptic streams (back-to-back same-address
+runs for the read-modify-write hazards, saturating weights, out-of-range addresses), with idle on
+s_syn, back-pressure on m_aer, idle gaps between timesteps and events queued while the engine is
+busy.  Compared: every m_aer beat (tdata, tlast, tuser), the sticky status flags at each
+status_done, and (Icarus) every word of the state RAM after every timestep.  The model is checked
+against N independent single-neuron models (each core's scalar ``step()``)."""
 import random
 
 import cocotb
@@ -295,7 +295,8 @@ LEAK_FIELD = {"shift": "leak_shift", "multiply": "beta", "subtract": "leak_amoun
 
 def _mutations(p):
     """Wrong models, most plausible first: a cell field off by one (leak k / beta / L, threshold,
-    bias, refractory, vth, dt_shift), another reset or preset, du off by one, another of the types if/lif/li."""
+    bias, refractory, vth, dt_shift), another reset or preset, du off by one, another of the
+    types if/lif/li."""
     q, out = p.cell, []
 
     def add(**kw):
