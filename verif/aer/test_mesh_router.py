@@ -51,16 +51,23 @@ def out_port(p, tx: int, ty: int) -> str:
     return "local"
 
 
-def stimulus(p, rng, n_steps: int, events=(0, 4), bad=0.1):
-    """Per live input: ``n_steps`` timesteps of events, mostly to destinations it may take."""
+def stimulus(p, rng, n_steps: int, events=(0, 4), bad=0.1, hot=0.0):
+    """Per live input: ``n_steps`` timesteps of events, mostly to destinations it may take;
+    ``hot``: the chance of timestep t's destination being ``near[t]`` (this tile, then each
+    neighbour in turn) for every input, so that the inputs contend for one output (the
+    round-robin order)."""
     ev, out = p.event, {}
+    near = [(p.x, p.y)] + [(p.x + dx, p.y + dy) for dx, dy in STEP.values()
+                           if 0 <= p.x + dx < p.cols and 0 <= p.y + dy < p.rows]
     for port in (q for q in PORTS if live(p, q)):
         steps = []
-        for _ in range(n_steps):
+        for t in range(n_steps):
             ts = []
             for _ in range(rng.randint(*events)):
                 while True:
                     tx, ty = rng.randrange(1 << ev.x_bits), rng.randrange(1 << ev.y_bits)
+                    if hot and rng.random() < hot:
+                        tx, ty = near[t % len(near)]
                     if legal(p, port, tx, ty) or rng.random() < bad:
                         break
                 ts.append(int(event.pack(ev, rng.randrange(1 << ev.neuron_bits), tx, ty)))
@@ -111,19 +118,21 @@ class PortRules:
 
 
 def send_limit(n_beats: int) -> int:
-    """Cycles the sources may take to hand over ``n_beats`` beats in all: every beat through
-    one output at a quarter rate, with room; a design that stops taking beats (a mutant) fails
-    within it instead of hanging the run."""
+    """Cycles the sources may take to hand over ``n_beats`` beats in all (every beat through
+    one output at a quarter rate, with room), and the router to empty after them: a design
+    that stops taking beats or never settles (a mutant) fails within it instead of hanging the
+    run."""
     return 8 * n_beats + 200
 
 
-async def run_traffic(dut, idle, stall, check_model=model, n_steps=4, events=(0, 4), slack=0):
+async def run_traffic(dut, idle, stall, check_model=model, n_steps=4, events=(0, 4), slack=0,
+                      hot=0.0):
     tb = await Bench.start(dut, idle, stall)
     p = tb.p
     rules = PortRules(dut, p, slack)
     cocotb.start_soon(rules.run())
     check = await start_check(tb, check_model)
-    steps = stimulus(p, tb.rng(f"{idle}/{stall}"), n_steps, events)
+    steps = stimulus(p, tb.rng(f"{idle}/{stall}"), n_steps, events, hot=hot)
     n_beats = 0
     for port, ts in steps.items():
         beats = event.beats(ts)
@@ -134,7 +143,7 @@ async def run_traffic(dut, idle, stall, check_model=model, n_steps=4, events=(0,
         await drain(tb, lambda d: any(int(getattr(d, f"m_{q}_tvalid").value) for q in PORTS)
                     or int(d.status_in.value) != (int(d.status_out.value) +
                                                   int(d.status_dropped.value)) & mask,
-                    send_limit=send_limit(n_beats))
+                    limit=send_limit(n_beats), send_limit=send_limit(n_beats))
     except AssertionError as e:         # stuck: say where the design left the model first
         raise AssertionError(f"{e}; cycle mismatches {check.errors[:3]}") from None
     got = {f"m_{q}": take(tb.sinks[f"m_{q}"]) for q in PORTS}
@@ -158,11 +167,12 @@ async def run_traffic(dut, idle, stall, check_model=model, n_steps=4, events=(0,
 
 
 @cocotb.test()
-@cocotb.parametrize((("idle", "stall"), [(None, "cycle"), ("random", "random"),
-                                         ("cycle", None)]))
-async def routed_matches_model(dut, idle, stall):
-    """Every cycle against the model, the port rules, the counters, every timestep closed."""
-    await run_traffic(dut, idle, stall)
+@cocotb.parametrize((("idle", "stall", "hot"), [(None, "cycle", 1.0), ("random", "random", 0.0),
+                                                ("cycle", None, 0.0)]))
+async def routed_matches_model(dut, idle, stall, hot):
+    """Every cycle against the model, the port rules, the counters, every timestep closed
+    (with back-pressure: most events to this tile and its neighbours, contending)."""
+    await run_traffic(dut, idle, stall, hot=hot)
 
 
 @cocotb.test()
@@ -182,8 +192,9 @@ async def full_throughput(dut):
         tx, ty = here[across[q]]
         send_beats(tb, [(int(event.pack(p.event, rng.randrange(1 << p.event.neuron_bits), tx,
                                          ty)), 0, 0) for _ in range(24)], f"s_{q}")
+    limit = send_limit(24 * len(used))
     await drain(tb, lambda d: any(int(getattr(d, f"m_{q}_tvalid").value) for q in PORTS),
-                send_limit=send_limit(24 * len(used)))
+                limit=limit, send_limit=limit)
     for q in used:
         ins, outs = tb.transfers[f"s_{q}"], tb.transfers[f"m_{across[q]}"]
         compare([len(ins), len(outs)] + [o - i for i, o in zip(ins, outs)] +
