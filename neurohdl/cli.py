@@ -10,6 +10,7 @@
     neurohdl formal stream.fifo [--depth N]      (no core: the cores that have a proof)
     neurohdl docs [sc.lfsr ...] [--check]
     neurohdl eval NET.nir --dt 1e-4 --data X.npz [--input-bits 8] [--json] [--save OUT.npz]
+    neurohdl compile NET.nir --dt 1e-3 [--board icebreaker] --out DIR
 
 Exit status: 0 done; 1 a simulation ran and a test failed (or none ran), or ``docs --check``
 found a core page whose generated tables differ from the code; 2 a mistake in the
@@ -387,21 +388,65 @@ def cmd_formal(args) -> int:
     return 1 if failed else 0
 
 
-# ------------------------------------------------------------------------------ eval -----
-def cmd_eval(args) -> int:
+# ------------------------------------------------------------------------- eval, compile -----
+def _net_module(name: str):
+    """A network module of models/net, found at run time (the framework imports no model
+    statically)."""
     import importlib
+    return importlib.import_module(f"neurohdl.models.net.{name}")
 
+
+def _policy_options(args):
+    """(Policy, QuantOptions) from the options eval and compile share (:func:`_net_args`)."""
+    policy = _net_module("nir_ref").Policy(args.dt, args.method, args.reset)
+    options = _net_module("nir_quant").QuantOptions(
+        weight_bits=args.weight_bits, state_bits=args.state_bits, input_bits=args.input_bits,
+        input_max=args.input_max)
+    return policy, options
+
+
+def _net_args(p) -> None:
+    """The NIR file, the discretisation policy and the quantisation options."""
+    p.add_argument("net", help="the .nir file")
+    p.add_argument("--dt", type=float, required=True,
+                   help="timestep, seconds (NIR files carry none; never defaulted)")
+    p.add_argument("--method", default="euler", help="discretisation: euler (the exporters') "
+                                                     "or exact")
+    p.add_argument("--reset", default="zero", help="zero (NIR's v_reset) or subtract")
+    p.add_argument("--weight-bits", type=_int, default=8)
+    p.add_argument("--state-bits", type=_int, default=16)
+    p.add_argument("--input-bits", type=_int, default=0,
+                   help="0: the inputs are spikes (0/1); k: graded values, k bits")
+    p.add_argument("--input-max", type=float, default=1.0,
+                   help="full scale of graded inputs (default 1.0)")
+    p.add_argument("--fix", help="an exporter correction: norse-w-in (docs/nir.md)")
+    p.add_argument("--no-type-check", action="store_true",
+                   help="read a file whose NIR type annotations disagree with its nodes")
+
+
+def cmd_compile(args) -> int:
+    policy, options = _policy_options(args)
+    out = _out_dir(args.out, f"build/compile/{Path(args.net).stem}")
+    m = _net_module("nir_compile").compile_net(
+        args.net, policy, options, out, board=args.board, name=args.name, fix=args.fix,
+        type_check=not args.no_type_check, log=lambda s: print(f"neurohdl: compile: {s}"))
+    for b, c in m["capacity"].items():
+        print(f"  {b:<10} {c['device']}: {c['tiles']} of {c['available']} tiles"
+              + ("" if c["fits"] else "  (does not fit)"))
+    if args.board != "none":
+        print(f"neurohdl: compile: the {args.board} system top (host link, pins) is not "
+              f"generated yet: wire s_in, m_out and s_tbl of {m['name']} to your host "
+              f"({out / 'README.md'})")
+    return 0
+
+
+def cmd_eval(args) -> int:
     import numpy as np
 
     from .nirgraph import fix, load
 
-    # the network models are found at run time (the framework imports no model statically)
-    ref = importlib.import_module("neurohdl.models.net.nir_ref")
-    quant = importlib.import_module("neurohdl.models.net.nir_quant")
-    ev = importlib.import_module("neurohdl.models.net.nir_eval")
-    policy = ref.Policy(args.dt, args.method, args.reset)
-    options = quant.QuantOptions(weight_bits=args.weight_bits, state_bits=args.state_bits,
-                                 input_bits=args.input_bits, input_max=args.input_max)
+    quant, ev = _net_module("nir_quant"), _net_module("nir_eval")
+    policy, options = _policy_options(args)
     if args.limit is not None and args.limit < 1:
         raise ParamError(f"--limit {args.limit}: allowed a sample count >= 1")
     with np.load(args.data) as d:
@@ -555,26 +600,21 @@ def _parser() -> argparse.ArgumentParser:
     fo.add_argument("--out", help="work folder (default ./build/formal/<core>)")
     fo.set_defaults(fn=cmd_formal)
 
+    co = sub.add_parser("compile", help="a NIR network -> the net.network core, its tables, "
+                                        "quantisation report and manifest")
+    _net_args(co)
+    co.add_argument("--board", default="none", choices=("none", "icebreaker", "ulx3s", "arty"),
+                    help="check the block RAM of this board's FPGA (default none)")
+    co.add_argument("--name", help="module and core name (default: the file's name)")
+    co.add_argument("--out", help="a new or empty folder (default ./build/compile/<net>)")
+    co.set_defaults(fn=cmd_compile)
+
     ev = sub.add_parser("eval", help="a NIR network: float reference vs the bit-true "
                                      "fixed-point model on a data set (accuracy, agreement)")
-    ev.add_argument("net", help="the .nir file")
-    ev.add_argument("--dt", type=float, required=True,
-                    help="timestep, seconds (NIR files carry none; never defaulted)")
-    ev.add_argument("--method", default="euler", help="discretisation: euler (the exporters') "
-                                                      "or exact")
-    ev.add_argument("--reset", default="zero", help="zero (NIR's v_reset) or subtract")
-    ev.add_argument("--weight-bits", type=_int, default=8)
-    ev.add_argument("--state-bits", type=_int, default=16)
-    ev.add_argument("--input-bits", type=_int, default=0,
-                    help="0: the inputs are spikes (0/1); k: graded values, k bits")
-    ev.add_argument("--input-max", type=float, default=1.0,
-                    help="full scale of graded inputs (default 1.0)")
+    _net_args(ev)
     ev.add_argument("--data", required=True,
                     help=".npz with inputs [T, N, n_in] (float; spikes 0/1) and labels [N]")
     ev.add_argument("--limit", type=_int, help="the first N samples only")
-    ev.add_argument("--fix", help="an exporter correction: norse-w-in (docs/nir.md)")
-    ev.add_argument("--no-type-check", action="store_true",
-                    help="read a file whose NIR type annotations disagree with its nodes")
     ev.add_argument("--save", help="write both output rasters (float, bit_true) to this .npz")
     ev.add_argument("--report", help="write quant_report.md/.json into this folder")
     ev.add_argument("--json", action="store_true", help="the figures as one JSON object")

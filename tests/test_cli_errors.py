@@ -146,6 +146,13 @@ ROWS = [
      r"options\.weight_bits = 40: allowed an integer 2\.\.16$"),
     (["eval", "no_such.nir", "--dt", "1e-4", "--data", "DIGITS"], 2,
      r"no_such\.nir: no such NIR file$"),
+    (["compile", "NET", "--dt", "1e-4", "--input-bits", "8", "--out", "o"], 2,
+     r"does not fit net\.network: inputs \{'input': 64\} \(graded\): net\.network takes one "
+     r"spike input; 1: per-neuron bias"),
+    (["compile", "NET", "--dt", "1e-4", "--board", "pynq", "--out", "o"], 2,
+     r"argument --board: invalid choice: 'pynq'"),
+    (["compile", "NET", "--dt", "-1", "--out", "o"], 2, r"policy\.dt = -1\.0: allowed"),
+    (["compile", "NET", "--dt", "1e-4", "--out", "FILE"], 2, r"--out = 'FILE': an existing file"),
 ]
 
 

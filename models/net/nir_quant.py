@@ -204,8 +204,8 @@ def lower(net: Net) -> QuantNet:
         else:
             outputs[o] = srcs[0]     # (a neuron node not lowered is named above)
     if problems:
-        raise NirError(f"{net.source or 'NIR graph'}: cannot lower {len(problems)} thing(s):\n  "
-                       + "\n  ".join(problems))
+        raise NirError(f"{net.source or 'NIR graph'}: cannot lower {len(problems)} thing(s): "
+                       + "; ".join(problems))
     inputs = {n: int(np.prod(net.nodes[n].shape_out or (1,))) for n in net.inputs}
     return QuantNet(net, inputs, pops, projs, outputs)
 
@@ -390,7 +390,7 @@ def quantise(net: Net, policy: Policy, options: QuantOptions | None = None) -> Q
             problems.append(f"{pop.name}: {e}")
     if problems:
         raise NirError(f"{net.source or 'NIR graph'}: cannot quantise {len(problems)} "
-                       "thing(s):\n  " + "\n  ".join(problems))
+                       "thing(s): " + "; ".join(problems))
     return q
 
 
@@ -501,8 +501,8 @@ def to_network(q: QuantNet):
         fanouts.append({a: [(int(j), int(p.weight[j, a])) for j in np.flatnonzero(p.weight[:, a])]
                         for a in range(p.weight.shape[1])})
     if problems:
-        raise NirError(f"{q.net.source or 'NIR graph'}: does not fit net.network:\n  "
-                       + "\n  ".join(problems))
+        raise NirError(f"{q.net.source or 'NIR graph'}: does not fit net.network: "
+                       + "; ".join(problems))
     order = sorted(range(len(edges)), key=lambda e: (edges[e][1], edges[e][0]))
     edges = [edges[e] for e in order]
     fanouts = [fanouts[e] for e in order]
@@ -514,8 +514,12 @@ def to_network(q: QuantNet):
           "max_fanout": max(1, max(len(v) for f in fanouts for v in f.values()))}
     for k, (pop, ep) in enumerate(zip(q.populations, engines(q))):
         kw[f"n{k}"], kw[f"pop{k}"] = pop.n, ep
-    p = nw.NetworkParams(**kw)
-    return p, nw.build_tables(p, fanouts)
+    try:
+        p = nw.NetworkParams(**kw)
+        return p, nw.build_tables(p, fanouts)
+    except ParamError as e:     # a size past what the core's Params allow: say it of the net
+        raise NirError(f"{q.net.source or 'NIR graph'}: does not fit net.network: {e} "
+                       f"(largest table: {max(per_edge)} synapses)") from None
 
 
 # ------------------------------------------------------------------ the fixed-point run -----

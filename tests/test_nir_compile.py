@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: Apache-2.0
+"""``neurohdl compile`` (models/net/nir_compile.py): a NIR net -> the net.network core, its
+tables, report and manifest; lint-clean output; refusals before anything is written."""
+import json
+import shutil
+import subprocess
+
+import nir
+import numpy as np
+import pytest
+
+from neurohdl.cli import main
+from neurohdl.errors import NirError
+from neurohdl.models.net import network as nw
+from neurohdl.models.net import nir_compile as nc
+from neurohdl.models.net import nir_quant as nq
+from neurohdl.models.net.nir_ref import Policy
+from neurohdl.nirgraph import load
+
+
+def lif(n, tau):
+    return nir.LIF(tau=np.full(n, tau), r=np.ones(n), v_leak=np.zeros(n),
+                   v_threshold=np.ones(n), v_reset=np.zeros(n))
+
+
+def write_net(path, rng, n_in=8, h=12, o=4, recurrent=True):
+    """Input -> Linear -> LIF (recurrent through a Linear) -> Linear -> LIF."""
+    nodes = {"in": nir.Input(np.array([n_in])), "fc1": nir.Linear(rng.normal(0.3, 0.5, (h, n_in))),
+             "l1": lif(h, 2e-3), "fc2": nir.Linear(rng.normal(0.6, 0.5, (o, h))),
+             "l2": lif(o, 5e-3), "out": nir.Output(np.array([o]))}
+    edges = [("in", "fc1"), ("fc1", "l1"), ("l1", "fc2"), ("fc2", "l2"), ("l2", "out")]
+    if recurrent:
+        nodes["wr"] = nir.Linear(rng.normal(0, 0.3, (h, h)))
+        edges += [("l1", "wr"), ("wr", "l1")]
+    nir.write(path, nir.NIRGraph(nodes=nodes, edges=edges))
+    return path
+
+
+def test_compile_writes_core_tables_and_manifest(tmp_path, seed):
+    src = write_net(tmp_path / "my-net.nir", np.random.default_rng(seed))
+    out = tmp_path / "out"
+    rc = main(["compile", str(src), "--dt", "1e-3", "--board", "icebreaker", "--out", str(out)])
+    assert rc == 0
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["name"] == "my_net" and m["vlnv"].startswith("neurohdl:net:my_net:")
+    assert sorted(m["files"]) == sorted(
+        str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.name !=
+        "manifest.json")
+    # the tables and Params are what the quantiser maps the same file to
+    q = nq.quantise(load(src), Policy(1e-3))
+    p, tables = nq.to_network(q)
+    assert nw.NetworkParams.from_dict(m["params"]) == p and p.edges == "in>0 0>0 0>1"
+    words = [int(w, 16) for w in (out / "tables.hex").read_text().split()]
+    assert words == nw.load_words(p, tables) and m["tables"]["words"] == len(words)
+    assert m["capacity"]["icebreaker"]["fits"] and (out / "quant_report.md").exists()
+    # what a user runs first: the core's lint target's files, lint-clean under -Wall
+    core = (out / "my_net.core").read_text()
+    assert "name: neurohdl:net:my_net:" in core and "rtl/my_net.vlt" in core
+    r = subprocess.run(["verilator", "--lint-only", "-Wall", "rtl/my_net.vlt", "rtl/my_net.v",
+                        "--top-module", "my_net"], cwd=out, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+
+
+def test_capacity_counts_tiles_per_aspect_ratio():
+    shapes = nc.DEVICES["icebreaker"][2]
+    assert nc.tiles(256, 16, shapes) == 1 and nc.tiles(2048, 2, shapes) == 1
+    assert nc.tiles(300, 16, shapes) == 2 and nc.tiles(4096, 18, shapes) == 18
+    p = nw.NetworkParams()
+    c = nc.capacity(p)
+    assert c["icebreaker"]["tiles"] == sum(nc.tiles(d, w, shapes) for _, d, w in nc.memories(p))
+
+
+def test_refusals_write_nothing(tmp_path, capsys):
+    # 600 hidden neurons: the input table alone (4,800 synapses) takes 36 of the UP5K's 30 EBR
+    src = write_net(tmp_path / "n.nir", np.random.default_rng(1), h=600, recurrent=False)
+    before = sorted(tmp_path.iterdir())
+    rc = main(["compile", str(src), "--dt", "1e-3", "--board", "icebreaker",
+               "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1 and "does not fit icebreaker" in err[0]
+    assert "too many" in err[0] and sorted(tmp_path.iterdir()) == before
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep").write_text("x")
+    with pytest.raises(Exception, match="not empty"):
+        nc.compile_net(tmp_path / "n.nir", Policy(1e-3), nq.QuantOptions(), tmp_path / "full")
+
+
+def test_a_failure_half_way_leaves_no_folder(tmp_path, monkeypatch):
+    src = write_net(tmp_path / "n.nir", np.random.default_rng(2))
+
+    def broken(*a, **k):
+        raise NirError("conversion failed")
+
+    monkeypatch.setattr(nc, "generate", broken)
+    with pytest.raises(NirError):
+        nc.compile_net(src, Policy(1e-3), nq.QuantOptions(), tmp_path / "o")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.nir"]
+    shutil.rmtree(tmp_path / "o", ignore_errors=True)
