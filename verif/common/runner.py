@@ -112,14 +112,17 @@ def params_for(core: str, seed: int, **fixed):
 
 
 def check_core(core: str, seed: int, tmp_path, *, p=None, sim=None, testcase=None,
-               test_module=None, extra_env=None, expect_ok: bool = True):
+               test_module=None, extra_env=None, expect_ok: bool = True, netlist=None):
+    """The core's cocotb suite (or ``test_module``) on Icarus (or ``sim``) at Params ``p``
+    (default: the seed's configuration); ``netlist``: simulate that Verilog file (its top
+    module named as the core's) instead of converting."""
     if sim in ("verilator", "ghdl"):
         skip_unless_rotated(sim, core)
     p = p if p is not None else params_for(core, seed)
     on = f" --sim {sim}" if sim else ""
     print(f"[config] {core} seed={seed}: {p}  (replay: neurohdl sim {core} --seed {seed}{on})")
     r = run_cocotb(core, p, seed, tmp_path, sim=sim, testcase=testcase,
-                   test_module=test_module, extra_env=extra_env)
+                   test_module=test_module, extra_env=extra_env, netlist=netlist)
     log = tmp_path / f"{sim or 'icarus'}_test.log"
     if expect_ok:
         # one line: failures, undeclared skips and a short results file (fewer test cases
