@@ -42,11 +42,12 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
 from neurohdl.errors import NirError, ParamError
+from neurohdl.models.neuron import types
 from neurohdl.nirgraph import Net
 from neurohdl.params import Params
 
@@ -121,10 +122,17 @@ class Population:
     scale: float = 0.0
     realised: dict = field(default_factory=dict)
 
+    bias_in_cell: bool = False    # the record's own ``bias`` field holds it (one value)
+
     @property
     def uniform_bias(self) -> bool:
-        """One bias for every neuron: the record's ``bias`` field; else bias events."""
         return bool(np.all(self.bias == self.bias[0]))
+
+    @property
+    def bias_events(self) -> bool:
+        """The bias arrives as events every step (per-neuron values, or a record without a
+        ``bias`` field, or cuba_lif, whose own bias adds to v, not to the current)."""
+        return not self.bias_in_cell and bool(np.any(self.bias))
 
 
 @dataclass
@@ -271,6 +279,17 @@ def _realised_beta(cell: dict) -> float:
     return cell["beta"] / (1 << cell["beta_frac"])
 
 
+def _stable(name: str, tau: str, beta: float, policy: Policy, problems: list) -> bool:
+    """A decay factor the records can hold: 0 <= beta <= 1 (forward Euler's 1 - dt/tau is
+    negative for dt > tau)."""
+    if 0.0 <= beta <= 1.0:
+        return True
+    problems.append(f"{name}.{tau}: decay {beta:.4g} a step ({policy.method}, dt = "
+                    f"{policy.dt:g} s): allowed 0 .. 1; forward Euler needs dt <= tau "
+                    "(--method exact or a smaller --dt)")
+    return False
+
+
 def _threshold(pop, th: float, s: float, limit: int, o, problems, strict: bool) -> int | None:
     """The threshold code at accumulator LSB s: floor(th / s) + 1 for a record firing on
     v >= T (``strict`` False), round(th / s) for one firing on v > code (cuba_lif)."""
@@ -309,8 +328,9 @@ def _cell(pop, uni, policy, o, beta, leak_in, b, limit, problems) -> dict | None
     if pop.kind != "IF":
         cell.update(_leak(beta, o))
         pop.realised["beta"] = (beta, _realised_beta(cell))
-    if pop.uniform_bias:
-        cell["bias"] = int(pop.bias[0])
+    record = types.TYPES[RECORDS[pop.kind]].params
+    if pop.uniform_bias and "bias" in {f.name for f in fields(record)}:
+        cell["bias"], pop.bias_in_cell = int(pop.bias[0]), True
     return cell
 
 
@@ -332,6 +352,8 @@ def _cuba_cell(pop, uni, policy, o, beta, leak_in, b, limit, problems) -> dict |
     if t is None:
         return None
     beta_syn = float(policy.decay(np.float64(uni["tau_syn"])))
+    if not _stable(pop.name, "tau_syn", beta_syn, policy, problems):
+        return None
     ku = min(4095, max(0, round(beta_syn * 4096)))
     kv = min(4096, max(1, round(beta * 4096)))
     pop.realised["beta_syn"] = (beta_syn, ku / 4096)
@@ -341,8 +363,6 @@ def _cuba_cell(pop, uni, policy, o, beta, leak_in, b, limit, problems) -> dict |
 
 def quantise(net: Net, policy: Policy, options: QuantOptions | None = None) -> QuantNet:
     """Lower ``net`` and quantise every population and projection (module docstring)."""
-    from neurohdl.models.neuron import types
-
     o = options or QuantOptions()
     q = lower(net)
     q.policy, q.options = policy, o
@@ -355,6 +375,9 @@ def quantise(net: Net, policy: Policy, options: QuantOptions | None = None) -> Q
         if None in uni.values():
             continue
         beta, gain = _gain(policy, node, pop.n)
+        if not _stable(pop.name, "tau_mem" if pop.kind == "CubaLIF" else "tau", beta, policy,
+                       problems):
+            continue
         cuba = pop.kind == "CubaLIF"
         limit = CUBA_VTH_MAX if cuba else vmax          # the largest threshold code
         into = [p for p in q.projections if p.dst == pop.name]
@@ -414,7 +437,7 @@ def report(q: QuantNet) -> dict:
         populations.append({"name": p.name, "nir": p.kind, "neuron": p.neuron, "n": p.n,
                             "scale": p.scale, "cell": p.cell.to_dict() if p.cell else None,
                             "bias": {"min": int(p.bias.min()), "max": int(p.bias.max()),
-                                     "uniform": p.uniform_bias},
+                                     "uniform": p.uniform_bias, "events": p.bias_events},
                             "realised": {k: {"wanted": w, "realised": r,
                                              "error": abs(r - w)}
                                          for k, (w, r) in p.realised.items()}})
@@ -486,9 +509,10 @@ def to_network(q: QuantNet):
         problems.append(f"outputs read {sorted(set(q.outputs.values()))}: net.network outputs "
                         f"its last population ({last})")
     for pop in q.populations:
-        if pop.cell is not None and not pop.uniform_bias:
-            problems.append(f"{pop.name}: per-neuron bias ({pop.bias.min()} .. "
-                            f"{pop.bias.max()} LSBs): the engine has one bias a population")
+        if pop.cell is not None and pop.bias_events:
+            problems.append(f"{pop.name}: bias events ({pop.bias.min()} .. {pop.bias.max()} "
+                            "LSBs; per-neuron values, or a record without one bias field): "
+                            "net.network has no bias events yet")
     edges, fanouts = [], []
     for p in q.projections:
         src = nw.INPUT if p.src in q.inputs else index[p.src]
@@ -622,7 +646,7 @@ def run(q: QuantNet, x) -> dict:
     into = {k: sorted((p for p in q.projections if p.dst == pop.name),
                       key=lambda p: -1 if p.src in q.inputs else index[p.src])
             for k, pop in enumerate(q.populations)}
-    bias_events = {k: [] if pop.uniform_bias else _bias_events(pop.bias, eps[k].w_width)
+    bias_events = {k: _bias_events(pop.bias, eps[k].w_width) if pop.bias_events else []
                    for k, pop in enumerate(q.populations)}
     states = [engine.init(e) for e in eps]
     T = len(codes)

@@ -67,16 +67,41 @@ def out_beats(raster) -> list[list[int]]:
     return [list(b) for row in raster for b in engine.aer_beats(np.flatnonzero(row))]
 
 
-def test_compiled_net(seed, tmp_path):
-    import nir
-
+def rtl_equals_model(src, policy, options, seed, tmp_path, inputs, type_check=True):
+    """Compile ``src``, simulate the compiled Verilog on ``inputs`` [T, n_in] (spikes) against
+    ``nir_quant.run``'s raster of the same file; the compile's manifest."""
     from neurohdl.models.net import nir_compile, nir_quant
-    from neurohdl.models.net.nir_ref import Policy
+    from neurohdl.models.net.network import NetworkParams
     from neurohdl.nirgraph import load
     from neurohdl.verif.common.runner import check_core
 
+    m = nir_compile.compile_net(src, policy, options, tmp_path / "c", name="network",
+                                type_check=type_check)
+    q = nir_quant.quantise(load(src, type_check=type_check), policy, options)
+    (out,) = q.outputs
+    raster = nir_quant.run(q, inputs)["out"][out]
+    late = nir_quant.run(q, np.vstack([np.zeros((1, inputs.shape[1])), inputs[:-1]]))["out"][out]
+    assert raster.sum() and not np.array_equal(raster, late), "a run without output checks little"
+    case = {"what": f"{src.name}: {m['params']['edges']}, {policy}", "cycles": 400 * len(inputs),
+            "inputs": [np.flatnonzero(r).tolist() for r in inputs],
+            "expected": out_beats(raster), "late": out_beats(late)}
+    (tmp_path / "c" / CASE).write_text(json.dumps(case))
+    check_core("net.network", seed, tmp_path / "sim", p=NetworkParams.from_dict(m["params"]),
+               test_module="neurohdl.verif.net.test_compiled_net",
+               extra_env={"NEUROHDL_COMPILED": str(tmp_path / "c")},
+               netlist=tmp_path / "c" / "rtl" / "network.v")
+    return m
+
+
+def test_compiled_net(seed, tmp_path):
+    """A random two-layer LIF net (recurrent on even seeds, exact decay on every third)."""
+    import nir
+
+    from neurohdl.models.net import nir_quant
+    from neurohdl.models.net.nir_ref import Policy
+
     rng = np.random.default_rng(seed)
-    n_in, h, o, T = 6, 10, 4, 10
+    n_in, h, o = 6, 10, 4
     lif = (lambda n, tau: nir.LIF(tau=np.full(n, tau), r=np.ones(n), v_leak=np.zeros(n),
                                   v_threshold=np.ones(n), v_reset=np.zeros(n)))
     nodes = {"in": nir.Input(np.array([n_in])), "a": nir.Linear(rng.normal(0.4, 0.5, (h, n_in))),
@@ -88,20 +113,6 @@ def test_compiled_net(seed, tmp_path):
         edges += [("l1", "r"), ("r", "l1")]
     src = tmp_path / "net.nir"
     nir.write(src, nir.NIRGraph(nodes=nodes, edges=edges))
-    policy = Policy(1e-3, "exact" if seed % 3 == 0 else "euler")
-    m = nir_compile.compile_net(src, policy, nir_quant.QuantOptions(), tmp_path / "c",
-                                name="network")
-    q = nir_quant.quantise(load(src), policy)
-    x = (rng.random((T, n_in)) < 0.4).astype(float)
-    raster = nir_quant.run(q, x)["out"]["out"]
-    late = nir_quant.run(q, np.vstack([np.zeros((1, n_in)), x[:-1]]))["out"]["out"]
-    assert raster.sum() and not np.array_equal(raster, late), "a run without output checks little"
-    case = {"what": f"compiled {m['params']['edges']}, {policy}", "cycles": 400 * T,
-            "inputs": [np.flatnonzero(r).tolist() for r in x],
-            "expected": out_beats(raster), "late": out_beats(late)}
-    (tmp_path / "c" / CASE).write_text(json.dumps(case))
-    from neurohdl.models.net.network import NetworkParams
-    check_core("net.network", seed, tmp_path / "sim", p=NetworkParams.from_dict(m["params"]),
-               test_module="neurohdl.verif.net.test_compiled_net",
-               extra_env={"NEUROHDL_COMPILED": str(tmp_path / "c")},
-               netlist=tmp_path / "c" / "rtl" / "network.v")
+    x = (rng.random((10, n_in)) < 0.4).astype(float)
+    rtl_equals_model(src, Policy(1e-3, "exact" if seed % 3 == 0 else "euler"),
+                     nir_quant.QuantOptions(), seed, tmp_path, x)
