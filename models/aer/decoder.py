@@ -102,6 +102,12 @@ class DecoderParams(Params):
                             "unsigned (fanout mode)")
     counter_bits: int = pfield(16, "bits of the status counters (they wrap)", lo=4, hi=32,
                                rand=(4, 10))
+    graded: bool = pfield(False, "graded events (fanout mode, event.payload_bits >= 1): each "
+                          "synaptic event's weight becomes (w * x + r) >> shift, x the event's "
+                          "payload, r = 2^(shift-1) (0 when shift = 0); the output weight "
+                          "field widens to hold every result")
+    shift: int = pfield(0, "graded: the right shift of the product w * x, rounding half up",
+                        lo=0, hi=lambda p: p.w_width + p.event.payload_bits)
 
     def check(self):
         kb = _key_bits(self)
@@ -112,6 +118,10 @@ class DecoderParams(Params):
             raise self.error("n", self.n, f"1..{MAX_LINES} in lines mode")
         if self.synapses & (self.synapses - 1):
             raise self.error("synapses", self.synapses, f"a power of two 2..{MAX_SYNAPSES}")
+        if self.graded and (self.mode != "fanout" or not self.event.payload_bits):
+            raise self.error("graded", self.graded, "False unless mode = 'fanout' and "
+                             f"event.payload_bits >= 1 (mode = '{self.mode}', "
+                             f"event.payload_bits = {self.event.payload_bits})")
 
     def derive(self):
         self.set_derived("key_bits", _key_bits(self))
@@ -123,6 +133,11 @@ class DecoderParams(Params):
         self.set_derived("tbl_addr_bits", max(self.index_bits, self.syn_bits))
         self.set_derived("tbl_data_bits", max(self.ptr_width, self.syn_width))
         self.set_derived("tbl_width", 1 + self.tbl_addr_bits + self.tbl_data_bits)
+        lo, hi = graded_bounds(self)
+        signed = self.w_signed or (self.graded and self.event.payload_signed)
+        self.set_derived("out_w_signed", signed)
+        self.set_derived("out_w_width", _bits(lo, hi, signed))
+        self.set_derived("syn_out_width", self.target_bits + self.out_w_width)
 
     @classmethod
     def _random_field(cls, f, rng, partial):
@@ -135,12 +150,55 @@ class DecoderParams(Params):
         if f.name == "max_fanout":
             return 1 if r < 0.2 else partial.synapses if r < 0.45 else \
                 rng.randint(1, partial.synapses)
+        if f.name == "graded":      # off unless pinned: random tables are checked against
+            return False            # the plain expansion (verif/aer/test_decoder.py pins it)
+        if f.name == "shift":
+            hi = partial.w_width + partial.event.payload_bits
+            return 0 if r < 0.3 or not partial.graded else hi if r < 0.4 else \
+                rng.randint(1, min(hi, 8))
         return super()._random_field(f, rng, partial)
 
     def weight_range(self) -> tuple[int, int]:
-        if self.w_signed:
-            return -(1 << (self.w_width - 1)), (1 << (self.w_width - 1)) - 1
-        return 0, (1 << self.w_width) - 1
+        """The weights a synapse-RAM word holds (w_width bits, signed when w_signed)."""
+        return _range(self.w_width, self.w_signed)
+
+    def out_weight_range(self) -> tuple[int, int]:
+        """The weights m_syn's weight field holds (out_w_width bits, signed when
+        out_w_signed): the RAM's when not graded."""
+        return _range(self.out_w_width, self.out_w_signed)
+
+
+def _range(bits: int, signed: bool) -> tuple[int, int]:
+    if signed:
+        return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    return 0, (1 << bits) - 1
+
+
+def _bits(lo: int, hi: int, signed: bool) -> int:
+    """The fewest bits (at least 1) whose range (two's complement when ``signed``) holds
+    lo..hi."""
+    if signed:
+        return 1 + max(max(hi, 0).bit_length(), max(-lo - 1, 0).bit_length())
+    return max(1, hi.bit_length())
+
+
+def graded_weight(p, w: int, x: int) -> int:
+    """A graded synaptic event's weight: ``(w * x + r) >> shift``, r = 2^(shift-1) (0 when
+    shift = 0), the shift arithmetic (floor): the product rounded half up to a multiple of
+    2^shift, exactly (no saturation: out_w_width holds every result)."""
+    return (int(w) * int(x) + ((1 << p.shift) >> 1)) >> p.shift
+
+
+def graded_bounds(p) -> tuple[int, int]:
+    """The least and greatest output weight over every weight and payload (the weight range
+    when not graded): graded_weight is monotonic in the product, so the extremes are those of
+    the product's corners."""
+    lo_w, hi_w = p.weight_range()
+    if not p.graded:
+        return lo_w, hi_w
+    lo_x, hi_x = p.event.field_range("payload")
+    prods = [w * x for w in (lo_w, hi_w) for x in (lo_x, hi_x)]
+    return graded_weight(p, min(prods), 1), graded_weight(p, max(prods), 1)
 
 
 # ---------------------------------------------------------------- the table -------------
@@ -209,8 +267,33 @@ def ptr_word(p: DecoderParams, start: int, count: int) -> int:
 
 
 def syn_word(p: DecoderParams, target: int, weight: int) -> int:
-    """A synapse-RAM word ``{weight, target}``: m_syn_tdata (weight in two's complement)."""
+    """A synapse-RAM word ``{weight, target}``: m_syn_tdata when not graded (weight in two's
+    complement)."""
     return ((int(weight) & ((1 << p.w_width) - 1)) << p.target_bits) | int(target)
+
+
+def out_word(p: DecoderParams, target: int, weight: int) -> int:
+    """An m_syn word ``{weight, target}``, the weight in ``out_w_width`` bits (two's
+    complement): syn_word when not graded."""
+    return ((int(weight) & ((1 << p.out_w_width) - 1)) << p.target_bits) | int(target)
+
+
+def payload(p: DecoderParams, tdata: int) -> int:
+    """The payload field of an event word (signed when event.payload_signed; 0 without one)."""
+    e = p.event
+    x = (int(tdata) >> e.payload_lsb) & ((1 << e.payload_bits) - 1)
+    return x - (1 << e.payload_bits) if e.payload_signed and x >> (e.payload_bits - 1) else x
+
+
+def issued(p: DecoderParams, word: int, x: int) -> int:
+    """The m_syn word of synapse-RAM word ``word`` for an event with payload ``x``: the word
+    itself, or (graded) ``{graded_weight(w, x), target}``."""
+    if not p.graded:
+        return word
+    t, w = word & ((1 << p.target_bits) - 1), word >> p.target_bits
+    if p.w_signed and w >> (p.w_width - 1):
+        w -= 1 << p.w_width
+    return out_word(p, t, graded_weight(p, w, x))
 
 
 def tbl_beat(p: DecoderParams, sel: int, addr: int, data: int) -> int:
@@ -238,8 +321,8 @@ class State(NamedTuple):
     ptr: tuple[int, ...]        # pointer-RAM words (fanout)
     syn: tuple[int, ...]        # synapse-RAM words (fanout)
     acc: int                    # lines of the open timestep (lines)
-    p: tuple | None             # P: (pointer word read, ok, last) (fanout)
-    b: tuple | None             # B: (next synapse address, left, last) (fanout)
+    p: tuple | None             # P: (pointer word read, ok, last, payload) (fanout)
+    b: tuple | None             # B: (next synapse address, left, last, payload) (fanout)
     out: tuple | None           # the output register (tdata, tlast, tuser)
     n_in: int
     n_done: int
@@ -319,18 +402,18 @@ def _step_fanout(p, st, ins, sent, taken, taken_event, counters):
     out, b, pst, done = st.out, st.b, st.p, st.n_done
     if out is None or ins["m_syn_tready"]:       # adv: one slot issues into O
         if b is not None:
-            addr, left, last = b
-            out = (st.syn[addr], int(bool(last and left == 1)), 0)
-            b = ((addr + 1) % S, left - 1, last) if left > 1 else None
+            addr, left, last, x = b
+            out = (issued(p, st.syn[addr], x), int(bool(last and left == 1)), 0)
+            b = ((addr + 1) % S, left - 1, last, x) if left > 1 else None
             done += left == 1
         elif pst is not None:
-            word, ok, last = pst
+            word, ok, last, x = pst
             start = word & (S - 1)
             count = word >> p.syn_bits if ok else 0
             if count:
-                out = (st.syn[start], int(bool(last and count == 1)), 0)
+                out = (issued(p, st.syn[start], x), int(bool(last and count == 1)), 0)
                 if count > 1:
-                    b = ((start + 1) % S, count - 1, last)
+                    b = ((start + 1) % S, count - 1, last, x)
             else:
                 out = MARKER if last else None
             done += ok and count <= 1
@@ -339,7 +422,8 @@ def _step_fanout(p, st, ins, sent, taken, taken_event, counters):
             out = None
     if taken:
         key, ok, last = taken_event
-        pst = (st.ptr[key & ((1 << p.index_bits) - 1)], ok, last)
+        x = payload(p, ins["s_in_tdata"]) if p.graded else 0
+        pst = (st.ptr[key & ((1 << p.index_bits) - 1)], ok, last, x)
     ptr, syn = st.ptr, st.syn
     if ins["s_tbl_tvalid"]:                      # after this edge's reads
         w = int(ins["s_tbl_tdata"])
@@ -370,15 +454,15 @@ def loaded(p: DecoderParams, table: Table) -> State:
 
 def syn_timesteps(p: DecoderParams, beats) -> list[list[tuple[int, int]]]:
     """The closed timesteps of m_syn beats as (target, weight) lists (weight signed when
-    ``w_signed``): what ``neuron.engine``'s model takes per timestep (``engine.run``)."""
+    ``out_w_signed``): what ``neuron.engine``'s model takes per timestep (``engine.run``)."""
     closed, _ = event.timesteps(beats)
     out = []
     for words in closed:
         ts = []
         for w in words:
             t, wt = w & ((1 << p.target_bits) - 1), w >> p.target_bits
-            if p.w_signed and wt >> (p.w_width - 1):
-                wt -= 1 << p.w_width
+            if p.out_w_signed and wt >> (p.out_w_width - 1):
+                wt -= 1 << p.out_w_width
             ts.append((t, wt))
         out.append(ts)
     return out

@@ -12,7 +12,7 @@ stage P's pointer word), the synapse RAM whenever the output advances (its read 
 the output data ``syn_q``).  ``raddr`` is the synapse the issuing slot reads: B's next address,
 else P's start.  ``fin`` marks an event whose last slot issues (``status_done``).
 """
-from myhdl import Signal, always, always_comb, always_seq, block, intbv, modbv
+from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv, modbv
 
 from neurohdl import __version__
 from neurohdl.core import CoreDecl, OUT, Port, Vectors, clk_rst, const, stream
@@ -38,8 +38,9 @@ def ports(p: DecoderParams):
         out += stream("s_tbl", p.tbl_width, "table write {sel, addr, data}: sel 0 = pointer "
                       "word {count, start}, 1 = synapse word {weight, target}")
         out[-1] = Port("s_tbl_tready", OUT, 1, "tready", "always 1: a table write never stalls")
-        out += event_stream("m_syn", _SynEvent(p.syn_width), "synaptic event {weight, target} "
-                            "(neuron.engine's s_syn word); 0 on a marker beat")
+        out += event_stream("m_syn", _SynEvent(p.syn_out_width), "synaptic event {weight, "
+                            "target} (neuron.engine's s_syn word; graded: the weight scaled by "
+                            "the event's payload); 0 on a marker beat")
     counters = dict(COUNTERS)
     if p.mode == "fanout":
         counters["status_out"] = "synaptic events transferred on m_syn (wraps)"
@@ -173,7 +174,15 @@ def decoder_fanout(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s
     insts = [key_check(s_in_tdata, s_in_tuser, key, ok, p)]
     zero_c, one_c = const(0, cb), const(1, cb)
     one_s = const(1, sb)
-    zero_w = const(0, sw)
+    zero_w = const(0, p.syn_out_width)
+    syn_out = syn_q                              # graded: the scaled word (graded_word)
+    if p.graded:
+        x_in, p_x, b_x, o_x = (Signal(intbv(0, *_span(p.event.field_range("payload"))))
+                               for _ in range(4))
+        syn_out = Signal(intbv(0)[p.syn_out_width:])
+        insts += [payload_in(s_in_tdata, x_in, p), graded_stages(clk, take, adv, bv, x_in,
+                                                                 p_x, b_x, o_x),
+                  graded_word(syn_q, o_x, syn_out, p)]
 
     @always_comb
     def comb_in():
@@ -229,7 +238,7 @@ def decoder_fanout(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s
         if o_user:
             m_syn_tdata.next = zero_w
         else:
-            m_syn_tdata.next = syn_q
+            m_syn_tdata.next = syn_out
         status_in.next = n_in
         status_done.next = n_done
         status_dropped.next = n_drop
@@ -295,6 +304,92 @@ def decoder_fanout(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s
             if not o_user:
                 n_out.next = n_out + 1
     return insts + [comb_in, comb_cnt, comb, comb_out, seq_ptr_mem, seq_syn_mem, seq]
+
+
+def _span(bounds: tuple[int, int]) -> tuple[int, int]:
+    """intbv's (min, max) holding the values lo..hi and 0 (a Signal's initial value)."""
+    return min(bounds[0], 0), max(bounds[1], 0) + 1
+
+
+@block
+def payload_in(s_in_tdata, x_in, p: DecoderParams):
+    """``x_in`` = the payload field of the event word on s_in (signed when payload_signed)."""
+    lsb, msb = p.event.payload_lsb, p.event.width
+
+    if p.event.payload_signed:
+        @always_comb
+        def comb_x():
+            x_in.next = s_in_tdata[msb:lsb].signed()
+    else:
+        @always_comb
+        def comb_x():
+            x_in.next = s_in_tdata[msb:lsb]
+    return comb_x
+
+
+@block
+def graded_stages(clk, take, adv, bv, x_in, p_x, b_x, o_x):
+    """The payload travels with its event: into P when taken, into B when P's fan-out goes on
+    there, into O with every slot that issues (from B, else from P).  No reset: the data
+    registers are read only where a valid stage holds them."""
+
+    @always(clk.posedge)
+    def seq_x():
+        if adv:
+            if bv:
+                o_x.next = b_x
+            else:
+                o_x.next = p_x
+                b_x.next = p_x
+        if take:
+            p_x.next = x_in
+    return seq_x
+
+
+@block
+def graded_word(syn_q, o_x, syn_out, p: DecoderParams):
+    """``syn_out = {(w * x + r) >> shift, target}`` of the synapse RAM's read register
+    ``syn_q = {w, target}`` and O's payload x: one multiplier, exact (prod and sum are as wide
+    as their ranges; the shift is arithmetic when signed, into a signal as wide as the sum,
+    whose low out_w_width bits hold every result), r = 2^(shift-1) (0 when shift = 0)."""
+    tb, sw = p.target_bits, p.syn_width
+    lo_w, hi_w = p.weight_range()
+    lo_x, hi_x = p.event.field_range("payload")
+    # prod also holds each operand (as Verilog sizes a product by its widest operand), total
+    # also prod: no width changes but the final slice
+    ends = [a * b for a in (lo_w, hi_w) for b in (lo_x, hi_x)] + [lo_w, hi_w, lo_x, hi_x]
+    half = (1 << p.shift) >> 1
+    w = Signal(intbv(0, *_span(p.weight_range())))
+    prod = Signal(intbv(0, *_span((min(ends), max(ends)))))
+    total = Signal(intbv(0, *_span((min(ends), max(ends) + half))))
+    shifted = Signal(intbv(0, min=total.min, max=total.max))    # its low out_w_width bits: w'
+    shift = p.shift
+
+    if p.w_signed:
+        @always_comb
+        def comb_w():
+            w.next = syn_q[sw:tb].signed()
+    else:
+        @always_comb
+        def comb_w():
+            w.next = syn_q[sw:tb]
+
+    @always_comb
+    def comb_prod():
+        prod.next = w * o_x
+
+    @always_comb
+    def comb_round():
+        total.next = prod + half
+
+    @always_comb
+    def comb_shift():
+        shifted.next = total >> shift
+
+    @always_comb
+    def comb_word():
+        syn_out.next = concat(shifted[p.out_w_width:], syn_q[tb:])
+    return comb_w, comb_prod, comb_round, comb_shift, comb_word
 
 
 def decoder(p: DecoderParams = None, **sigs):

@@ -10,7 +10,16 @@ timestep's lines against the set of its keys), the counters at the end, and 0 <=
 dropped <= 2 every cycle (0 in lines mode).  One synaptic event a clock (cycles per event =
 max(1, fan-out)); tlast after a fan-out of 0, 1, 2 and max_fanout; a reset keeps the table;
 must-fail: the model one cycle late, and a table that differs from the reference by one synapse
-(lines mode: a reference missing one line)."""
+(lines mode: a reference missing one line).  Graded: configuration 2 always (signed weights x
+unsigned payloads as nir_quant's graded inputs, shift 1..4), configuration 3 on odd seeds
+(payload widths and signedness, weight signedness, shifts 0..w_width + payload_bits drawn); the
+reference scales each weight by the event's payload with exact fractions, rounding half up;
+must-fail: a model that truncates instead of rounding (run where some weight x payload rounds
+differently)."""
+import os
+from fractions import Fraction
+from unittest import mock
+
 import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
 
@@ -19,7 +28,11 @@ from neurohdl.models.aer import event
 from neurohdl.models.aer.decoder import DecoderParams
 from neurohdl.verif.aer.bench import Late, drain, send_beats, start_check
 from neurohdl.verif.common.scoreboard import compare, expected
+from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.tb import Bench, bad_params_test, core_tests
+
+EXPECTED_SKIPS = {"truncating_model_must_fail": "no graded rounding to break: graded off, "
+                  "shift 0, or no weight x payload with bit shift-1 set"}
 
 
 class KeepTables:
@@ -79,18 +92,26 @@ def conservation(p):
     return rule
 
 
+def scaled(p, w, x):
+    """The graded weight from its definition: w * x / 2^shift rounded half up, in exact
+    fractions (the weight itself when not graded)."""
+    return (Fraction(w * x, 1 << p.shift) + Fraction(1, 2)).__floor__() if p.graded else w
+
+
 def reference(p, fanout, steps):
     """Independent of the model: each input timestep's synaptic words (the dict-of-lists
-    expansion of its in-range keys) or lines (the set of its in-range keys, as a vector)."""
+    expansion of its in-range keys, graded: each weight scaled by the event's payload) or lines
+    (the set of its in-range keys, as a vector)."""
     out = []
     for events in steps:
-        keys = [int(w) & ((1 << p.key_bits) - 1) for w in events]
-        keys = [k for k in keys if k < p.n]
+        keys = [(int(w) & ((1 << p.key_bits) - 1), int(x)) for w, x in
+                zip(events, event.unpack(p.event, events)["payload"])]
+        keys = [(k, x) for k, x in keys if k < p.n]
         if p.mode == "lines":
-            out.append([sum(1 << k for k in set(keys))])
+            out.append([sum(1 << k for k in {k for k, _ in keys})])
         else:
-            out.append([((w & ((1 << p.w_width) - 1)) << p.target_bits) | t
-                        for k in keys for t, w in fanout.get(k, [])])
+            out.append([((scaled(p, w, x) & ((1 << p.out_w_width) - 1)) << p.target_bits) | t
+                        for k, x in keys for t, w in fanout.get(k, [])])
     return out
 
 
@@ -288,8 +309,8 @@ def with_key0(fanout):
 @cocotb.test(expect_fail=True)
 async def wrong_table_must_fail(dut):
     """The reference check must fail on a DUT loaded with a table one synapse away from the
-    reference's (key 0's first weight off by one); lines mode (no table): on a reference that
-    misses key 0's line.  Timestep 0 holds just an event with key 0."""
+    reference's (key 0's first weight off by one; graded: its target); lines mode (no table):
+    on a reference that misses key 0's line.  Timestep 0 holds just an event with key 0."""
     tb = await Bench.start(dut)
     p = tb.p
     rng = tb.rng("wrong")
@@ -298,7 +319,9 @@ async def wrong_table_must_fail(dut):
     wrong = {k: list(v) for k, v in fanout.items()}
     t, w = wrong[0][0]
     lo, hi = p.weight_range()
-    wrong[0][0] = (t, w + 1 if w < hi else lo)
+    # graded: event 0's payload is 0, so its target is what shows (a weight may round away)
+    wrong[0][0] = ((t + 1) % (1 << p.target_bits), w) if p.graded else \
+        (t, w + 1 if w < hi else lo)
     await load(tb, wrong)
     send_beats(tb, event.beats(steps), "s_in")
     await settle(tb, len(event.beats(steps)))
@@ -306,10 +329,63 @@ async def wrong_table_must_fail(dut):
     check_reference(tb, fanout, ref_steps, take_out(tb), "wrong table")
 
 
+def rounding_pair(p):
+    """A (weight, payload) whose graded weight rounding up differs from truncating (bit
+    shift-1 of the product set), or None (not graded, shift 0, or no such pair)."""
+    if not p.graded or not p.shift:
+        return None
+
+    def values(lo, hi):         # all of them, or a few when there are many
+        return range(lo, hi + 1) if hi - lo < 512 else [v for v in (lo, hi, -1, 1, 2, 3)
+                                                         if lo <= v <= hi]
+    return next(((w, x) for w in values(*p.weight_range())
+                 for x in values(*p.event.field_range("payload"))
+                 if (w * x) >> (p.shift - 1) & 1), None)
+
+
+def _run_params():
+    """The Params of this simulation (None when imported outside one: the pytest side)."""
+    return params_from_env(DecoderParams) if "NEUROHDL_PARAMS" in os.environ else None
+
+
+class Truncating(KeepTables):
+    """A must-fail model: graded weights truncated, ``(w * x) >> shift``, not rounded."""
+
+    def step(self, p, st, ins):
+        with mock.patch.object(model, "graded_weight", lambda p, w, x: (w * x) >> p.shift):
+            return super().step(p, st, ins)
+
+
+@cocotb.skipif(_run_params() is None or rounding_pair(_run_params()) is None,
+               reason=EXPECTED_SKIPS["truncating_model_must_fail"])
+@cocotb.test(expect_fail=True)
+async def truncating_model_must_fail(dut):
+    """The cycle check against a model that truncates graded weights must fail: key 0's first
+    synapse has a weight w whose product with the first event's payload x rounds differently
+    (rounding_pair), then random traffic."""
+    tb = await Bench.start(dut, None, "cycle")
+    p = tb.p
+    check = await start_check(tb, Truncating())
+    rng = tb.rng("truncate")
+    w, x = rounding_pair(p)
+    fanout = with_key0(model.random_fanout(p, rng))
+    fanout[0][0] = (fanout[0][0][0], w)
+    await load(tb, fanout)
+    steps = [[int(event.pack(p.event, 0, payload=x))]] + event.random_timesteps(p.event, rng, 6)
+    beats = event.beats(steps)
+    send_beats(tb, beats, "s_in")
+    await settle(tb, len(beats))
+    check.check(tb, {"m_syn": take_out(tb)}, "truncating model")
+
+
 # ---------------------------------------------------------------- pytest side -------------
 
 test_decoder, test_decoder_verilator = core_tests(
-    "aer.decoder", pins={0: {"mode": "lines"}, 1: {"mode": "fanout"}, 2: {"mode": "fanout"}})
+    "aer.decoder", pins={0: {"mode": "lines"}, 1: {"mode": "fanout"},
+                         2: lambda seed: {"mode": "fanout", "graded": True, "w_signed": True,
+                                          "event.payload_signed": False,
+                                          "shift": 1 + seed % 4},
+                         3: lambda seed: {"graded": True} if seed & 1 else None})
 
 
 test_bad_params_raise = bad_params_test(DecoderParams, [
@@ -322,4 +398,10 @@ test_bad_params_raise = bad_params_test(DecoderParams, [
     ({"synapses": 16, "max_fanout": 17}, ["DecoderParams.max_fanout = 17", "1..16"]),
     ({"mode": "tree"}, ["DecoderParams.mode = 'tree'", "'lines'"]),
     ({"key": "x"}, ["DecoderParams.key = 'x'", "'address'"]),
+    ({"graded": True}, ["DecoderParams.graded = True", "event.payload_bits >= 1",
+                        "event.payload_bits = 0"]),
+    ({"graded": True, "mode": "lines", "n": 4, "event": {"payload_bits": 4}},
+     ["DecoderParams.graded = True", "mode = 'lines'"]),
+    ({"graded": True, "shift": 13, "event": {"payload_bits": 4}},
+     ["DecoderParams.shift = 13", "0..12"]),
 ])
