@@ -348,11 +348,16 @@ def _run_params():
     return params_from_env(DecoderParams) if "NEUROHDL_PARAMS" in os.environ else None
 
 
+def truncated(p, w, x):
+    """The must-fail graded weight: ``(w * x) >> shift``, truncated, not rounded."""
+    return (w * x) >> p.shift
+
+
 class Truncating(KeepTables):
-    """A must-fail model: graded weights truncated, ``(w * x) >> shift``, not rounded."""
+    """A must-fail model: graded weights truncated (:func:`truncated`)."""
 
     def step(self, p, st, ins):
-        with mock.patch.object(model, "graded_weight", lambda p, w, x: (w * x) >> p.shift):
+        with mock.patch.object(model, "graded_weight", truncated):
             return super().step(p, st, ins)
 
 
@@ -405,3 +410,34 @@ test_bad_params_raise = bad_params_test(DecoderParams, [
     ({"graded": True, "shift": 13, "event": {"payload_bits": 4}},
      ["DecoderParams.shift = 13", "0..12"]),
 ])
+
+
+def graded_mismatches(p):
+    """(w, x, model's weight, reference's) for every weight and payload of ``p`` whose m_syn
+    word (model.issued, decoded as engine.run takes it) is not the exact half-up rounding."""
+    out = []
+    for w in range(p.weight_range()[0], p.weight_range()[1] + 1):
+        for x in range(p.event.field_range("payload")[0], p.event.field_range("payload")[1] + 1):
+            word = model.issued(p, model.syn_word(p, 5, w), x)
+            ((t, got),), = model.syn_timesteps(p, [(word, 1, 0)])
+            if (t, got) != (5, scaled(p, w, x)):
+                out.append((w, x, got, scaled(p, w, x)))
+    return out
+
+
+def test_graded_weights_round_half_up():
+    """Every weight x payload, 4-bit weights x 3-bit payloads, both signednesses each, every
+    shift 0..7: the model's output weight is w x / 2^shift rounded half up, exactly (so the
+    derived out_w_width holds it: no wrap); nir_quant's case is w_signed, unsigned payload.
+    Must-fail: a truncating graded_weight is caught at every shift >= 1."""
+    for w_signed in (True, False):
+        for x_signed in (True, False):
+            for shift in range(8):
+                p = DecoderParams(n=2, synapses=2, max_fanout=1, target_bits=3, w_width=4,
+                                  w_signed=w_signed, graded=True, shift=shift,
+                                  event={"neuron_bits": 1, "payload_bits": 3,
+                                         "payload_signed": x_signed})
+                assert graded_mismatches(p) == [], p
+                if shift:
+                    with mock.patch.object(model, "graded_weight", truncated):
+                        assert graded_mismatches(p) != [], f"truncation not caught: {p}"
