@@ -113,7 +113,7 @@ REFUSED = {"debug_two_lif_neurons.nir": r"lif2\.v_threshold = 20: .* needs 19\)$
                                             r"bias events yet"}
 
 
-#: the costly ones (an RTL run, or cnn_sinabs's 13 s of dense convolution lowering): one a
+#: the costly ones (an RTL run, or cnn_sinabs's 5 s of convolution lowering): one a
 #: make test run, chosen by NEUROHDL_SEED; all in make regress (NEUROHDL_ROTATE=off)
 COSTLY = ("braille_noDelay_noBias_subtract.nir", "cnn_sinabs.nir", "lif_norse.nir",
           "lif_rockpool.nir")

@@ -172,19 +172,31 @@ def _trace(net: Net, start: str, problems: list) -> list[tuple[str, tuple, bool]
     return out
 
 
+#: basis vectors pushed through a linear chain at once (a block's intermediate arrays stay
+#: small: a 16-channel 16x16 convolution's windows are about 75 MB at 256)
+CHAIN_BLOCK = 256
+
+
 def _chain(net: Net, src: str, path: tuple) -> tuple[np.ndarray, np.ndarray]:
-    """(M, b) of the linear path from ``src``: y = M x + b, x the source's flattened output."""
-    shape = net.nodes[src].shape_out or (1,)
+    """(M, b) of the linear path from ``src``: y = M x + b, x the source's flattened output;
+    column j of M is the path applied to the j-th unit vector less b = the path applied to 0
+    (the unit vectors go through in blocks, as a batch)."""
+    shape = tuple(net.nodes[src].shape_out or (1,))
     n = int(np.prod(shape))
 
-    def run(x):
+    def run(x):                        # x (B, *shape) -> (B, m)
         for name in path:
-            x = nir_ref.linear(net.nodes[name], x)
-        return np.asarray(x, dtype=np.float64).reshape(-1)
+            x = nir_ref.linear(net.nodes[name], x, batch=1)
+        return np.asarray(x, dtype=np.float64).reshape(len(x), -1)
 
-    b = run(np.zeros(shape))
-    cols = [run(np.eye(1, n, j).reshape(shape)) - b for j in range(n)]
-    return np.stack(cols, axis=1), b
+    def units(j):                      # the unit vectors j .. j + CHAIN_BLOCK - 1
+        block = np.zeros((min(CHAIN_BLOCK, n - j), n))
+        block[np.arange(len(block)), j + np.arange(len(block))] = 1.0
+        return block.reshape((-1,) + shape)
+
+    b = run(np.zeros((1,) + shape))[0]
+    cols = [run(units(j)) - b for j in range(0, n, CHAIN_BLOCK)]
+    return np.concatenate(cols).T, b
 
 
 def lower(net: Net) -> QuantNet:

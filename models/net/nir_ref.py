@@ -99,33 +99,35 @@ def _fire(policy: Policy, v, p):
 
 
 def _pad(x, pads):
-    return np.pad(x, [(0, 0)] + [(p, p) for p in pads])
+    """x (..., C, *spatial) zero-padded on the spatial axes."""
+    return np.pad(x, [(0, 0)] * (x.ndim - len(pads)) + [(p, p) for p in pads])
 
 
 def _windows(x, kernel, stride, dilation):
-    """(C, *out, *kernel) view of x (C, *spatial): every window of the correlation."""
-    out = [(n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(x.shape[1:], kernel, stride,
+    """(..., C, *out, *kernel) view of x (..., C, *spatial): every window of the correlation
+    (leading axes: a batch)."""
+    nd = len(kernel)
+    out = [(n - d * (k - 1) - 1) // s + 1 for n, k, s, d in zip(x.shape[-nd:], kernel, stride,
                                                                  dilation)]
-    if len(kernel) == 1:
-        return x[:, np.arange(out[0])[:, None] * stride[0] +
-                 np.arange(kernel[0])[None, :] * dilation[0]]       # (C, o, k)
+    if nd == 1:
+        return x[..., np.arange(out[0])[:, None] * stride[0] +
+                 np.arange(kernel[0])[None, :] * dilation[0]]       # (..., C, o, k)
     rows = (np.arange(out[0]) * stride[0])[:, None, None, None] + \
         (np.arange(kernel[0]) * dilation[0])[None, None, :, None]
     cols = (np.arange(out[1]) * stride[1])[None, :, None, None] + \
         (np.arange(kernel[1]) * dilation[1])[None, None, None, :]
-    return x[:, rows, cols]                                   # (C, oh, ow, kh, kw)
+    return x[..., rows, cols]                                 # (..., C, oh, ow, kh, kw)
 
 
 def conv(x, w, bias, stride, padding, dilation):
-    """PyTorch-convention cross-correlation of x (C_in, *spatial) with w (C_out, C_in, *k)."""
+    """PyTorch-convention cross-correlation of x (..., C_in, *spatial) with w (C_out, C_in,
+    *k); leading axes of x are a batch."""
     nd = w.ndim - 2
     stride, padding, dilation = ((tuple(v) * nd)[:nd] for v in (stride, padding, dilation))
     win = _windows(_pad(x, padding), w.shape[2:], stride, dilation)
-    if nd == 1:
-        y = np.einsum("cok,dck->do", win, w)
-    else:
-        y = np.einsum("cijkl,dckl->dij", win, w)
-    return y + bias.reshape((-1,) + (1,) * nd)
+    # sum over (C, *kernel): windows (..., C, *out, *k) . w (D, C, *k) -> (..., *out, D)
+    y = np.tensordot(win, w, axes=([-2 * nd - 1, *range(-nd, 0)], [1, *range(2, 2 + nd)]))
+    return np.moveaxis(y, -1, -nd - 1) + bias.reshape((-1,) + (1,) * nd)
 
 
 def pool(x, kernel, stride, padding, mean: bool):
@@ -138,17 +140,18 @@ def pool(x, kernel, stride, padding, mean: bool):
 LINEAR = ("Affine", "Linear", "Scale", "Flatten", "Conv1d", "Conv2d", "SumPool2d", "AvgPool2d")
 
 
-def linear(node, x):
-    """One of the ``LINEAR`` nodes applied to x (the table in the module docstring)."""
+def linear(node, x, batch: int = 0):
+    """One of the ``LINEAR`` nodes applied to x (the table in the module docstring); the first
+    ``batch`` axes of x are a batch (each entry computed alone)."""
     p, k = node.params, node.kind
     if k == "Affine":
-        return p["weight"] @ x + p["bias"]
+        return x @ p["weight"].T + p["bias"]
     if k == "Linear":
-        return p["weight"] @ x
+        return x @ p["weight"].T
     if k == "Scale":
         return p["scale"] * x
     if k == "Flatten":
-        return x.reshape(node.shape_out)
+        return x.reshape(x.shape[:batch] + tuple(node.shape_out))
     if k in ("Conv1d", "Conv2d"):
         bias = p.get("bias", np.zeros(p["weight"].shape[0]))
         return conv(x, p["weight"], np.broadcast_to(bias, (p["weight"].shape[0],)),
