@@ -40,6 +40,16 @@ enters P (its pointer word read, old contents on a same-edge write).  A beat on 
 writes one table word (after the reads of the same edge: read-first RAMs).  So an event takes
 ``max(1, count)`` cycles of the walker, and the input stalls during a fan-out.
 
+Graded events (``graded``, fanout mode with an event payload x, unsigned or signed as
+``event.payload_signed``): every synaptic event of the event leaves with the weight
+``(w * x + r) >> shift`` (:func:`graded_weight`: r = 2^(shift-1), 0 when shift = 0, an
+arithmetic shift: w x / 2^shift rounded half up, exactly), in an output weight field of
+``out_w_width`` bits (two's complement when ``out_w_signed = w_signed or payload_signed``): the
+fewest that hold every result (:func:`graded_bounds`), so nothing saturates.  With
+``w_signed``, ``event.payload_signed = False`` and ``shift = sh`` this is nir_quant's graded
+input, ``(W x + 2^(sh-1)) >> sh``.  Without ``graded`` the payload is ignored and the output
+word is the synapse word.
+
 Table load (``s_tbl``, never stalls): ``tdata = {sel, addr, data}``, ``data`` in the low
 ``tbl_data_bits``, ``addr`` in the next ``tbl_addr_bits``, ``sel`` the top bit; ``sel = 0``
 writes pointer word ``addr mod 2^index_bits`` with ``data``'s low ``ptr_width`` bits

@@ -10,7 +10,10 @@ Fanout mode (``decoder_fanout``): two simple dual-port RAMs, written from ``s_tb
 with a read enable -- the pointer RAM at the edge an event is taken (its read register is
 stage P's pointer word), the synapse RAM whenever the output advances (its read register is
 the output data ``syn_q``).  ``raddr`` is the synapse the issuing slot reads: B's next address,
-else P's start.  ``fin`` marks an event whose last slot issues (``status_done``).
+else P's start.  ``fin`` marks an event whose last slot issues (``status_done``).  Graded
+(``graded``): the event's payload rides with it through P, B and O (``graded_stages``) and the
+output word is ``{(w * x + r) >> shift, target}`` of the RAM's read register and O's payload
+(``graded_word``: one multiplier, exact widths); otherwise the output word is ``syn_q``.
 """
 from myhdl import Signal, always, always_comb, always_seq, block, concat, intbv, modbv
 
@@ -418,7 +421,10 @@ CORE = CoreDecl(
            "fan-out count": "exact: b_left counts count-1 .. 1, never below 1",
            "counters": "wrap: status_in/done/dropped/markers/out are counter_bits wide and "
                        "wrap, so in = done + dropped + in flight holds modulo 2**counter_bits",
-           "lines": "exact: a line is set by OR, a key >= n is dropped (no shift past n)"},
+           "lines": "exact: a line is set by OR, a key >= n is dropped (no shift past n)",
+           "graded weight": "exact: (w * x + 2^(shift-1)) >> shift rounds half up; the product "
+                            "and sum are as wide as their ranges and out_w_width is derived from "
+                            "the result range, so nothing saturates or wraps"},
     vectors=vectors,
     small=lambda: DecoderParams(n=12, synapses=32, max_fanout=8, target_bits=4, w_width=6,
                                 event={"neuron_bits": 4}),
