@@ -27,10 +27,11 @@ FLAGS = ("acc_sat", "sat", "drop")
 
 
 def stimulus(p: NetworkParams, rng, n_steps: int) -> list[list[int]]:
-    """Input timesteps: 0..6 axons each (some empty), now and then an axon >= n_in."""
+    """Input timesteps: 0..10 axons each (some empty, some bursts that make whole populations
+    fire), now and then an axon >= n_in."""
     hi = (1 << p.in_bits) - 1
     return [[rng.randint(p.n_in, hi) if p.n_in <= hi and rng.random() < 0.1
-             else rng.randrange(p.n_in) for _ in range(rng.choice([0, 1, 2, 3, 4, 6]))]
+             else rng.randrange(p.n_in) for _ in range(rng.choice([0, 1, 2, 4, 6, 10]))]
             for _ in range(n_steps)]
 
 
