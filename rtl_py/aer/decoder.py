@@ -178,13 +178,14 @@ def decoder_fanout(clk, rst, s_in_tdata, s_in_tvalid, s_in_tlast, s_in_tready, s
     zero_c, one_c = const(0, cb), const(1, cb)
     one_s = const(1, sb)
     zero_w = const(0, p.syn_out_width)
-    syn_out = syn_q                              # graded: the scaled word (graded_word)
+    syn_out = syn_q                             # graded: the scaled word (graded_word)
     if p.graded:
         x_in, p_x, b_x, o_x = (Signal(intbv(0, *_span(p.event.field_range("payload"))))
                                for _ in range(4))
         syn_out = Signal(intbv(0)[p.syn_out_width:])
-        insts += [payload_in(s_in_tdata, x_in, p), graded_stages(clk, take, adv, bv, x_in,
-                                                                 p_x, b_x, o_x),
+        insts += [field(s_in_tdata, x_in, p.event.width, p.event.payload_lsb,
+                        p.event.payload_signed),
+                  graded_stages(clk, take, adv, bv, x_in, p_x, b_x, o_x),
                   graded_word(syn_q, o_x, syn_out, p)]
 
     @always_comb
@@ -315,19 +316,17 @@ def _span(bounds: tuple[int, int]) -> tuple[int, int]:
 
 
 @block
-def payload_in(s_in_tdata, x_in, p: DecoderParams):
-    """``x_in`` = the payload field of the event word on s_in (signed when payload_signed)."""
-    lsb, msb = p.event.payload_lsb, p.event.width
-
-    if p.event.payload_signed:
+def field(word, value, msb: int, lsb: int, signed: bool):
+    """``value`` = bits msb-1..lsb of ``word``, two's complement when ``signed``."""
+    if signed:
         @always_comb
-        def comb_x():
-            x_in.next = s_in_tdata[msb:lsb].signed()
+        def comb_field():
+            value.next = word[msb:lsb].signed()
     else:
         @always_comb
-        def comb_x():
-            x_in.next = s_in_tdata[msb:lsb]
-    return comb_x
+        def comb_field():
+            value.next = word[msb:lsb]
+    return comb_field
 
 
 @block
@@ -368,15 +367,6 @@ def graded_word(syn_q, o_x, syn_out, p: DecoderParams):
     shifted = Signal(intbv(0, min=total.min, max=total.max))    # its low out_w_width bits: w'
     shift = p.shift
 
-    if p.w_signed:
-        @always_comb
-        def comb_w():
-            w.next = syn_q[sw:tb].signed()
-    else:
-        @always_comb
-        def comb_w():
-            w.next = syn_q[sw:tb]
-
     @always_comb
     def comb_prod():
         prod.next = w * o_x
@@ -392,7 +382,7 @@ def graded_word(syn_q, o_x, syn_out, p: DecoderParams):
     @always_comb
     def comb_word():
         syn_out.next = concat(shifted[p.out_w_width:], syn_q[tb:])
-    return comb_w, comb_prod, comb_round, comb_shift, comb_word
+    return field(syn_q, w, sw, tb, p.w_signed), comb_prod, comb_round, comb_shift, comb_word
 
 
 def decoder(p: DecoderParams = None, **sigs):
