@@ -1,42 +1,53 @@
 # SPDX-License-Identifier: Apache-2.0
 """Lowering and quantising a NIR graph for neurohdl's hardware: populations of integer neuron
-records joined by integer projections (the front end of issue 14's network compiler).
+records joined by integer projections (the front end of issue 14's network compiler), and the
+bit-true run of the result.
 
-**Lowering** (:func:`lower`).  Every neuron node of a :class:`neurohdl.nirgraph.Net` becomes a
-*population*, every Input node an *input*.  What flows into a population is traced back through
-the linear nodes (Affine, Linear, Scale, Flatten, Conv1d/2d, SumPool2d/AvgPool2d, each with one
-input) to a spiking source (an Input or a population): a *projection* src -> dst with a dense
-matrix ``M`` (n_dst x n_src) and a bias vector ``b``, exact in float64 (M's column j is the
-chain applied to the j-th unit vector less the chain applied to 0; b the chain applied to 0,
-with :mod:`models.net.nir_ref`'s own node functions).  A projection is recurrent when an edge on
-its path is (it carries the source's spikes of the previous timestep).  Fan-in (several
-projections into one population) and fan-out stay as they are.  Anything else (a Delay or a
-Threshold node, a node with two inputs on a path, I / CubaLI / CubaLIF neurons) fails closed:
-one :class:`~neurohdl.errors.NirError` names every problem.
+**Lowering** (:func:`lower`).  Every LIF, IF, LI and CubaLIF node of a
+:class:`neurohdl.nirgraph.Net` becomes a *population*, every Input node an *input*.  What flows
+into a population is traced back through the linear nodes (Affine, Linear, Scale, Flatten,
+Conv1d/2d, SumPool2d/AvgPool2d, each with one input) to a spiking source (an Input or a
+population): a *projection* src -> dst with a dense matrix ``M`` (n_dst x n_src) and a bias
+vector ``b``, exact in float64 (column j of M is the chain applied to the j-th unit vector less
+b, the chain applied to 0, with :mod:`models.net.nir_ref`'s own node functions).  A projection
+is recurrent when an edge on its path is (it carries the source's spikes of the previous
+timestep).  Fan-in (several projections into one population) and fan-out stay as they are.
+Anything else (Delay, Threshold, I, CubaLI nodes, a node with two inputs on a path) fails
+closed: one :class:`~neurohdl.errors.NirError` names every problem.
 
-**Quantisation** (:func:`quantise`), per destination population (LIF, IF, LI nodes), from the
+**Quantisation** (:func:`quantise`), per destination population, from the
 :class:`~models.net.nir_ref.Policy` (dt, discretisation, reset rule) and :class:`QuantOptions`::
 
-    gain      g = dt r / tau (LIF, LI) or dt r (IF)      Euler, per neuron
-              g = (1 - exp(-dt/tau)) r                   exact
-    decay     beta = policy.decay(tau): 1 - dt/tau or exp(-dt/tau)          (IF: none)
-    scale     s = max |g M s_in| over the population's projections / (2^(wb-1) - 1)
-              (membrane units per LSB; s_in = 1 for spike inputs, the input LSB for graded)
-    weights   W = round(g M s_in / s)        |W| <= 2^(wb-1) - 1: nothing saturates
-    bias      B = round((g b + (1 - beta) v_leak) / s)      per neuron (0: none)
-    threshold T = floor(v_threshold / s) + 1   (the records fire on v >= T, NIR on v > th)
-    leak      'shift' k when beta = 1 - 2^-k (k = 1..15, to 1e-9), else 'multiply' with
-              beta_raw = round(beta 2^Fb), Fb = options.beta_frac
+    gain      g = dt r / tau (LIF, LI), dt r (IF)          Euler, per neuron
+              g = (1 - exp(-dt/tau)) r                     exact
+              CubaLIF: g_mem (1 - beta_syn) w_in           (x -> its current -> v)
+    decay     beta = policy.decay(tau): 1 - dt/tau or exp(-dt/tau), within 0..1 or refused
+    scale     s = max |g M| over the spike projections / (2^(wb-1) - 1): the real value of
+              one accumulator LSB (= one membrane LSB; cuba_lif: 64 membrane LSBs, Loihi's
+              input shift).  Fed by graded inputs only: the finest s at which the threshold
+              and one step's largest input sum fit.
+    weights   W = round(g M / s)        |W| <= 2^(wb-1) - 1: nothing saturates
+              graded input x (code of input_bits, LSB s_in): W = round(g M s_in 2^sh / s), the
+              event adding (W x + 2^(sh-1)) >> sh, sh the largest with |W| <= 2^(wb-1) - 1
+    bias      B = round((g b + (1 - beta) v_leak) / s) per neuron: the record's ``bias`` when
+              one value and the record has one (lif, li), else bias events every step
+    threshold T = floor(v_threshold / s) + 1 (lif, if_: fire on v >= T; NIR on v > th);
+              cuba_lif: round(v_threshold / s) (fires on v > T << 6)
+    leak      lif, li: 'shift' k when beta = 1 - 2^-k (k = 1..15, to 1e-9), else 'multiply'
+              with beta_raw = round(beta 2^Fb), Fb = options.beta_frac; cuba_lif: Loihi's
+              12-bit decays du, dv of beta_syn, beta
     reset     policy 'zero': 'zero' (v_reset = 0) or 'to_v_reset' round(v_reset / s) (LIF);
               policy 'subtract': 'subtract' (the record subtracts T, which is up to one LSB
-              more than v_threshold / s: reported)
+              more than v_threshold / s: reported); cuba_lif: zero only
 
 The membrane is ``options.state_bits`` wide (the engine's ``in_width`` too: its accumulator
-saturates there); a threshold that does not fit fails closed with the bits it needs.  Per-neuron
-values of tau, v_threshold or v_reset must be equal across a population (no per-neuron
-parameter memory yet); the gain and the bias may differ per neuron (they are folded into the
-weight rows and the bias vector).  :func:`report` gives every tensor's range, scale and error
-and every realised threshold and decay (``quant_report.md`` / ``.json``).
+saturates there; cuba_lif: Lava's 16-bit input, 24-bit state); a threshold that does not fit
+fails closed with the bits it needs.  Per-neuron values of tau, v_threshold or v_reset must be
+equal across a population (no per-neuron parameter memory yet); the gain and the bias may
+differ per neuron (they are folded into the weight rows and the bias events).  :func:`report`
+gives every tensor's range, scale and error and every realised threshold and decay
+(``quant_report.md`` / ``.json``).  :func:`run` is the bit-true network (its docstring),
+:func:`to_network` the same net as ``net.network``'s Params and tables.
 """
 from __future__ import annotations
 
@@ -566,9 +577,12 @@ def engines(q: QuantNet) -> list:
 
     o = q.options
     width = {p.name: o.weight_bits for p in q.populations}
+    wmax, xmax = (1 << (o.weight_bits - 1)) - 1, (1 << o.input_bits) - 1
     for p in q.projections:
-        if p.src in q.inputs and o.input_bits:
-            width[p.dst] = max(width[p.dst], o.weight_bits + o.input_bits - p.shift)
+        if p.src in q.inputs and o.input_bits:     # the extreme events, rounding included
+            half = (1 << p.shift) >> 1
+            hi, lo = (wmax * xmax + half) >> p.shift, (-wmax * xmax + half) >> p.shift
+            width[p.dst] = max(width[p.dst], max(hi.bit_length(), (-lo - 1).bit_length()) + 1)
     out = []
     for p in q.populations:
         iw = CUBA_IN_WIDTH if p.kind == "CubaLIF" else o.state_bits
