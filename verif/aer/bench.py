@@ -40,6 +40,20 @@ def send_beats(tb, beats, stream: str | None = None):
         source.send_nowait(Beat(tdata=int(d), tlast=int(last), tuser=int(user)))
 
 
+async def load_words(tb, words, stream: str = "s_tbl", slack: int = 50):
+    """Write table words on a stream that never stalls (``s_tbl``) and wait until the source
+    has sent them all (4 cycles a word allow for any idle pattern), then one cycle more."""
+    tb.send(words, stream)
+    source = tb.sources[stream]
+    for _ in range(4 * len(words) + slack):
+        if source.idle():
+            break
+        await RisingEdge(tb.dut.clk)
+    else:
+        raise AssertionError(f"{stream}: {len(words)} table words not taken; {tb.p}")
+    await RisingEdge(tb.dut.clk)
+
+
 def take(sink) -> list[tuple[int, int, int]]:
     """The beats a sink has received so far, as (tdata, tlast, tuser)."""
     out = []

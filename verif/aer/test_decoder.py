@@ -26,7 +26,7 @@ from cocotb.triggers import ReadOnly, RisingEdge
 from neurohdl.models.aer import decoder as model
 from neurohdl.models.aer import event
 from neurohdl.models.aer.decoder import DecoderParams
-from neurohdl.verif.aer.bench import Late, drain, send_beats, start_check
+from neurohdl.verif.aer.bench import Late, drain, load_words, send_beats, start_check
 from neurohdl.verif.common.scoreboard import compare, expected
 from neurohdl.simrun import params_from_env
 from neurohdl.verif.common.tb import Bench, bad_params_test, core_tests
@@ -131,15 +131,7 @@ async def load(tb, fanout):
     if tb.p.mode == "fanout":
         words = model.load_words(tb.p, model.build_table(tb.p, fanout))
         tb.rng("load").shuffle(words)
-        tb.send(words, "s_tbl")
-        source = tb.sources["s_tbl"]
-        for _ in range(4 * len(words) + 20):
-            if source.idle():
-                break
-            await RisingEdge(tb.dut.clk)
-        else:
-            raise AssertionError(f"s_tbl: {len(words)} table words not taken; {tb.p}")
-        await RisingEdge(tb.dut.clk)
+        await load_words(tb, words, slack=20)
 
 
 async def settle(tb, n_events: int):

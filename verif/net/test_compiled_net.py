@@ -19,7 +19,7 @@ import numpy as np
 from cocotb.triggers import RisingEdge
 
 from neurohdl.models.aer import event
-from neurohdl.verif.aer.bench import flat, send_beats, take
+from neurohdl.verif.aer.bench import flat, load_words, send_beats, take
 from neurohdl.verif.common.scoreboard import compare
 from neurohdl.verif.common.tb import Bench
 
@@ -30,12 +30,7 @@ async def run_case(dut, key: str):
     folder = Path(os.environ["NEUROHDL_COMPILED"])
     case = json.loads((folder / CASE).read_text())
     tb = await Bench.start(dut, "random", "random")
-    words = [int(w, 16) for w in (folder / "tables.hex").read_text().split()]
-    tb.send(words, "s_tbl")
-    for _ in range(4 * len(words) + 50):
-        if tb.sources["s_tbl"].idle():
-            break
-        await RisingEdge(dut.clk)
+    await load_words(tb, [int(w, 16) for w in (folder / "tables.hex").read_text().split()])
     send_beats(tb, event.beats(case["inputs"]), "s_in")
     want = [tuple(b) for b in case[key]]
     got = []
