@@ -52,7 +52,7 @@ def test_compile_writes_core_tables_and_manifest(tmp_path, seed):
         "manifest.json")
     # the tables and Params are what the quantiser maps the same file to
     q = nq.quantise(load(src), Policy(1e-3))
-    p, tables = nq.to_network(q)
+    p, tables, _, _ = nq.to_network(q)
     assert nw.NetworkParams.from_dict(m["params"]) == p and p.edges == "in>0 0>0 0>1"
     words = [int(w, 16) for w in (out / "tables.hex").read_text().split()]
     assert words == nw.load_words(p, tables) and m["tables"]["words"] == len(words)
@@ -108,15 +108,13 @@ if not FIXTURES.is_dir():                      # the project's checkout sits bes
 #: every file of ../shared/nir-fixtures at dt = 1e-4 (their exporters' timestep): compiled and
 #: run in RTL against the model on random spike inputs, or refused with these reasons
 REFUSED = {"debug_two_lif_neurons.nir": r"lif2\.v_threshold = 20: .* needs 19\)$",
-           "cnn_sinabs.nir": r"1\.v_threshold = 1: .*needs 21\)",
-           "braille_noDelay_bias_zero.nir": r"lif1\.lif: bias events \(.*net\.network has no "
-                                            r"bias events yet"}
+           "cnn_sinabs.nir": r"1\.v_threshold = 1: .*needs 21\)"}
 
 
 #: the costly ones (an RTL run, or cnn_sinabs's 5 s of convolution lowering): one a
 #: make test run, chosen by NEUROHDL_SEED; all in make regress (NEUROHDL_ROTATE=off)
-COSTLY = ("braille_noDelay_noBias_subtract.nir", "cnn_sinabs.nir", "lif_norse.nir",
-          "lif_rockpool.nir")
+COSTLY = ("braille_noDelay_bias_zero.nir", "braille_noDelay_noBias_subtract.nir",
+          "cnn_sinabs.nir", "lif_norse.nir", "lif_rockpool.nir")
 
 
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*/*.nir")), ids=lambda p: p.name)
@@ -144,3 +142,23 @@ def test_every_fixture_compiles_or_is_refused(path, seed, tmp_path):
     m = rtl_equals_model(path, policy, nq.QuantOptions(), seed, tmp_path, x, type_check=False)
     print(f"[compiled] {path.name}: {m['params']['edges']}, "
           f"{m['capacity']['icebreaker']['tiles']} UP5K EBR")
+
+
+NETS = Path(__file__).parent / "data" / "nets"
+
+
+@pytest.mark.parametrize("name", ["norse_lifbox", "norse_lif"])
+def test_committed_digits_net_in_rtl(name, seed, tmp_path):
+    """A committed digits net trained in Norse (spike input, per-neuron biases: the bias axon
+    and a bias neuron), compiled, its RTL against the bit-true model on one test sample."""
+    from neurohdl.verif.net.test_compiled_net import rtl_equals_model
+
+    nets = ("norse_lifbox", "norse_lif")          # 20 s each: one a make test run
+    if not FULL and name != nets[int(os.environ.get("NEUROHDL_SEED", "1")) % 2]:
+        pytest.skip(f"{name}: the other digits net is this run's (NEUROHDL_ROTATE=off: both)")
+    m = json.loads((NETS / "manifest.json").read_text())["nets"][name]
+    with np.load(NETS / m["inputs"]) as d:
+        x = d["inputs"][:, seed % d["inputs"].shape[1]].astype(float)
+    out = rtl_equals_model(NETS / m["nir"], Policy(**m["policy"]), nq.QuantOptions(), seed,
+                           tmp_path, x, fix=m.get("fix"))
+    assert out["bias_axon"] == 64 and out["bias_neurons"] == ["1"]

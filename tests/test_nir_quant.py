@@ -28,11 +28,13 @@ def lif(n, tau=2e-3, th=1.0, **kw):
 
 
 def two_layer(rng, n_in=8, h=12, o=4, recurrent=False, bias=False):
-    """Input -> Linear/Affine -> LIF -> Linear -> LIF (-> itself through a Linear)."""
-    w1 = rng.normal(0.3, 0.5, (h, n_in))
+    """Input -> Linear -> LIF -> Linear -> LIF (-> itself through a Linear); ``bias``: both
+    Linear nodes Affine, with per-neuron biases."""
+    w1, w2 = rng.normal(0.3, 0.5, (h, n_in)), rng.normal(0.6, 0.5, (o, h))
     nodes = {"in": nir.Input(np.array([n_in])),
              "fc1": nir.Affine(w1, rng.normal(0, 0.05, h)) if bias else nir.Linear(w1),
-             "l1": lif(h), "fc2": nir.Linear(rng.normal(0.6, 0.5, (o, h))), "l2": lif(o, 5e-3),
+             "l1": lif(h), "l2": lif(o, 5e-3),
+             "fc2": nir.Affine(w2, rng.normal(0, 0.1, o)) if bias else nir.Linear(w2),
              "out": nir.Output(np.array([o]))}
     edges = [("in", "fc1"), ("fc1", "l1"), ("l1", "fc2"), ("fc2", "l2"), ("l2", "out")]
     if recurrent:
@@ -81,7 +83,7 @@ def test_run_is_net_network_model(seed, recurrent):
     pol = Policy(1e-3, method=random.Random(seed).choice(("euler", "exact")),
                  reset=random.Random(seed + 1).choice(("zero", "subtract")))
     q = nq.quantise(net, pol)
-    p, tables = nq.to_network(q)
+    p, tables, _, _ = nq.to_network(q)
     x = (rng.random((30, 8)) < 0.5).astype(float)
     ours = nq.run(q, x)
     theirs = nw.run(p, tables, [list(np.flatnonzero(r)) for r in x])
@@ -89,6 +91,28 @@ def test_run_is_net_network_model(seed, recurrent):
         want = [sorted(np.flatnonzero(ours["spikes"][pop.name][t])) for t in range(len(x))]
         assert want == [sorted(s[k]) for s in theirs.spikes], f"population {pop.name}, {pol}"
     assert sum(map(len, theirs.out)) > 0, "a test without output spikes checks little"
+
+
+@pytest.mark.parametrize("recurrent", [False, True])
+def test_bias_sources_give_the_same_spikes(seed, recurrent):
+    """Per-neuron biases in both layers: on net.network they arrive from the bias axon (sent
+    first in every timestep) and from a bias neuron at index 0 of layer 1; its model's spikes,
+    bias neuron left out, are run()'s, which adds the bias events directly."""
+    rng = np.random.default_rng(seed)
+    q = nq.quantise(two_layer(rng, recurrent=recurrent, bias=True),
+                    Policy(1e-3, reset=random.Random(seed).choice(("zero", "subtract"))))
+    assert [p.bias_events for p in q.populations] == [True, True]
+    m = nq.to_network(q)
+    assert m.bias_axon == 8 and m.offsets == (1, 0)
+    x = (rng.random((30, 8)) < 0.5).astype(float)
+    ours = nq.run(q, x)
+    theirs = nw.run(m.params, m.tables, [[m.bias_axon, *np.flatnonzero(r)] for r in x])
+    assert all(0 in s[0] for s in theirs.spikes), "the bias neuron fires in every step"
+    for k, pop in enumerate(q.populations):
+        off = m.offsets[k]
+        want = [np.flatnonzero(ours["spikes"][pop.name][t]).tolist() for t in range(len(x))]
+        assert want == [[a - off for a in s[k] if a >= off] for s in theirs.spikes], pop.name
+    assert ours["out"]["out"].sum() > 0
 
 
 def test_saturating_steps_walk_the_events(seed, monkeypatch):
@@ -111,7 +135,7 @@ def test_saturating_steps_walk_the_events(seed, monkeypatch):
     monkeypatch.setattr(engine, "accumulate", accumulate)
     assert walked and len(walked) < 2 * len(x), "both paths should run"
     assert ours["flags"]["acc_sat"]
-    p, tables = nq.to_network(q)
+    p, tables, _, _ = nq.to_network(q)
     theirs = nw.run(p, tables, [list(np.flatnonzero(r)) for r in x])
     for k, pop in enumerate(q.populations):
         assert [sorted(np.flatnonzero(ours["spikes"][pop.name][t])) for t in range(len(x))] \

@@ -110,7 +110,7 @@ def compile_net(source, policy: Policy, options: nir_quant.QuantOptions, out_dir
     log(f"quantising: dt = {policy.dt:g} s, {policy.method}, {policy.reset} reset; weights "
         f"{options.weight_bits} bits, state {options.state_bits} bits")
     q = nir_quant.quantise(net, policy, options)
-    p, tables = nir_quant.to_network(q)
+    p, tables, offsets, bias_axon = nir_quant.to_network(q)
     cap = capacity(p)
     if board != "none" and not cap[board]["fits"]:
         c = cap[board]
@@ -141,6 +141,8 @@ def compile_net(source, policy: Policy, options: nir_quant.QuantOptions, out_dir
                              "realised": {k: list(v) for k, v in pop.realised.items()}}
                             for pop in q.populations],
             "inputs": q.inputs, "outputs": q.outputs, "board": board,
+            "bias_axon": bias_axon, "bias_neurons": [q.populations[k].name for k, o in
+                                                     enumerate(offsets) if o],
             "tables": {"file": "tables.hex", "words": len(words), "width": width},
             "capacity": cap, "memories": [list(m) for m in memories(p)],
             "files": sorted(str(Path(f).relative_to(tmp)) for f in gen.files) +
@@ -186,11 +188,21 @@ targets:
 """
 
 
+def _bias_text(m: dict) -> str:
+    if m["bias_axon"] is None:
+        return ""
+    held = ", ".join(m["bias_neurons"]) or "none"
+    return (f"   **Biases:** axon {m['bias_axon']} is the bias axon: send it as the *first* event "
+            "of every timestep (the per-neuron biases arrive as its fan-out, and it drives the "
+            f"bias neurons at index 0 of: {held}; their spikes are not the network's).")
+
+
 def _readme(m: dict, p: nw.NetworkParams) -> str:
     pops = "\n".join(f"| {k} | {x['name']} | {x['nir']} | {x['neuron']} | {x['n']} |"
                      for k, x in enumerate(m["populations"]))
     cap = "\n".join(f"| {b} | {c['device']} | {c['tiles']} | {c['available']} | "
                     f"{'yes' if c['fits'] else 'no'} |" for b, c in m["capacity"].items())
+    bias = _bias_text(m)
     return f"""# {m['name']}: a compiled spiking network
 
 Compiled by neurohdl {m['neurohdl']} from `{m['source']}` (SHA-256 `{m['sha256'][:16]}...`),
@@ -210,9 +222,10 @@ same timestep, a lower one or itself one timestep later).
 1. `fusesoc library add {m['name']} .` then `fusesoc run --target=lint {m['vlnv']}`.
 2. After reset, write every word of `tables.hex` ({m['tables']['words']} words of
    {m['tables']['width']} bits) to `s_tbl`, in file order.
-3. Send each timestep's input spikes on `s_in` (the axon index, 0..{p.n_in - 1}; the last beat
-   of a timestep with tlast, an empty timestep as one marker beat: tlast and tuser) and take
-   the output population's spikes from `m_out` (AER, a marker beat for a silent timestep).
+3. Send each timestep's input spikes on `s_in` (the axon index, in ascending order; the last
+   beat of a timestep with tlast, an empty timestep as one marker beat: tlast and tuser) and
+   take the output population's spikes from `m_out` (AER, a marker beat for a silent timestep).
+{bias}
 
 The bit-true model of this network is `neurohdl.models.net.nir_quant.run` (and
 `neurohdl.models.net.network.run` with the same Params and tables): `neurohdl eval` compares it

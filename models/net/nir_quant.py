@@ -54,6 +54,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field, fields
+from typing import NamedTuple
 
 import numpy as np
 
@@ -506,19 +507,50 @@ def write_report(q: QuantNet, out_dir) -> None:
 
 
 # ------------------------------------------------------------------ onto net.network --------
-def to_network(q: QuantNet):
-    """``(NetworkParams, tables)`` of ``net.network`` (models/net/network.py) for a quantised
-    net: population k = the k-th in graph order, one engine each (``in_width`` = state_bits,
-    ``w_width`` = weight_bits), one table per projection (source neuron a -> its nonzero
-    weights, targets ascending).  Fails closed (NirError listing every reason) where the
-    network core cannot hold the net: more than ``MAX_POPS`` populations, not exactly one
-    projection from the one input, an output other than the last population, graded inputs,
-    per-neuron biases, a projection whose delay disagrees with the core's index rule (src < dst
-    same timestep, src >= dst one timestep late)."""
+class Mapped(NamedTuple):
+    """A quantised net as ``net.network``: its Params and tables, each population's neuron
+    offset (1 where a bias neuron sits at index 0) and the bias axon (the input axon the host
+    sends first in every timestep; None when no bias needs it)."""
+
+    params: object
+    tables: tuple
+    offsets: tuple
+    bias_axon: int | None
+
+
+def _drive(pop: Population) -> int:
+    """The input that makes a population's bias neuron fire in every step: from rest or from
+    any state its reset leaves (lif/if: T less the record's bias, plus a negative v_reset;
+    cuba_lif: more than vth, since its current only grows)."""
+    c = pop.cell.to_dict()
+    if pop.kind == "CubaLIF":
+        return c["vth"] + 1
+    low = c["v_reset"] if c.get("reset") == "to_v_reset" else 0
+    return max(1, c["threshold"] - c.get("bias", 0) - min(0, low))
+
+
+def to_network(q: QuantNet) -> Mapped:
+    """The quantised net as ``net.network`` (models/net/network.py): population k = the k-th in
+    graph order, one engine each (``engines``), one table per projection (source neuron a -> its
+    nonzero weights, targets ascending).
+
+    Bias events (:attr:`Population.bias_events`) become spikes of a *bias source* that fires in
+    every step, placed so that its events come first into the population, as :func:`run` puts
+    them: for the population the input feeds, the *bias axon* (input axon ``n_in``, sent first
+    in every timestep); for any other, a *bias neuron* at index 0 of its first source, which
+    must be a forward one (its other neurons move up by one), driven in the same way by its own
+    first source and firing in every step (its drive: :func:`_drive`).  Fails closed (NirError
+    listing every reason) where the core cannot hold the net: more than ``MAX_POPS``
+    populations, not exactly one projection from the one input, an output other than the last
+    population, graded inputs, a bias with no forward first source, a drive past the
+    accumulator, a projection whose delay disagrees with the core's index rule (src < dst same
+    timestep, src >= dst one timestep late)."""
     from . import network as nw
 
     o, problems = q.options, []
-    index = {p.name: k for k, p in enumerate(q.populations)}
+    pops = q.populations
+    index = {p.name: k for k, p in enumerate(pops)}
+    eps = engines(q)
     if not 1 <= len(index) <= nw.MAX_POPS:
         problems.append(f"{len(index)} populations: net.network holds 1..{nw.MAX_POPS}")
     if len(q.inputs) != 1 or o.input_bits:
@@ -527,15 +559,50 @@ def to_network(q: QuantNet):
     from_in = [p for p in q.projections if p.src in q.inputs]
     if len(from_in) != 1:
         problems.append(f"{len(from_in)} projections from the input: net.network takes one")
-    last = q.populations[-1].name if q.populations else None
+    last = pops[-1].name if pops else None
     if set(q.outputs.values()) - {last}:
         problems.append(f"outputs read {sorted(set(q.outputs.values()))}: net.network outputs "
                         f"its last population ({last})")
-    for pop in q.populations:
-        if pop.cell is not None and pop.bias_events:
-            problems.append(f"{pop.name}: bias events ({pop.bias.min()} .. {pop.bias.max()} "
-                            "LSBs; per-neuron values, or a record without one bias field): "
-                            "net.network has no bias events yet")
+    if problems:
+        raise NirError(f"{q.net.source or 'NIR graph'}: does not fit net.network: "
+                       + "; ".join(problems))
+    fed = index[from_in[0].dst]
+
+    def first_source(k):
+        srcs = [nw.INPUT if p.src in q.inputs else index[p.src] for p in q.projections
+                if p.dst == pops[k].name]
+        return min(srcs)
+
+    # which populations carry a bias neuron, and what each bias source sends (target, weight)
+    holder: dict[int, int] = {}          # population -> the population holding its bias source
+    need = [k for k, p in enumerate(pops) if p.bias_events]
+    while need:
+        k = need.pop()
+        if k == fed or k in holder:
+            continue
+        j = first_source(k)
+        if j == nw.INPUT or j >= k or j == len(pops) - 1:
+            problems.append(f"{pops[k].name}: bias events need a forward first source (one "
+                            "that fires a bias neuron every step); it has none")
+            continue
+        holder[k] = j
+        need.append(j)
+    offsets = tuple(int(j in holder.values()) for j in range(len(pops)))
+    axon = next(iter(q.inputs.values()))          # the bias axon: one past the input axons
+    uses_axon = pops[fed].bias_events or offsets[fed]
+    sends: dict[int, list] = {}          # destination population -> its bias source's row
+    for k, pop in enumerate(pops):
+        row = []
+        if offsets[k]:                   # first the drive of k's own bias neuron
+            d = _drive(pop)
+            if d > (1 << (eps[k].in_width - 1)) - 1:
+                problems.append(f"{pop.name}: its bias neuron needs {d} LSBs in a step; "
+                                f"the accumulator holds {(1 << (eps[k].in_width - 1)) - 1}")
+            row += [(0, w) for _, w in _bias_events(np.array([d]), eps[k].w_width)]
+        if pop.bias_events:
+            row += [(j + offsets[k], w) for j, w in _bias_events(pop.bias, eps[k].w_width)]
+        if row:
+            sends[k] = row
     edges, fanouts = [], []
     for p in q.projections:
         src = nw.INPUT if p.src in q.inputs else index[p.src]
@@ -544,26 +611,34 @@ def to_network(q: QuantNet):
             problems.append(f"{p.name}: {'recurrent' if p.recurrent else 'forward'} but "
                             f"net.network delivers {src}>{dst} "
                             f"{'one timestep late' if src >= dst else 'in the same timestep'}")
+        off_s = 0 if src == nw.INPUT else offsets[src]
+        f = {a + off_s: [(int(j) + offsets[dst], int(p.weight[j, a]))
+                         for j in np.flatnonzero(p.weight[:, a])]
+             for a in range(p.weight.shape[1])}
+        if src == nw.INPUT and uses_axon:
+            f[axon] = sends.get(dst, [])
+        elif src != nw.INPUT and off_s:
+            f[0] = sends.get(dst, []) if holder.get(dst) == src else []
         edges.append((src, dst))
-        fanouts.append({a: [(int(j), int(p.weight[j, a])) for j in np.flatnonzero(p.weight[:, a])]
-                        for a in range(p.weight.shape[1])})
+        fanouts.append(f)
     if problems:
         raise NirError(f"{q.net.source or 'NIR graph'}: does not fit net.network: "
                        + "; ".join(problems))
     order = sorted(range(len(edges)), key=lambda e: (edges[e][1], edges[e][0]))
     edges = [edges[e] for e in order]
     fanouts = [fanouts[e] for e in order]
-    n_in = next(iter(q.inputs.values()))
+    n_in = axon + bool(uses_axon)
     per_edge = [sum(len(v) for v in f.values()) for f in fanouts]
-    kw = {"pops": len(q.populations), "n_in": n_in, "in_bits": max(1, (n_in - 1).bit_length()),
+    kw = {"pops": len(pops), "n_in": n_in, "in_bits": max(1, (n_in - 1).bit_length()),
           "edges": " ".join(f"{'in' if s == nw.INPUT else s}>{d}" for s, d in edges),
           "synapses": 1 << max(1, (max(per_edge) - 1).bit_length()),
           "max_fanout": max(1, max(len(v) for f in fanouts for v in f.values()))}
-    for k, (pop, ep) in enumerate(zip(q.populations, engines(q))):
-        kw[f"n{k}"], kw[f"pop{k}"] = pop.n, ep
+    for k, (pop, ep) in enumerate(zip(pops, eps)):
+        n = pop.n + offsets[k]
+        kw[f"n{k}"], kw[f"pop{k}"] = n, ep.replace(n=n) if offsets[k] else ep
     try:
         p = nw.NetworkParams(**kw)
-        return p, nw.build_tables(p, fanouts)
+        return Mapped(p, nw.build_tables(p, fanouts), offsets, axon if uses_axon else None)
     except ParamError as e:     # a size past what the core's Params allow: say it of the net
         raise NirError(f"{q.net.source or 'NIR graph'}: does not fit net.network: {e} "
                        f"(largest table: {max(per_edge)} synapses)") from None

@@ -62,26 +62,36 @@ def out_beats(raster) -> list[list[int]]:
     return [list(b) for row in raster for b in engine.aer_beats(np.flatnonzero(row))]
 
 
-def rtl_equals_model(src, policy, options, seed, tmp_path, inputs, type_check=True):
-    """Compile ``src``, simulate the compiled Verilog on ``inputs`` [T, n_in] (spikes) against
-    ``nir_quant.run``'s raster of the same file; the compile's manifest."""
-    from neurohdl.models.net import nir_compile, nir_quant
+def rtl_equals_model(src, policy, options, seed, tmp_path, inputs, type_check=True, fix=None):
+    """Compile ``src``, simulate the compiled Verilog on ``inputs`` [T, n_in] (spikes; the bias
+    axon first in every step when the compile has one) against ``nir_quant.run``'s raster of
+    the same file; the compile's manifest."""
+    from neurohdl.models.net import network, nir_compile, nir_quant
     from neurohdl.models.net.network import NetworkParams
     from neurohdl.nirgraph import load
     from neurohdl.verif.common.runner import check_core
 
+    from neurohdl.nirgraph import fix as apply_fix
+
     m = nir_compile.compile_net(src, policy, options, tmp_path / "c", name="network",
-                                type_check=type_check)
-    q = nir_quant.quantise(load(src, type_check=type_check), policy, options)
+                                type_check=type_check, fix=fix)
+    net = load(src, type_check=type_check)
+    q = nir_quant.quantise(apply_fix(net, fix, policy.dt) if fix else net, policy, options)
     (out,) = q.outputs
     raster = nir_quant.run(q, inputs)["out"][out]
     late = nir_quant.run(q, np.vstack([np.zeros((1, inputs.shape[1])), inputs[:-1]]))["out"][out]
     assert raster.sum() and not np.array_equal(raster, late), "a run without output checks little"
-    case = {"what": f"{src.name}: {m['params']['edges']}, {policy}", "cycles": 400 * len(inputs),
-            "inputs": [np.flatnonzero(r).tolist() for r in inputs],
+    bias = [] if m["bias_axon"] is None else [m["bias_axon"]]     # sent first every step
+    p = NetworkParams.from_dict(m["params"])
+    # a generous bound on a timestep under 3-in-4 back-pressure (every engine's sweep, every
+    # edge's largest fan-out of every source neuron): reached only by a stalled design
+    step = 4 * (sum(e.n + 16 for e in p.engines) +
+                sum(network.source_n(p, s) * p.max_fanout + 2 for s, _ in p.edge_list))
+    case = {"what": f"{src.name}: {m['params']['edges']}, {policy}", "cycles": step * len(inputs),
+            "inputs": [bias + np.flatnonzero(r).tolist() for r in inputs],
             "expected": out_beats(raster), "late": out_beats(late)}
     (tmp_path / "c" / CASE).write_text(json.dumps(case))
-    check_core("net.network", seed, tmp_path / "sim", p=NetworkParams.from_dict(m["params"]),
+    check_core("net.network", seed, tmp_path / "sim", p=p,
                test_module="neurohdl.verif.net.test_compiled_net",
                extra_env={"NEUROHDL_COMPILED": str(tmp_path / "c")},
                netlist=tmp_path / "c" / "rtl" / "network.v")
