@@ -124,7 +124,10 @@ class Boards:
         self.dut, self.p, self.seed = dut, params_from_env(LinkParams), run_seed()
         self.rng = random.Random(f"{self.seed}:boards")
         skew = self.rng.choice([-1, 1]) * self.rng.randint(3, 8) * 0.002
-        self.clk_b_ns = round(CLK_A_NS * (1 + skew), 2)
+        # a whole number of 20 ps: both half periods on the simulator's 10 ps grid (a period
+        # such as 10.12 ns in float ns is not exactly 1012 steps, and cocotb refuses it)
+        self.clk_b_ps = 20 * round(CLK_A_NS * 1000 * (1 + skew) / 20)
+        self.clk_b_ns = self.clk_b_ps / 1000
         bus, _, source_cls, _, _ = make_stream("SIn", ["tlast", "tuser"])
         self.source = source_cls(bus.from_prefix(dut, "s_in"), dut.clk, dut.rst)
         bus, _, _, sink_cls, _ = make_stream("MOut", ["tlast", "tuser"])
@@ -137,7 +140,7 @@ class Boards:
         dut = self.dut
         dut.wire_flip.value = 0
         Clock(dut.clk, CLK_A_NS, unit="ns").start(start_high=False)
-        Clock(dut.clk_b, self.clk_b_ns, unit="ns").start(start_high=False)
+        Clock(dut.clk_b, self.clk_b_ps, unit="ps").start(start_high=False)
         dut.rst.value = 1
         await ClockCycles(dut.clk, 4)
         await ClockCycles(dut.clk_b, 4)
