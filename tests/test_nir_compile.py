@@ -119,7 +119,7 @@ COSTLY = ("braille_noDelay_bias_zero.nir", "braille_noDelay_noBias_subtract.nir"
 
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*/*.nir")), ids=lambda p: p.name)
 def test_every_fixture_compiles_or_is_refused(path, seed, tmp_path):
-    from neurohdl.verif.net.test_compiled_net import rtl_equals_model
+    from neurohdl.verif.net.test_compiled_net import informative, rtl_equals_model
 
     chosen = COSTLY[int(os.environ.get("NEUROHDL_SEED", "1")) % len(COSTLY)]
     if path.name in COSTLY and path.name != chosen and not FULL:
@@ -135,9 +135,9 @@ def test_every_fixture_compiles_or_is_refused(path, seed, tmp_path):
     n_in = int(np.prod(net.nodes[net.inputs[0]].shape_out))
     rng = np.random.default_rng(seed)
     q = nq.quantise(net, policy)
-    for _ in range(20):          # random spikes dense enough that the output fires
-        x = (rng.random((8, n_in)) < 0.5).astype(float)
-        if nq.run(q, x)["out"][next(iter(q.outputs))].sum():
+    for k in range(50):          # random spikes on which the check and its must-fail can fail
+        x = (rng.random((8, n_in)) < 0.2 + 0.6 * (k % 4) / 3).astype(float)
+        if informative(q, x):
             break
     m = rtl_equals_model(path, policy, nq.QuantOptions(), seed, tmp_path, x, type_check=False)
     print(f"[compiled] {path.name}: {m['params']['edges']}, "
@@ -151,14 +151,22 @@ NETS = Path(__file__).parent / "data" / "nets"
 def test_committed_digits_net_in_rtl(name, seed, tmp_path):
     """A committed digits net trained in Norse (spike input, per-neuron biases: the bias axon
     and a bias neuron), compiled, its RTL against the bit-true model on one test sample."""
-    from neurohdl.verif.net.test_compiled_net import rtl_equals_model
+    from neurohdl.nirgraph import fix
+    from neurohdl.verif.net.test_compiled_net import informative, rtl_equals_model
 
     nets = ("norse_lifbox", "norse_lif")          # 20 s each: one a make test run
     if not FULL and name != nets[int(os.environ.get("NEUROHDL_SEED", "1")) % 2]:
         pytest.skip(f"{name}: the other digits net is this run's (NEUROHDL_ROTATE=off: both)")
     m = json.loads((NETS / "manifest.json").read_text())["nets"][name]
+    net = load(NETS / m["nir"])
+    q = nq.quantise(fix(net, m["fix"], m["policy"]["dt"]) if m.get("fix") else net,
+                    Policy(**m["policy"]))
     with np.load(NETS / m["inputs"]) as d:
-        x = d["inputs"][:, seed % d["inputs"].shape[1]].astype(float)
+        samples = d["inputs"].astype(float)
+    n = samples.shape[1]          # the seed's sample, or the next one the checks can fail on
+    i = next(i for i in ((seed + k) % n for k in range(n)) if informative(q, samples[:, i]))
+    print(f"[sample] {name}: test sample {i}")
+    x = samples[:, i]
     out = rtl_equals_model(NETS / m["nir"], Policy(**m["policy"]), nq.QuantOptions(), seed,
                            tmp_path, x, fix=m.get("fix"))
     assert out["bias_axon"] == 64 and out["bias_neurons"] == ["1"]
